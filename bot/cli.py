@@ -1,0 +1,136 @@
+"""Command-line commands: `flask --app app ask|chat|check-data|db-upgrade`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from typing import Any, TextIO
+
+import click
+from flask import Flask, current_app
+
+from .messages import Inbound, Reply
+from .pipeline import Bot
+
+
+def _bot() -> Bot:
+    from . import current_bot
+
+    return current_bot(current_app)
+
+
+def ask_one(text: str, user: str | None = None, lang: str | None = None, payload: str | None = None) -> Reply:
+    """Send one message as a resident of the `cli` channel and return the bot's reply."""
+    inbound = Inbound(channel="cli", user_id=user or f"anon-{uuid.uuid4().hex}", kind="postback" if payload else "text",
+                      text=text, payload=payload, preferred_language=lang)
+    reply = _bot().handle(inbound)
+    assert reply is not None
+    return reply
+
+
+def _jsonl(stream: TextIO, out: TextIO) -> None:
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            case: dict[str, Any] = json.loads(line)
+            reply = ask_one(str(case.get("text", "")), case.get("user"), case.get("lang"))
+            result = reply.as_json(case.get("id"))
+        except (ValueError, TypeError) as exc:
+            result = {"id": None, "error": f"line {number}: {exc}"}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+
+
+def register(app: Flask) -> None:
+    """Add the commands to the app."""
+
+    @app.cli.command("ask")
+    @click.argument("text", required=False, default="")
+    @click.option("--json", "as_json", is_flag=True, help="print one JSON object (CONTRACT.md)")
+    @click.option("--jsonl", is_flag=True, help="read JSON lines on stdin, write one JSON object per line")
+    @click.option("--user", default=None, help="a user id, to continue a conversation")
+    @click.option("--lang", default=None, help="the user's preferred language")
+    def ask(text: str, as_json: bool, jsonl: bool, user: str | None, lang: str | None) -> None:
+        """Ask the bot as a resident would (same pipeline and storage as LINE and Messenger)."""
+        if jsonl:
+            _jsonl(sys.stdin, sys.stdout)
+            return
+        reply = ask_one(text, user, lang)
+        if as_json:
+            click.echo(json.dumps(reply.as_json(None), ensure_ascii=False))
+        else:
+            click.echo(reply.text)
+            for number, choice in enumerate(reply.choices, 1):
+                click.echo(f"  {number}. {choice.label}")
+
+    @app.cli.command("chat")
+    @click.option("--user", default=None, help="continue as this user")
+    @click.option("--lang", default=None, help="start in this language")
+    def chat(user: str | None, lang: str | None) -> None:
+        """Talk to the bot in the terminal; choices are numbered (type the number). Ctrl-D ends."""
+        user = user or f"chat-{uuid.uuid4().hex[:8]}"
+        choices: list[Any] = []
+        click.echo("Tomoni chat: type a message (Ctrl-D to quit).")
+        while True:
+            try:
+                line = input("> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                click.echo()
+                return
+            if line.isdigit() and 0 < int(line) <= len(choices):
+                reply = ask_one("", user, lang, payload=choices[int(line) - 1].payload)
+            else:
+                reply = ask_one(line, user, lang)
+            lang = None
+            click.echo(reply.text)
+            choices = reply.choices
+            for number, choice in enumerate(choices, 1):
+                click.echo(f"  {number}. {choice.label}")
+
+    @app.cli.command("explain")
+    @click.argument("text")
+    def explain(text: str) -> None:
+        """Show how the bot reads a message: words found, language evidence, the rule that decided."""
+        from . import language
+        from .text import fold
+
+        bot = _bot()
+        folded = fold(text)
+        raw = bot.lexicon.find_raw(folded)
+        detection = language.detect(text, bot.lexicon, bot.lexicon.select(raw))
+        sure = detection.lang is not None and detection.confidence >= language.CUTOFF
+        finds = bot.lexicon.select(raw, {str(detection.lang), "en"} if sure else None)
+        click.echo(f"folded:   {folded}")
+        click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
+        for f in finds:
+            click.echo(f"  found {folded[f.start:f.end]!r:24} -> {f.entry.kind} {f.entry.key} "
+                       f"[{f.entry.lang}: {f.entry.phrase!r}] q={f.quality:.2f}")
+        u = bot.matcher.understand(folded, finds)
+        click.echo(f"intent:   {u.intent} (answer {u.answer_key}, {u.method}, confidence {u.confidence})")
+        click.echo(f"item:     {u.item} category: {u.category} options: {[o.payload for o in u.options]}")
+
+    @app.cli.command("check-data")
+    def check_data() -> None:
+        """Check knowledge/, intents/ and translations/: prints 'ok' or every error with its file and entry."""
+        from .core import load_data
+        from .knowledge import DataError
+
+        try:
+            load_data(app.config["TOMONI"].data_dir)
+        except DataError as exc:
+            errors = str(exc).splitlines()
+            for line in errors:
+                click.echo(line)
+            click.echo(f"{len(errors)} error(s)")
+            sys.exit(1)
+        click.echo("ok")
+
+    @app.cli.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Apply the database migrations (run once per release; SQLite does it at start-up)."""
+        from .store import upgrade
+
+        upgrade(app.config["TOMONI"].database_url)
+        click.echo("database is up to date")

@@ -1,0 +1,71 @@
+"""Builds the bot from its data folders and settings, with no web framework involved (tests use this directly)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import knowledge, language, lexicon, matching, translation
+from .pipeline import Bot
+from .rendering import Renderer
+from .settings import Settings
+from .store import Store, make_engine, upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Data:
+    """Everything loaded from knowledge/, intents/ and translations/."""
+
+    kb: knowledge.Knowledge
+    catalog: translation.Catalog
+    lexicon: lexicon.Lexicon
+    rules: list[matching.Rule]
+
+
+def load_data(root: Path) -> Data:
+    """Load and check the data folders; raise knowledge.DataError naming every problem."""
+    kb = knowledge.load(root / "knowledge")
+    catalog = translation.load(root / "translations")
+    lex = lexicon.load(root / "intents")
+    rules = matching.load_rules(root / "intents" / "rules.yaml")
+    errors = translation.check(catalog) + check_vocabulary(root, kb, lex, rules)
+    if errors:
+        raise knowledge.DataError("\n".join(errors))
+    return Data(kb, catalog, lex, rules)
+
+
+def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, rules: list[matching.Rule]) -> list[str]:
+    """Language files name only known concepts, items and categories; rules use only known concepts."""
+    import yaml
+
+    concepts = set(yaml.safe_load((root / "intents" / "concepts.yaml").read_text(encoding="utf-8"))["concepts"])
+    known = {"concept": concepts, "item": set(kb.items), "category": set(knowledge.CATEGORIES)}
+    errors = []
+    for entry in lex.entries:
+        if entry.kind in known and entry.key not in known[entry.kind]:
+            errors.append(f"intents/{entry.lang}.yaml: {entry.kind} {entry.key!r} is not known "
+                          f"(concepts.yaml, knowledge/garbage/items.csv or the categories)")
+    for rule in rules:
+        for name in rule.concepts() | set(rule.none):
+            if name not in concepts and name not in matching.PSEUDO:
+                errors.append(f"intents/rules.yaml: {rule.intent}: unknown concept {name!r}")
+    for code in language.SERVED:
+        if code not in lex.files:
+            errors.append(f"intents/{code}.yaml: missing (every served language needs its vocabulary)")
+        elif not any(e.lang == code and e.kind == "item" for e in lex.entries):
+            errors.append(f"intents/{code}.yaml: items: no item names")
+    return sorted(set(errors))
+
+
+def build_bot(settings: Settings, data: Data | None = None) -> Bot:
+    """The bot with its storage, ready to handle messages."""
+    data = data or load_data(settings.data_dir)
+    if settings.auto_migrate:
+        upgrade(settings.database_url)
+    store = Store(make_engine(settings.database_url))
+    language.warm_up()
+    matcher = matching.Matcher(data.lexicon, data.rules, {i.id: i.category for i in data.kb.items.values()})
+    return Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)

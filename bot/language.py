@@ -1,0 +1,121 @@
+"""Which language a message is written in.
+
+Order of evidence (../shared/notes/language-and-matching.md): the script first (kana, Hangul, Thai, Myanmar, Devanagari
+decide alone); Han-only text is Chinese unless the Japanese vocabulary outweighs the Chinese; Latin text goes to
+py3langid restricted to the languages we expect, combined with our own vocabulary (the words of intents/<lang>.yaml),
+which knows chat spellings no detector has seen ("vc", "ko dc", "kasari falne"). Below the confidence cutoff the
+caller falls back to the user's sticky language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .lexicon import Find, Lexicon
+from .text import fold, tokens
+
+SERVED = ("ja", "en", "pt", "es", "vi", "tl", "zh", "ne", "id")
+_LATIN_SET = ["en", "pt", "es", "vi", "tl", "id", "fr", "de", "it"]
+CUTOFF = 0.5
+
+_SCRIPTS = (
+    ("ja", re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")),
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("my", re.compile(r"[\u1000-\u109f]")),
+    ("ne", re.compile(r"[\u0900-\u097f]")),
+)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Letters only Vietnamese uses (checked on the text before accents are folded away).
+_VI_LETTERS = re.compile("[ăắằẳẵặấầẩẫậđẹẻẽếềểễệỉịọỏốồổỗộơớờởỡợụủưứừửữựỳỵỷỹ]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Characters common in Chinese sentences and absent from (or rare in) Japanese.
+_ZH_ONLY = set("的了吗么什哪这个们没吧呢啊语说请谢你我他她们还给让过对为会儿号钱块东车员门问题样时间经机业处怎么该应扔么圾")
+
+# Languages we detect but do not write: named in their own words when the bot says it cannot write them.
+ENDONYMS = {"fr": "Français", "de": "Deutsch", "it": "Italiano", "ko": "한국어", "th": "ภาษาไทย", "my": "မြန်မာဘာသာ"}
+
+ALIASES = {"pt-br": "pt", "pt-pt": "pt", "fil": "tl", "zh-hans": "zh", "zh-hant": "zh", "zh-tw": "zh", "zh-cn": "zh",
+           "in": "id", "jp": "ja", "np": "ne", "iw": "he"}
+
+
+def normalize_code(code: str | None) -> str | None:
+    """A BCP 47 tag or alias (LINE sends 'pt-BR', 'zh-Hant', 'fil') -> our ISO 639-1 code, or None."""
+    if not code:
+        return None
+    c = code.strip().lower().replace("_", "-")
+    if c in ALIASES:
+        return ALIASES[c]
+    return c.split("-")[0] or None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A detected language, how sure, and which evidence decided."""
+
+    lang: str | None
+    confidence: float
+    method: str
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(_LATIN_SET)
+    return ident
+
+
+def warm_up() -> None:
+    """Load the detector model now rather than on the first message."""
+    _identifier().classify("hello")
+
+
+def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Detection:
+    """Detect the language of a message (see the module docstring)."""
+    folded = fold(text)
+    if not _LETTER.search(folded):
+        return Detection(None, 0.0, "no-letters")
+    for lang, pattern in _SCRIPTS:
+        if pattern.search(folded):
+            return Detection(lang, 0.99, "script")
+    if _VI_LETTERS.search(text.lower()):
+        return Detection("vi", 0.95, "script")
+    finds = finds if finds is not None else lexicon.find(folded)
+    if _HAN.search(folded):
+        return _han(folded, finds)
+    return _latin(folded, lexicon, finds)
+
+
+def _han(folded: str, finds: list[Find]) -> Detection:
+    if any(ch in _ZH_ONLY for ch in folded):
+        return Detection("zh", 0.95, "script")
+    votes = Counter(f.entry.lang for f in finds if f.entry.lang in ("ja", "zh"))
+    if votes["ja"] > votes["zh"]:
+        return Detection("ja", 0.8, "vocabulary")
+    return Detection("zh", 0.8 if votes["zh"] else 0.6, "script")
+
+
+def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
+    words = [t.text for t in tokens(folded)]
+    evidence: dict[str, float] = {}
+    for lang, info in lexicon.files.items():
+        evidence[lang] = float(sum(1 for w in words if w in info.hints))
+    for f in finds:
+        if f.entry.kind != "lang_name" and f.quality >= 0.95:
+            evidence[f.entry.lang] = evidence.get(f.entry.lang, 0.0) + 0.5 * len(f.entry.words)
+    ranked = dict(_identifier().rank(folded))
+    # Romanised Japanese and Nepali have no detector model: our vocabulary is their only evidence.
+    scores = {lang: ranked.get(lang, 0.0) + 0.3 * evidence.get(lang, 0.0) for lang in {*_LATIN_SET, *evidence}}
+    scores["en"] += 0.1  # the lingua franca: the best guess when the evidence is thin
+    best = max(scores, key=lambda k: scores[k])
+    total = sum(scores.values()) or 1.0
+    confidence = scores[best] / total
+    if len(words) <= 2 and evidence.get(best, 0) == 0:
+        confidence = min(confidence, 0.45)  # one or two words no vocabulary knows: too little to go on
+    return Detection(best, round(confidence, 3), "detector+vocabulary")

@@ -1,0 +1,252 @@
+"""The words residents type, loaded once from intents/<lang>.yaml, and the search for them in a message.
+
+Every entry (a concept word, an item name, a category name, a language name) is folded once at load time and indexed
+by its first word, so finding all entries in a message costs a few dictionary look-ups per word plus one fuzzy
+look-up for long words. Entries in scripts written without spaces (Japanese, Chinese, Thai, Korean, Myanmar) are
+found as substrings. Overlapping finds are settled by length: the longer wins ("fire extinguisher" hides "fire").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .text import Token, fold, has_cjk, tokens
+
+_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+KINDS = ("concept", "item", "category", "lang_name")
+# Endings a typed word may add to an entry word: plurals (s, es), Indonesian -nya/-ku/-mu, the Tagalog linker -ng.
+# Anything else ("robo" + "t") is another word.
+_SUFFIXES = {"s", "es", "nya", "ku", "mu", "ng"}
+EXACT = 0.95  # finds of at least this quality are exact or explicit stem matches; below: plurals and typos
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One phrase of a language file: what it names (kind + key) and its folded words."""
+
+    kind: str
+    key: str
+    lang: str
+    phrase: str
+    words: tuple[str, ...]
+    wildcard: bool = False
+
+    @property
+    def cjk(self) -> bool:
+        return has_cjk(self.phrase)
+
+
+@dataclass(frozen=True)
+class Find:
+    """An entry found in a message, with its character span in the folded text and a quality in 0..1."""
+
+    entry: Entry
+    start: int
+    end: int
+    quality: float
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class LanguageFile:
+    """What one intents/<lang>.yaml holds besides its entries."""
+
+    lang: str
+    hints: set[str] = field(default_factory=set)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _max_edits(word: str) -> int:
+    return 0 if len(word) < 6 else (1 if len(word) < 10 else 2)
+
+
+def word_quality(want: str, got: str, wildcard: bool = False, known: bool = False) -> float:
+    """How well a typed word `got` matches an entry word `want` (0 = not at all).
+
+    known: `got` is itself a word of some entry or hint, so it is not read as a plural or a typo of another word
+    ("botar" is not a plural of "bota", "basura" is not "basu" + suffix).
+    """
+    if got == want:
+        return 1.0
+    if wildcard or _DEVANAGARI.match(want):
+        return 0.97 if got.startswith(want) and len(want) >= 2 else 0.0
+    if known:
+        return 0.0
+    if len(want) >= 4 and got.startswith(want) and got[len(want):] in _SUFFIXES:
+        return 0.93  # plural or short suffix: bottle -> bottles (kept only for the message's language, like typos)
+    edits = _max_edits(want)
+    if edits and abs(len(got) - len(want)) <= edits and got[0] == want[0]:
+        d = OSA.distance(want, got, score_cutoff=edits)
+        if d <= edits:
+            return 0.9 - 0.05 * d
+    return 0.0
+
+
+class Lexicon:
+    """All entries of all language files, indexed for search."""
+
+    def __init__(self, files: Iterable[LanguageFile], entries: Iterable[Entry]) -> None:
+        self.files = {f.lang: f for f in files}
+        self.entries: list[Entry] = []
+        self._by_first: dict[str, list[Entry]] = defaultdict(list)
+        self._cjk: list[Entry] = []
+        self._known_words: set[str] = set()
+        for f in self.files.values():
+            self._known_words |= f.hints
+        for entry in entries:
+            self.add(entry)
+        self._long_firsts: list[str] = []
+        self._refresh()
+
+    def add(self, entry: Entry) -> None:
+        """Index one more entry (used at load time and for approved examples)."""
+        self.entries.append(entry)
+        if len(entry.words) == 1 and not entry.wildcard:
+            self._known_words.add(entry.words[0])
+        if entry.cjk:
+            self._cjk.append(entry)
+        elif entry.words:
+            self._by_first[entry.words[0]].append(entry)
+
+    def _refresh(self) -> None:
+        self._long_firsts = sorted(w for w in self._by_first if len(w) >= 6 and not _DEVANAGARI.match(w))
+
+    def find(self, folded: str, fuzzy_langs: set[str] | None = None) -> list[Find]:
+        """Every entry present in the folded text, overlaps settled (longest wins, equal spans all kept).
+
+        fuzzy_langs: when given (the message's language and English), plural and typo finds, and short one-word finds,
+        are kept only for entries of these languages: a word one letter away from a word of another language, or a
+        short word of another language, is more often a word of the message's own language.
+        """
+        return self.select(self.find_raw(folded), fuzzy_langs)
+
+    @staticmethod
+    def select(raw: list[Find], fuzzy_langs: set[str] | None = None) -> list[Find]:
+        """Settle raw finds; with `fuzzy_langs`, other languages keep only their exact, distinctive finds."""
+        if fuzzy_langs is not None:
+            raw = [f for f in raw if f.entry.lang in fuzzy_langs or (f.quality >= EXACT and _distinctive(f.entry))]
+        return settle(raw)
+
+    def find_raw(self, folded: str) -> list[Find]:
+        """Every entry present in the folded text, overlaps not settled."""
+        return self._find_words(tokens(folded)) + self._find_cjk(folded)
+
+    def _find_cjk(self, folded: str) -> list[Find]:
+        out = []
+        for entry in self._cjk:
+            start = folded.find(entry.phrase)
+            while start >= 0:
+                out.append(Find(entry, start, start + len(entry.phrase), 1.0))
+                start = folded.find(entry.phrase, start + 1)
+        return out
+
+    def _candidates(self, word: str) -> set[str]:
+        keys = {word} | {word[:k] for k in range(2, len(word))}
+        # A word some entry knows as it is written is not a typo of another word.
+        if len(word) >= 6 and not has_cjk(word) and word not in self._known_words:
+            edits = _max_edits(word)
+            for hit, _score, _ in process.extract(word, self._long_firsts, scorer=OSA.distance,
+                                                 score_cutoff=edits, limit=None):
+                keys.add(hit)
+        return {k for k in keys if k in self._by_first}
+
+    def _find_words(self, toks: list[Token]) -> list[Find]:
+        out = []
+        for i, tok in enumerate(toks):
+            for key in self._candidates(tok.text):
+                for entry in self._by_first[key]:
+                    found = _match_at(entry, toks, i, self._known_words)
+                    if found:
+                        out.append(found)
+        return out
+
+
+def _distinctive(entry: Entry) -> bool:
+    """Long enough to mean the same in a message of another language ("ban" is Indonesian 'tyre' but Vietnamese
+    'you'; "sodai gomi" is sodai gomi everywhere)."""
+    return entry.cjk or len(entry.words) > 1 or len(entry.phrase) >= 5
+
+
+def _match_at(entry: Entry, toks: list[Token], i: int, known: set[str]) -> Find | None:
+    if i + len(entry.words) > len(toks):
+        return None
+    worst = 1.0
+    for j, want in enumerate(entry.words):
+        last = j == len(entry.words) - 1
+        got = toks[i + j].text
+        q = word_quality(want, got, wildcard=entry.wildcard and last, known=got in known)
+        if q == 0.0:
+            return None
+        worst = min(worst, q)
+    return Find(entry, toks[i].start, toks[i + len(entry.words) - 1].end, worst)
+
+
+def settle(finds: list[Find]) -> list[Find]:
+    """Drop finds that lie inside a longer find; keep the best quality for the same entry and span."""
+    best: dict[tuple[int, int, str, str], Find] = {}  # one find per span and entry key and language
+    for f in finds:
+        k = (f.start, f.end, f.entry.kind, f.entry.key + "\0" + f.entry.lang)
+        if k not in best or f.quality > best[k].quality:
+            best[k] = f
+    ordered = sorted(best.values(), key=lambda f: -f.length)
+    kept: list[Find] = []
+    for f in ordered:
+        if any(k.start <= f.start and f.end <= k.end and k.length > f.length for k in kept):
+            continue
+        kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, -f.length))
+
+
+def _entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:
+    text = fold(str(phrase)).strip()
+    wildcard = text.endswith("*")
+    text = text.rstrip("*").strip()
+    if not text:
+        return None
+    words = tuple(t.text for t in tokens(text))
+    return Entry(kind, key, lang, text, words, wildcard)
+
+
+def load_language_file(path: Path) -> tuple[LanguageFile, list[Entry]]:
+    """Read one intents/<lang>.yaml into its entries."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lang = str(data.get("language") or path.stem)
+    info = LanguageFile(lang, {fold(str(h)) for h in data.get("hints") or []},
+                        {str(k): [str(x) for x in v or []] for k, v in (data.get("examples") or {}).items()})
+    entries: list[Entry] = []
+    sections = (("concept", data.get("concepts")), ("item", data.get("items")), ("category", data.get("categories")))
+    for kind, section in sections:
+        for key, phrases in (section or {}).items():
+            for phrase in phrases or []:
+                e = _entry(kind, str(key), lang, phrase)
+                if e:
+                    entries.append(e)
+    for phrase in data.get("names") or []:
+        e = _entry("lang_name", lang, lang, phrase)
+        if e:
+            entries.append(e)
+    return info, entries
+
+
+def load(folder: Path) -> Lexicon:
+    """Load every language file of intents/ (concepts.yaml and rules.yaml are not language files)."""
+    files, entries = [], []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.stem in ("concepts", "rules"):
+            continue
+        info, found = load_language_file(path)
+        files.append(info)
+        entries.extend(found)
+    return Lexicon(files, entries)

@@ -1,0 +1,209 @@
+"""From the words found in a message to one intent, a garbage item and an answer key.
+
+The rules of intents/rules.yaml combine concepts into intents; the highest priority whose conditions hold wins.
+When no rule holds, the message is compared with the example messages of every language (rapidfuzz, on keys folded
+once at load time, CJK text as character bigrams); a close example answers, a fair one makes the bot ask back with
+up to three choices, and nothing close hands the message to the desk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from .lexicon import Find, Lexicon
+from .text import fold, has_cjk, tokens, word_count
+
+PSEUDO = {"item", "category", "lang_name"}
+EXAMPLE_ANSWER = 85.0  # example similarity that answers
+EXAMPLE_ASK = 72.0  # example similarity that asks back
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of rules.yaml."""
+
+    intent: str
+    all: tuple[frozenset[str], ...]
+    any: frozenset[str]
+    none: frozenset[str]
+    priority: int
+    alone: bool = False
+    max_other_words: int = 0
+    max_words: int | None = None
+    answer: tuple[tuple[str, str], ...] = ()
+    allow: frozenset[str] = frozenset()
+
+    def concepts(self) -> set[str]:
+        """Every concept the rule names positively."""
+        return set().union(*self.all, self.any)
+
+    def holds(self, present: set[str], other_words: int, words: int) -> bool:
+        """Whether the rule's conditions hold for the concepts present in a message."""
+        if any(not (group & present) for group in self.all):
+            return False
+        if self.any and not (self.any & present):
+            return False
+        if self.none & present:
+            return False
+        if self.max_words is not None and words > self.max_words:
+            return False
+        if self.alone and (present - self.concepts() - self.allow - {"greeting"} or other_words > self.max_other_words):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered back to the resident: a label key and the payload sent when it is chosen."""
+
+    kind: str  # "intent" or "item"
+    key: str
+
+    @property
+    def payload(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+@dataclass
+class Understanding:
+    """What the bot made of one message."""
+
+    intent: str
+    confidence: float
+    answer_key: str
+    item: str | None = None
+    category: str | None = None
+    concepts: set[str] = field(default_factory=set)
+    languages_named: list[str] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    method: str = "rule"
+
+
+def _group(value: Any) -> frozenset[str]:
+    return frozenset(value) if isinstance(value, list) else frozenset([value])
+
+
+def load_rules(path: Path) -> list[Rule]:
+    """Read rules.yaml."""
+    rules = []
+    for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+        rules.append(Rule(
+            intent=raw["intent"], all=tuple(_group(v) for v in raw.get("all", [])),
+            any=frozenset(raw.get("any", [])), none=frozenset(raw.get("none", [])), priority=int(raw["priority"]),
+            alone=bool(raw.get("alone", False)), max_other_words=int(raw.get("max_other_words", 0)),
+            max_words=raw.get("max_words"), answer=tuple((raw.get("answer") or {}).items()),
+            allow=frozenset(raw.get("allow", []))))
+    return rules
+
+
+def example_key(text: str) -> str:
+    """Folded text; scripts without spaces become character bigrams so word-based scorers work on them."""
+    s = " ".join(t.text for t in tokens(fold(text)))
+    if not has_cjk(s):
+        return s
+    s = s.replace(" ", "")
+    return " ".join(s[i:i + 2] for i in range(max(1, len(s) - 1)))
+
+
+class Matcher:
+    """Rules, items and examples, ready to understand messages."""
+
+    def __init__(self, lexicon: Lexicon, rules: list[Rule], item_categories: dict[str, str]) -> None:
+        self.lexicon = lexicon
+        self.rules = sorted(rules, key=lambda r: -r.priority)
+        self.item_categories = item_categories
+        self._example_keys: list[str] = []
+        self._example_intents: list[str] = []
+        for info in lexicon.files.values():
+            for intent, texts in info.examples.items():
+                for text in texts:
+                    self.add_example(intent, text)
+
+    def add_example(self, intent: str, text: str) -> None:
+        """Teach the matcher one more example message (approved desk suggestions use this)."""
+        key = example_key(text)
+        if key:
+            self._example_keys.append(key)
+            self._example_intents.append(intent)
+
+    def understand(self, folded: str, finds: list[Find]) -> Understanding:
+        """Decide intent, item and answer key for a folded message and the entries found in it."""
+        present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
+        other, words = _uncovered_words(folded, finds), word_count(folded)
+        named = list(dict.fromkeys(f.entry.key for f in finds if f.entry.kind == "lang_name"))
+        for rule in self.rules:
+            if rule.holds(present, other, words):
+                u = self._from_rule(rule, finds, present)
+                u.languages_named = named
+                return u
+        u = self._from_examples(folded)
+        u.concepts, u.languages_named = present, named
+        return u
+
+    def _from_rule(self, rule: Rule, finds: list[Find], present: set[str]) -> Understanding:
+        used = rule.concepts()
+        quality = [f.quality for f in finds
+                   if (f.entry.key if f.entry.kind == "concept" else f.entry.kind) in used] or [1.0]
+        u = Understanding(rule.intent, round(0.55 + 0.4 * min(quality), 2), rule.intent, concepts=present)
+        for concept, key in rule.answer:
+            if concept in present:
+                u.answer_key = key
+                break
+        if rule.intent.startswith("garbage."):
+            self._garbage_details(u, finds)
+        return u
+
+    def _garbage_details(self, u: Understanding, finds: list[Find]) -> None:
+        items = [f for f in finds if f.entry.kind == "item"]
+        cats = [f.entry.key for f in finds if f.entry.kind == "category"]
+        if items:
+            longest = max(f.length for f in items)
+            top = list(dict.fromkeys(f.entry.key for f in items if f.length == longest))
+            u.item = top[0]
+            u.category = self.item_categories.get(u.item)
+            if len({self.item_categories.get(i) for i in top}) > 1 and u.intent == "garbage.sorting":
+                u.options = [Option("item", i) for i in top[:3]]
+                u.confidence = min(u.confidence, 0.6)
+        elif cats:
+            u.category = cats[0]
+        if u.intent == "garbage.schedule" and u.category:
+            u.answer_key = "garbage.schedule.category"
+        if u.intent not in ("garbage.sorting", "garbage.schedule"):
+            u.item = None
+
+    def _from_examples(self, folded: str) -> Understanding:
+        key = example_key(folded)
+        if not key or not self._example_keys:
+            return Understanding("unknown", 0.0, "unknown", method="none")
+        hits = process.extract(key, self._example_keys, scorer=fuzz.token_sort_ratio, limit=12,
+                               score_cutoff=EXAMPLE_ASK)
+        ranked: list[tuple[str, float]] = []
+        for _text, score, index in hits:
+            intent = self._example_intents[index]
+            if intent not in (i for i, _ in ranked):
+                ranked.append((intent, score))
+        if not ranked:
+            return Understanding("unknown", 0.0, "unknown", method="none")
+        intent, score = ranked[0]
+        u = Understanding(intent, round(score / 100, 2), intent, method="example")
+        if intent == "garbage.sorting" or score < EXAMPLE_ANSWER:
+            choices = [i for i, _ in ranked if i not in ("unknown", "garbage.sorting", "greeting", "emergency")][:3]
+            if not choices:
+                return Understanding("unknown", round(score / 100, 2), "unknown", method="example")
+            u.options = [Option("intent", i) for i in choices]
+            u.intent, u.answer_key = choices[0], "clarify"
+        return u
+
+
+def _uncovered_words(folded: str, finds: list[Find]) -> int:
+    mask = [False] * len(folded)
+    for f in finds:
+        for i in range(f.start, f.end):
+            mask[i] = True
+    rest = "".join(" " if covered else ch for ch, covered in zip(folded, mask, strict=True))
+    return word_count(rest)

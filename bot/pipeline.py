@@ -1,0 +1,201 @@
+"""The bot's one path for every message, on every channel: `Bot.handle(inbound) -> Reply`.
+
+stored first -> seen before? -> special events (follow, stickers, button taps) -> find words -> language ->
+intent + item -> language switch / handoff / answer -> rendered in the resident's language -> stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from . import language as lang_mod
+from .handoff import hand_off
+from .knowledge import Knowledge
+from .lexicon import Lexicon
+from .matching import Matcher, Option, Understanding
+from .messages import Choice, Inbound, Reply
+from .rendering import Renderer
+from .store import Message, Store, User
+from .text import MAX_CHARS, clean, fold
+from .translation import Catalog
+
+log = logging.getLogger(__name__)
+HANDOFF_INTENTS = ("human", "unknown")
+NO_ENTRY = ("greeting", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu", "empty")
+MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
+STICKY = 0.7  # detection confidence that changes a resident's sticky language
+GUESS = 0.3  # below this a new resident's one-word message is answered in the fallback language (English)
+
+
+@dataclass
+class Bot:
+    """Everything the pipeline needs, built once by create_app."""
+
+    store: Store
+    kb: Knowledge
+    catalog: Catalog
+    lexicon: Lexicon
+    matcher: Matcher
+    renderer: Renderer
+    timezone: str = "Asia/Tokyo"
+
+    def now(self) -> dt.datetime:
+        """Now in the city's time zone."""
+        return dt.datetime.now(ZoneInfo(self.timezone))
+
+    def handle(self, inbound: Inbound, now: dt.datetime | None = None) -> Reply | None:
+        """Answer one event. None: nothing to say (unfollow). A redelivered event returns a `duplicate` reply."""
+        now = now or self.now()
+        user = self.store.user(inbound.channel, inbound.user_id, lang_mod.normalize_code(inbound.profile_language))
+        msg = self.store.record_inbound(user, inbound.channel, inbound.event_id, inbound.kind,
+                                        inbound.text or inbound.payload or "")
+        if msg is None:
+            return Reply("", None, user.language or "en", "duplicate", duplicate=True)
+        if inbound.preferred_language:
+            self._set_language(user, lang_mod.normalize_code(inbound.preferred_language), "chosen")
+        reply = self._dispatch(inbound, user, now)
+        if reply is not None:
+            self._finish(user, msg, reply)
+        return reply
+
+    # -- dispatch ----------------------------------------------------------------------------------------------------
+    def _dispatch(self, inbound: Inbound, user: User, now: dt.datetime) -> Reply | None:
+        if inbound.kind == "unfollow":
+            user.active = False
+            self.store.save_user(user)
+            return None
+        if inbound.kind == "follow":
+            user.active = True
+            return self._welcome(user, now)
+        if inbound.kind == "postback" and inbound.payload:
+            return self._postback(inbound.payload, user, now)
+        text = clean(inbound.text or "")
+        if inbound.kind in MEDIA or sum(ch.isalpha() for ch in text) < 2:  # nothing to read: stickers, "👍", "?!"
+            lang = self._fallback_language(user)
+            return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
+        return self._understand(text[:MAX_CHARS], user, now)
+
+    def _understand(self, text: str, user: User, now: dt.datetime) -> Reply:
+        folded = fold(text)
+        raw = self.lexicon.find_raw(folded)
+        detection = lang_mod.detect(text, self.lexicon, self.lexicon.select(raw))
+        sure = detection.lang is not None and detection.confidence >= lang_mod.CUTOFF
+        finds = self.lexicon.select(raw, {str(detection.lang), "en"} if sure else None)
+        u = self.matcher.understand(folded, finds)
+        if u.intent == "language.change":
+            return self._language_change(u, detection, user, now)
+        msg_lang = self._message_language(detection, user)
+        guess_ok = detection.confidence >= GUESS or msg_lang in (user.language, user.profile_language)
+        reply_lang = msg_lang if msg_lang in lang_mod.SERVED and guess_ok else self._fallback_language(user)
+        if u.intent == "garbage.schedule" and not u.category and user.last_item:
+            u.category = self.kb.items[user.last_item].category if user.last_item in self.kb.items else None
+            u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
+        reply = self._answer(u, msg_lang, reply_lang, user, now)
+        if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
+            note = self.renderer.answer("language.unsupported", reply_lang, now.date(), language=msg_lang,
+                                        reply_language=reply_lang).text
+            reply.text = f"{note}\n{reply.text}"
+            reply.choices = reply.choices or self._language_choices()
+        return reply
+
+    def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime) -> Reply:
+        if u.intent in HANDOFF_INTENTS:
+            reply = self._reply(u.intent, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
+            reply.handoff = True
+            return reply
+        key = u.answer_key
+        if u.options:
+            key = "clarify.item" if u.options[0].kind == "item" else "clarify"
+        reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=u.item if key == "garbage.sorting" else None,
+                            category=u.category, confidence=u.confidence)
+        reply.choices = [self._choice(o, reply_lang) for o in u.options]
+        if u.intent == "garbage.sorting":
+            reply.category = u.category
+            reply.entry = u.item
+        user.last_intent = u.intent
+        user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
+        return reply
+
+    def _reply(self, key: str, msg_lang: str | None, reply_lang: str, intent: str, now: dt.datetime,
+               item: str | None = None, category: str | None = None, confidence: float = 0.95) -> Reply:
+        rendered = self.renderer.answer(key, reply_lang, now.date(), now.time(), item=item, category=category)
+        entry = None if key in NO_ENTRY or intent in NO_ENTRY else key
+        return Reply(rendered.text, msg_lang, reply_lang, intent, entry=entry, confidence=confidence)
+
+    # -- languages ---------------------------------------------------------------------------------------------------
+    def _message_language(self, detection: lang_mod.Detection, user: User) -> str | None:
+        if detection.lang and detection.confidence >= lang_mod.CUTOFF:
+            # The first confident message sets the sticky language; later ones change it only when quite sure,
+            # and never override a language the resident chose.
+            first = user.language is None
+            if first or (detection.confidence >= STICKY and user.language_source != "chosen"):
+                self._set_language(user, detection.lang, "detected")
+            return detection.lang
+        return user.language or user.profile_language or detection.lang
+
+    def _fallback_language(self, user: User) -> str:
+        for code in (user.language, user.profile_language):
+            if code in lang_mod.SERVED:
+                return str(code)
+        return "en"
+
+    def _set_language(self, user: User, code: str | None, source: str) -> None:
+        if code in lang_mod.SERVED:
+            user.language, user.language_source = code, source
+
+    def _language_change(self, u: Understanding, detection: lang_mod.Detection, user: User,
+                         now: dt.datetime) -> Reply:
+        target = next((c for c in u.languages_named if c in lang_mod.SERVED), None)
+        if target is None:
+            lang = self._fallback_language(user)
+            reply = self._reply("language.menu", detection.lang or lang, lang, "language.change", now)
+            reply.choices = self._language_choices()
+            return reply
+        self._set_language(user, target, "chosen")
+        return self._reply("language.changed", target, target, "language.change", now, confidence=u.confidence)
+
+    def _language_choices(self) -> list[Choice]:
+        return [Choice(self.catalog.name(c), f"lang:{c}") for c in lang_mod.SERVED]
+
+    # -- events ------------------------------------------------------------------------------------------------------
+    def _welcome(self, user: User, now: dt.datetime) -> Reply:
+        lang = self._fallback_language(user)
+        if not user.language and user.profile_language in lang_mod.SERVED:
+            self._set_language(user, user.profile_language, "profile")
+        reply = self._reply("greeting", lang, lang, "greeting", now)
+        reply.text += "\n" + self.renderer.answer("language.menu", lang, now.date()).text
+        reply.choices = self._language_choices()
+        return reply
+
+    def _postback(self, payload: str, user: User, now: dt.datetime) -> Reply:
+        kind, _, key = payload.partition(":")
+        lang = self._fallback_language(user)
+        if kind == "lang" and key in lang_mod.SERVED:
+            self._set_language(user, key, "chosen")
+            return self._reply("language.changed", key, key, "language.change", now)
+        if kind == "item" and key in self.kb.items:
+            u = Understanding("garbage.sorting", 1.0, "garbage.sorting", item=key,
+                              category=self.kb.items[key].category)
+            return self._answer(u, lang, lang, user, now)
+        if kind == "intent" and key in self.kb.answers:
+            return self._answer(Understanding(key, 1.0, key), lang, lang, user, now)
+        log.info("unknown postback payload ignored")
+        return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
+
+    def _choice(self, option: Option, lang: str) -> Choice:
+        label = (self.renderer.item_name(lang, option.key) if option.kind == "item"
+                 else self.renderer.intent_label(lang, option.key))
+        return Choice(label, option.payload)
+
+    def _finish(self, user: User, msg: Message, reply: Reply) -> None:
+        if reply.handoff:
+            reply.ticket_id = hand_off(self.store, user, msg, reply.intent, reply.language or reply.reply_language)
+        msg.language, msg.intent, msg.entry = reply.language, reply.intent, reply.entry
+        msg.confidence, msg.handoff, msg.processed = reply.confidence, reply.handoff, True
+        msg.ticket_id = reply.ticket_id
+        self.store.update_message(msg)
+        self.store.save_user(user)
+        self.store.record_outbound(user, msg.channel, reply.text, reply.reply_language, reply.intent, reply.ticket_id)

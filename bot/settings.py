@@ -1,0 +1,73 @@
+"""Settings: the only place that reads the environment (names fixed in ../shared/CONTRACT.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with the zero-setup defaults (SQLite, in-process worker, no channels)."""
+
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'tomoni.sqlite'}"
+    redis_url: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(16))
+    timezone: str = "Asia/Tokyo"
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_base_url: str = "https://api.line.me"
+    messenger_app_secret: str | None = None
+    messenger_verify_token: str | None = None
+    messenger_page_access_token: str | None = None
+    graph_api_base_url: str = "https://graph.facebook.com"
+    data_dir: Path = ROOT
+    auto_migrate: bool = True
+    development: bool = True
+    web_chat: bool = False
+
+    @property
+    def line_on(self) -> bool:
+        """LINE is on when both its credentials are set."""
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def messenger_on(self) -> bool:
+        """Messenger is on when all three of its credentials are set."""
+        return bool(self.messenger_app_secret and self.messenger_verify_token and self.messenger_page_access_token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the environment; outside development SECRET_KEY is required."""
+        env = os.environ if env is None else env
+        development = env.get("TOMONI_ENV", "development") == "development"
+        secret = env.get("SECRET_KEY")
+        if not secret and not development:
+            raise RuntimeError("SECRET_KEY must be set when TOMONI_ENV is not 'development'")
+        defaults = cls()
+        database_url = env.get("DATABASE_URL") or defaults.database_url
+        if database_url.startswith("postgres://"):  # Heroku-style URLs
+            database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+        elif database_url.startswith("postgresql://"):
+            database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+        return cls(
+            database_url=database_url,
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=secret or defaults.secret_key,
+            timezone=env.get("TOMONI_TIMEZONE", "Asia/Tokyo"),
+            line_channel_secret=env.get("LINE_CHANNEL_SECRET") or None,
+            line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
+            line_api_base_url=env.get("LINE_API_BASE_URL") or defaults.line_api_base_url,
+            messenger_app_secret=env.get("MESSENGER_APP_SECRET") or None,
+            messenger_verify_token=env.get("MESSENGER_VERIFY_TOKEN") or None,
+            messenger_page_access_token=env.get("MESSENGER_PAGE_ACCESS_TOKEN") or None,
+            graph_api_base_url=env.get("GRAPH_API_BASE_URL") or defaults.graph_api_base_url,
+            auto_migrate=env.get("TOMONI_AUTO_MIGRATE", "1") != "0",
+            development=development,
+            web_chat=env.get("TOMONI_WEB_CHAT", "0") == "1",
+        )

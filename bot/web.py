@@ -1,0 +1,72 @@
+"""The local chat page (talk to the bot as a resident would) and the health check."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from sqlalchemy import text
+
+from .language import SERVED
+from .messages import Inbound
+from .pipeline import Bot
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("web", __name__)
+MAX_TEXT = 10_000
+
+
+def _bot() -> Bot:
+    from . import current_bot
+
+    return current_bot(current_app)
+
+
+def _chat_on() -> bool:
+    settings = current_app.config["TOMONI"]
+    return bool(settings.development or settings.web_chat)
+
+
+@blueprint.get("/")
+def chat_page() -> Any:
+    """The chat page: choose a simulated resident and a language, then talk."""
+    if not _chat_on():
+        abort(404)
+    bot = _bot()
+    languages = [(code, bot.catalog.name(code)) for code in SERVED]
+    return render_template("chat.html", languages=languages)
+
+
+@blueprint.post("/chat/api/message")
+def chat_message() -> Any:
+    """One message from the chat page: {user, text | payload, lang?} -> the reply as `ask --json` prints it."""
+    if not _chat_on():
+        abort(404)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("user"), str) or not data["user"].strip():
+        return jsonify(error="send JSON with 'user' and 'text' (or 'payload')"), 400
+    body = str(data.get("text") or "")[:MAX_TEXT]
+    payload = data.get("payload") if isinstance(data.get("payload"), str) else None
+    inbound = Inbound(channel="web", user_id=data["user"][:64], kind="postback" if payload else "text", text=body,
+                      payload=payload, preferred_language=data.get("lang") if isinstance(data.get("lang"), str) else None)
+    reply = _bot().handle(inbound)
+    return jsonify(reply.as_json(None) if reply else {})
+
+
+@blueprint.get("/healthz")
+def healthz() -> Any:
+    """200 with the state of the database, the channels and translation; 503 when the database is unreachable."""
+    bot = _bot()
+    settings = current_app.config["TOMONI"]
+    try:
+        with bot.store.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        database = True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        log.exception("health check: database unreachable")
+        database = False
+    body = {"status": "ok" if database else "error", "database": database,
+            "channels": {"line": settings.line_on, "messenger": settings.messenger_on},
+            "translation": {"curated": bot.catalog.languages, "models": []}}
+    return jsonify(body), 200 if database else 503

@@ -1,0 +1,74 @@
+"""Fixtures: the data loaded once, a bot on a fresh SQLite file per test, `say` for conversation tests, the Flask app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import create_app
+from bot.core import Data, build_bot, load_data
+from bot.messages import Inbound, Reply
+from bot.pipeline import Bot
+from bot.settings import ROOT, Settings
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+# A Monday morning, when the Multicultural Center is open (tests that need another day say so).
+MONDAY = dt.datetime(2026, 11, 30, 10, 0, tzinfo=TOKYO)
+
+Say = Callable[..., Reply]
+
+
+@pytest.fixture(scope="session")
+def data() -> Data:
+    """knowledge/, intents/ and translations/, loaded and checked once."""
+    return load_data(ROOT)
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    """Zero-setup settings on a fresh SQLite file."""
+    return Settings(database_url=f"sqlite:///{tmp_path / 'test.sqlite'}", secret_key="test-secret")
+
+
+@pytest.fixture()
+def bot(settings: Settings, data: Data) -> Bot:
+    """A bot with its own empty database."""
+    return build_bot(settings, data)
+
+
+@pytest.fixture()
+def say(bot: Bot) -> Say:
+    """say(text, user="u1", at=MONDAY, **inbound fields) -> the bot's reply; one user = one conversation."""
+    def _say(text: str = "", user: str = "u1", at: dt.datetime = MONDAY, **fields: object) -> Reply:
+        reply = bot.handle(Inbound(channel="test", user_id=user, text=text, **fields), now=at)  # type: ignore[arg-type]
+        assert reply is not None
+        return reply
+    return _say
+
+
+@pytest.fixture()
+def app(settings: Settings, bot: Bot):  # type: ignore[no-untyped-def]
+    """The Flask app around the test bot."""
+    app = create_app(settings, bot=bot)
+    app.config.update(TESTING=True)
+    return app
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def postgres_url() -> str:
+    """A PostgreSQL URL from TOMONI_TEST_POSTGRES_URL, or skip."""
+    url = os.environ.get("TOMONI_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TOMONI_TEST_POSTGRES_URL is not set (.ci/run sets it)")
+    return url

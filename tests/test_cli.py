@@ -1,0 +1,74 @@
+"""`flask ask`, `ask --json`, `ask --jsonl`, `chat` and `check-data` as CONTRACT.md and the editors use them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import create_app
+from bot.settings import ROOT, Settings
+
+FIELDS = {"id", "language", "reply_language", "intent", "category", "entry", "handoff", "confidence", "text", "options"}
+
+
+def test_ask_prints_the_reply_text(app) -> None:  # type: ignore[no-untyped-def]
+    result = app.test_cli_runner().invoke(args=["ask", "onde jogo pilhas?"])
+    assert result.exit_code == 0, result.output
+    assert "pilha" in result.output.lower()
+
+
+def test_ask_json_has_exactly_the_contract_fields(app) -> None:  # type: ignore[no-untyped-def]
+    result = app.test_cli_runner().invoke(args=["ask", "--json", "onde jogo pilhas?"])
+    out = json.loads(result.output)
+    assert set(out) == FIELDS
+    assert (out["language"], out["intent"], out["category"], out["handoff"]) == ("pt", "garbage.sorting", "hazardous",
+                                                                                 False)
+    assert 0 <= out["confidence"] <= 1
+
+
+def test_ask_jsonl_keeps_conversations_by_user(app) -> None:  # type: ignore[no-untyped-def]
+    lines = [{"id": "a", "text": "Tiếng Việt", "user": "x"}, {"id": "b", "text": "ok", "user": "x"},
+             {"id": "c", "text": "ok"}, {"id": "d", "text": "hello", "lang": "es"}]
+    feed = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines) + "not json\n"
+    result = app.test_cli_runner().invoke(args=["ask", "--jsonl"], input=feed)
+    outs = [json.loads(x) for x in result.output.splitlines()]
+    assert [o["id"] for o in outs] == ["a", "b", "c", "d", None]
+    assert outs[0]["intent"] == "language.change" and outs[1]["reply_language"] == "vi"
+    assert outs[2]["reply_language"] == "en"  # a new resident
+    assert outs[3]["reply_language"] == "es"  # preferred language given
+    assert "error" in outs[4]
+
+
+def test_chat_numbers_the_choices_and_takes_a_number(app) -> None:  # type: ignore[no-untyped-def]
+    result = app.test_cli_runner().invoke(args=["chat"], input="change language\n3\n👍\n")
+    assert result.exit_code == 0, result.output
+    assert "  1. 日本語" in result.output and "  3. Português" in result.output
+    after_choice = result.output.split("> ")[2:]
+    assert "português" in after_choice[0] and "texto" in after_choice[1]  # chosen, then kept for a sticker-like reply
+
+
+def test_check_data_says_ok_then_names_errors(tmp_path: Path) -> None:
+    ok = create_app(Settings(database_url=f"sqlite:///{tmp_path}/a.sqlite"), bot=object())  # type: ignore[arg-type]
+    assert ok.test_cli_runner().invoke(args=["check-data"]).output.strip() == "ok"
+    for name in ("knowledge", "intents", "translations"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "translations/ne.yaml").write_text(
+        (ROOT / "translations/ne.yaml").read_text(encoding="utf-8").replace("{contact.transport}", "{contact.bus}"),
+        encoding="utf-8")
+    broken = create_app(Settings(database_url=f"sqlite:///{tmp_path}/b.sqlite", data_dir=tmp_path),
+                        bot=object())  # type: ignore[arg-type]
+    result = broken.test_cli_runner().invoke(args=["check-data"])
+    assert result.exit_code == 1
+    assert "translations/ne.yaml: answers.life.bus: placeholders" in result.output
+
+
+def test_the_real_command_line_works_on_a_fresh_database(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite", "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "app", "ask", "--json", "救命!火事です"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["intent"] == "emergency" and "119" in out["text"]

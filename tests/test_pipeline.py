@@ -1,0 +1,120 @@
+"""The pipeline end to end on SQLite: storage first, duplicates, handoff, languages, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.messages import Inbound
+from bot.store import Message, Ticket, User
+
+from .conftest import MONDAY, TOKYO
+
+
+def _count(bot, model, **where) -> int:  # type: ignore[no-untyped-def]
+    with bot.store.session() as s:
+        q = select(func.count()).select_from(model)
+        for k, v in where.items():
+            q = q.where(getattr(model, k) == v)
+        return int(s.scalar(q))
+
+
+def test_every_message_is_stored_with_what_the_bot_understood(bot, say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("where do I throw old frying pans?")
+    assert reply.intent == "garbage.sorting" and reply.category == "non_burnable"
+    with bot.store.session() as s:
+        inbound, outbound = s.scalars(select(Message).order_by(Message.id)).all()
+    assert (inbound.direction, inbound.text, inbound.intent, inbound.entry) == (
+        "in", "where do I throw old frying pans?", "garbage.sorting", "frying-pan")
+    assert inbound.language == "en" and inbound.processed and inbound.confidence and inbound.confidence > 0.8
+    assert outbound.direction == "out" and outbound.text == reply.text
+
+
+def test_a_redelivered_event_is_answered_once(bot) -> None:  # type: ignore[no-untyped-def]
+    event = Inbound(channel="line", user_id="U1", text="hello", event_id="01HXYZ")
+    first, second = bot.handle(event, now=MONDAY), bot.handle(event, now=MONDAY)
+    assert first and not first.duplicate
+    assert second and second.duplicate and second.text == ""
+    assert _count(bot, Message, direction="in") == 1
+
+
+def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, say) -> None:  # type: ignore[no-untyped-def]
+    first = say("my landlord keeps my deposit, what can I do")
+    assert first.intent == "unknown" and first.handoff and first.ticket_id
+    assert "today" in first.text  # Monday 10:00: the desk is open
+    second = say("I want to talk to a real person")
+    assert second.intent == "human" and second.ticket_id == first.ticket_id
+    assert _count(bot, Ticket, status="open") == 1
+    friday_night = dt.datetime(2026, 12, 4, 20, 0, tzinfo=TOKYO)
+    later = say("tell me a joke", user="u2", at=friday_night)
+    assert "Monday" in later.text and "7/12" in later.text
+
+
+def test_language_is_sticky_and_can_be_switched(bot, say) -> None:  # type: ignore[no-untyped-def]
+    assert say("Khi nào đổ rác nhựa?").reply_language == "vi"
+    assert say("ok").reply_language == "vi"  # too short to tell: the user's language
+    switched = say("English please")
+    assert (switched.intent, switched.language, switched.reply_language) == ("language.change", "en", "en")
+    assert say("pin").reply_language == "en"
+    with bot.store.session() as s:
+        user = s.scalars(select(User)).one()
+    assert (user.language, user.language_source) == ("en", "chosen")
+
+
+def test_profile_language_is_the_first_guess(bot) -> None:  # type: ignore[no-untyped-def]
+    reply = bot.handle(Inbound(channel="line", user_id="U9", kind="follow", profile_language="pt-BR"), now=MONDAY)
+    assert reply and reply.reply_language == "pt"
+    assert {c.payload for c in reply.choices} >= {"lang:vi", "lang:ne", "lang:ja"}
+    short = bot.handle(Inbound(channel="line", user_id="U9", text="👍"), now=MONDAY)
+    assert short and short.reply_language == "pt"
+
+
+def test_unsupported_language_is_answered_in_a_fallback_that_is_said(say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("Bonjour, il y a des cours de japonais pour adultes ?", user="fr1")
+    assert reply.language == "fr" and reply.reply_language == "en"
+    assert "Français" in reply.text.splitlines()[0]
+    assert reply.choices  # the language menu
+
+
+def test_postback_choices_answer_directly(say) -> None:  # type: ignore[no-untyped-def]
+    reply = say(kind="postback", payload="item:spring-mattress")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "self_delivery")
+    assert say(kind="postback", payload="lang:tl").reply_language == "tl"
+    assert say(kind="postback", payload="intent:life.bus").intent == "life.bus"
+    assert say(kind="postback", payload="bogus:1").intent == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "🙏🙏🙏", "\u200b\u200b", "\u202e\u202d", "\x00\x07\x1b[31m", "?!...",
+])
+def test_empty_or_symbol_only_messages_get_a_sensible_reply(bot, say, text: str) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text)
+    assert reply.text and not reply.handoff
+    assert _count(bot, Message, direction="in") == 1
+
+
+def test_very_long_and_hostile_text_is_stored_whole_and_answered(bot, say) -> None:  # type: ignore[no-untyped-def]
+    long_text = ("where do I throw batteries " * 400)[:10_000]
+    reply = say(long_text)
+    assert reply.intent == "garbage.sorting"
+    rtl = say("\u202eseirettab\u202c <script>alert(1)</script> где выбросить батарейки")
+    assert rtl.text
+    with bot.store.session() as s:
+        texts = [m.text for m in s.scalars(select(Message).where(Message.direction == "in"))]
+    assert len(texts[0]) == 10_000
+
+
+@pytest.mark.parametrize("kind", ["sticker", "image", "audio", "video", "location", "file"])
+def test_media_gets_a_friendly_line_in_the_users_language(say, kind: str) -> None:  # type: ignore[no-untyped-def]
+    say("Xin chào", user="v1")
+    reply = say(kind=kind, user="v1")
+    assert reply.reply_language == "vi" and reply.text
+
+
+def test_unfollow_marks_the_user_inactive(bot) -> None:  # type: ignore[no-untyped-def]
+    bot.handle(Inbound(channel="line", user_id="U5", text="hi"), now=MONDAY)
+    assert bot.handle(Inbound(channel="line", user_id="U5", kind="unfollow"), now=MONDAY) is None
+    with bot.store.session() as s:
+        assert s.scalars(select(User)).one().active is False

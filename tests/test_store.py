@@ -1,0 +1,81 @@
+"""Storage on SQLite and, when TOMONI_TEST_POSTGRES_URL is set, on PostgreSQL: migrations, de-duplication under
+concurrency, and the whole bot on each database."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from bot.core import build_bot
+from bot.messages import Inbound
+from bot.settings import Settings
+from bot.store import Message, Store, make_engine, upgrade
+
+from .conftest import MONDAY
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    base = request.getfixturevalue("postgres_url")
+    name = f"tomoni_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_create_the_schema(database_url: str) -> None:
+    upgrade(database_url)
+    upgrade(database_url)  # idempotent
+    engine = make_engine(database_url)
+    names = set(inspect(engine).get_table_names())
+    assert {"users", "messages", "tickets", "alembic_version"} <= names
+    engine.dispose()
+
+
+def test_the_same_event_from_many_threads_is_stored_once(database_url: str) -> None:
+    upgrade(database_url)
+    store = Store(make_engine(database_url))
+    results: list[object] = []
+    barrier = threading.Barrier(8)
+
+    def deliver() -> None:
+        user = store.user("line", "U-race")
+        barrier.wait()
+        results.append(store.record_inbound(user, "line", "evt-1", "text", "hello"))
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r is not None for r in results) == 1
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Message)) == 1
+    store.engine.dispose()
+
+
+def test_the_whole_bot_runs_on_the_database(database_url: str, data) -> None:  # type: ignore[no-untyped-def]
+    bot = build_bot(Settings(database_url=database_url), data)
+    reply = bot.handle(Inbound(channel="line", user_id="U1", text="onde jogo pilhas?", event_id="e1"), now=MONDAY)
+    assert reply and reply.category == "hazardous"
+    handoff = bot.handle(Inbound(channel="line", user_id="U1", text="quero falar com uma pessoa", event_id="e2"),
+                         now=MONDAY)
+    assert handoff and handoff.handoff and handoff.ticket_id
+    assert bot.handle(Inbound(channel="line", user_id="U1", text="onde jogo pilhas?", event_id="e1"),
+                      now=MONDAY).duplicate  # type: ignore[union-attr]
+    bot.store.engine.dispose()

@@ -1,0 +1,27 @@
+"""Normalisation: what residents type becomes comparable, and nothing invisible survives."""
+
+from bot.text import clean, fold, tokens, word_count
+
+
+def test_clean_removes_zero_width_bidi_and_control_characters() -> None:
+    assert clean("ab\u200bc\u202edef\u0007 \x00g") == "abcdef g"
+    assert clean("line\nbreak\ttab") == "line break tab"
+
+
+def test_fold_handles_width_case_and_kana() -> None:
+    assert fold("ﾍﾟｯﾄﾎﾞﾄﾙ") == fold("ペットボトル") == fold("ぺっとぼとる")
+    assert fold("ＡＢＣ") == "abc"
+
+
+def test_fold_drops_latin_accents_and_vietnamese_tones_only() -> None:
+    assert fold("Khi nào đổ rác?") == fold("khi nao do rac?")
+    assert fold("Português") == "portugues"
+    # Devanagari keeps its vowel signs and virama: they change the word.
+    assert fold("फाल्ने") == "फाल्ने"
+    assert fold("ไม่") == "ไม่"
+
+
+def test_tokens_and_word_count() -> None:
+    assert [t.text for t in tokens(fold("Call #7119, now!"))] == ["call", "#7119", "now"]
+    assert word_count(fold("where do I throw batteries")) == 5
+    assert 2 <= word_count(fold("粗大ごみの出し方")) <= 4

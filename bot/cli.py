@@ -100,8 +100,7 @@ def register(app: Flask) -> None:
         folded = fold(text)
         raw = bot.lexicon.find_raw(folded)
         detection = language.detect(text, bot.lexicon, bot.lexicon.select(raw))
-        sure = detection.lang is not None and detection.confidence >= language.CUTOFF
-        finds = bot.lexicon.select(raw, {str(detection.lang), "en"} if sure else None)
+        finds = bot.lexicon.select(raw, detection.vocabulary_languages())
         click.echo(f"folded:   {folded}")
         click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
         for f in finds:

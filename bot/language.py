@@ -60,6 +60,15 @@ class Detection:
     lang: str | None
     confidence: float
     method: str
+    candidates: tuple[str, ...] = ()  # the likeliest languages, best first
+
+    def vocabulary_languages(self) -> set[str] | None:
+        """Languages whose plural and typo matches count in this message (None: all of them)."""
+        if self.lang is None:
+            return None
+        if self.confidence >= CUTOFF:
+            return {self.lang, "en"}
+        return {*self.candidates[:2], "en"} if self.candidates else None
 
 
 @lru_cache(maxsize=1)
@@ -106,9 +115,17 @@ def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
     evidence: dict[str, float] = {}
     for lang, info in lexicon.files.items():
         evidence[lang] = float(sum(1 for w in words if w in info.hints))
+    sharers: dict[tuple[int, int, str], set[str]] = {}
+    for f in finds:
+        sharers.setdefault((f.start, f.end, f.entry.phrase), set()).add(f.entry.lang)
     for f in finds:
         if f.entry.kind != "lang_name" and f.quality >= 0.95:
-            evidence[f.entry.lang] = evidence.get(f.entry.lang, 0.0) + 0.5 * len(f.entry.words)
+            # A word in many languages' files ("kokuho", "sodai gomi") says little about which language this is;
+            # but an English phrase other files borrowed ("aa battery") is still English (romaji is not).
+            langs = sharers[(f.start, f.end, f.entry.phrase)]
+            english = f.entry.lang == "en" and "ja" not in langs
+            weight = 0.5 * len(f.entry.words) / (1 if english else len(langs))
+            evidence[f.entry.lang] = evidence.get(f.entry.lang, 0.0) + weight
     ranked = dict(_identifier().rank(folded))
     # Romanised Japanese and Nepali have no detector model: our vocabulary is their only evidence.
     scores = {lang: ranked.get(lang, 0.0) + 0.3 * evidence.get(lang, 0.0) for lang in {*_LATIN_SET, *evidence}}
@@ -118,4 +135,5 @@ def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
     confidence = scores[best] / total
     if len(words) <= 2 and evidence.get(best, 0) == 0:
         confidence = min(confidence, 0.45)  # one or two words no vocabulary knows: too little to go on
-    return Detection(best, round(confidence, 3), "detector+vocabulary")
+    ranked_langs = tuple(sorted(scores, key=lambda k: -scores[k])[:3])
+    return Detection(best, round(confidence, 3), "detector+vocabulary", ranked_langs)

@@ -72,20 +72,24 @@ def _max_edits(word: str) -> int:
     return 0 if len(word) < 6 else (1 if len(word) < 10 else 2)
 
 
-def word_quality(want: str, got: str, wildcard: bool = False, known: bool = False) -> float:
-    """How well a typed word `got` matches an entry word `want` (0 = not at all).
+def word_quality(want: str, got: str, wildcard: bool = False, lang: str = "",
+                 known_in: frozenset[str] = frozenset()) -> float:
+    """How well a typed word `got` matches an entry word `want` of language `lang` (0 = not at all).
 
-    known: `got` is itself a word of some entry or hint, so it is not read as a plural or a typo of another word
-    ("botar" is not a plural of "bota", "basura" is not "basu" + suffix).
+    known_in: the languages that have `got` itself as a one-word entry or hint. Such a word is never read as a typo,
+    and as a plural only within its own language ("bottles" is a plural of "bottle", but Spanish "botar" is not
+    a plural of Portuguese "bota", nor "basura" "basu" + suffix).
     """
     if got == want:
         return 1.0
     if wildcard or _DEVANAGARI.match(want):
         return 0.97 if got.startswith(want) and len(want) >= 2 else 0.0
-    if known:
+    if known_in and lang not in known_in:
         return 0.0
     if len(want) >= 4 and got.startswith(want) and got[len(want):] in _SUFFIXES:
         return 0.93  # plural or short suffix: bottle -> bottles (kept only for the message's language, like typos)
+    if known_in:
+        return 0.0
     edits = _max_edits(want)
     if edits and abs(len(got) - len(want)) <= edits and got[0] == want[0]:
         d = OSA.distance(want, got, score_cutoff=edits)
@@ -102,9 +106,10 @@ class Lexicon:
         self.entries: list[Entry] = []
         self._by_first: dict[str, list[Entry]] = defaultdict(list)
         self._cjk: list[Entry] = []
-        self._known_words: set[str] = set()
+        self._known_words: dict[str, frozenset[str]] = {}
         for f in self.files.values():
-            self._known_words |= f.hints
+            for hint in f.hints:
+                self._know(hint, f.lang)
         for entry in entries:
             self.add(entry)
         self._long_firsts: list[str] = []
@@ -114,11 +119,14 @@ class Lexicon:
         """Index one more entry (used at load time and for approved examples)."""
         self.entries.append(entry)
         if len(entry.words) == 1 and not entry.wildcard:
-            self._known_words.add(entry.words[0])
+            self._know(entry.words[0], entry.lang)
         if entry.cjk:
             self._cjk.append(entry)
         elif entry.words:
             self._by_first[entry.words[0]].append(entry)
+
+    def _know(self, word: str, lang: str) -> None:
+        self._known_words[word] = self._known_words.get(word, frozenset()) | {lang}
 
     def _refresh(self) -> None:
         self._long_firsts = sorted(w for w in self._by_first if len(w) >= 6 and not _DEVANAGARI.match(w))
@@ -176,17 +184,18 @@ class Lexicon:
 def _distinctive(entry: Entry) -> bool:
     """Long enough to mean the same in a message of another language ("ban" is Indonesian 'tyre' but Vietnamese
     'you'; "sodai gomi" is sodai gomi everywhere)."""
-    return entry.cjk or len(entry.words) > 1 or len(entry.phrase) >= 5
+    return entry.cjk or len(entry.words) > 1 or len(entry.phrase) >= 7
 
 
-def _match_at(entry: Entry, toks: list[Token], i: int, known: set[str]) -> Find | None:
+def _match_at(entry: Entry, toks: list[Token], i: int, known: dict[str, frozenset[str]]) -> Find | None:
     if i + len(entry.words) > len(toks):
         return None
     worst = 1.0
     for j, want in enumerate(entry.words):
         last = j == len(entry.words) - 1
         got = toks[i + j].text
-        q = word_quality(want, got, wildcard=entry.wildcard and last, known=got in known)
+        q = word_quality(want, got, wildcard=entry.wildcard and last, lang=entry.lang,
+                         known_in=known.get(got, frozenset()))
         if q == 0.0:
             return None
         worst = min(worst, q)

@@ -82,8 +82,7 @@ class Bot:
         folded = fold(text)
         raw = self.lexicon.find_raw(folded)
         detection = lang_mod.detect(text, self.lexicon, self.lexicon.select(raw))
-        sure = detection.lang is not None and detection.confidence >= lang_mod.CUTOFF
-        finds = self.lexicon.select(raw, {str(detection.lang), "en"} if sure else None)
+        finds = self.lexicon.select(raw, detection.vocabulary_languages())
         u = self.matcher.understand(folded, finds)
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)

@@ -1,0 +1,128 @@
+"""What the bot understands, as conversations in every language (messages written for these tests, not the dev set)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.language import SERVED, detect
+from bot.settings import ROOT
+from bot.text import fold
+
+from .conftest import MONDAY
+
+
+def test_every_example_of_every_language_is_understood(bot) -> None:  # type: ignore[no-untyped-def]
+    """The example messages in intents/<lang>.yaml are the editors' regression set."""
+    misses = []
+    for lang, info in bot.lexicon.files.items():
+        for intent, texts in info.examples.items():
+            for text in texts:
+                folded = fold(text)
+                raw = bot.lexicon.find_raw(folded)
+                finds = bot.lexicon.select(raw, detect(text, bot.lexicon, bot.lexicon.select(raw)).vocabulary_languages())
+                got = bot.matcher.understand(folded, finds).intent
+                if got != intent:
+                    misses.append(f"intents/{lang}.yaml: {text!r}: {got}, expected {intent}")
+    assert misses == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Fire! my kitchen is burning", "en"), ("火事です!助けて", "ja"), ("socorro, meu filho caiu e tá sangrando muito", "pt"),
+    ("ayuda!! hay un incendio en mi casa", "es"), ("cứu với, có người bị tai nạn", "vi"),
+    ("tulong po may sunog sa kapitbahay", "tl"), ("着火了 快救命", "zh"), ("आगो लाग्यो, छिटो मद्दत गर्नुस्", "ne"),
+    ("tolong ada kebakaran di apartemen", "id"),
+])
+def test_emergencies_in_every_language_get_110_and_119_first(say, text: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text, user=f"e-{lang}")
+    assert reply.intent == "emergency" and not reply.handoff
+    assert reply.reply_language == lang
+    assert "119" in reply.text.splitlines()[0] and "110" in reply.text
+
+
+@pytest.mark.parametrize(("text", "item", "category"), [
+    ("where should I throw my old frying pans?", "frying-pan", "non_burnable"),
+    ("wher do i thow a brokn umbrela", "umbrella", "non_burnable"),          # typos
+    ("vut pin o dau vay", "dry-battery", "hazardous"),                     # Vietnamese without tones
+    ("ﾍﾟｯﾄﾎﾞﾄﾙはどうやって捨てますか", "pet-bottle", "resources"),               # half-width katakana
+    ("how to dispose of a fire extinguisher", "fire-extinguisher", "not_collected"),  # not an emergency
+    ("pano itapon ang lumang electric fan", "electric-fan", "non_burnable"),
+    ("旧冰箱怎么扔", "refrigerator", "not_collected"),
+    ("purano blorfex kasari phalne", None, None),                         # unknown words: no invented item
+])
+def test_items_are_found_inside_sentences(say, text: str, item: str | None, category: str | None) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text, user=text)
+    if item is None:
+        assert reply.entry is None or reply.intent != "garbage.sorting" or reply.choices
+        return
+    assert (reply.intent, reply.entry, reply.category) == ("garbage.sorting", item, category)
+
+
+def test_an_item_answer_names_the_category_and_carries_source_and_confirm_lines(say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("where do I throw a disposable lighter?")
+    lines = reply.text.splitlines()
+    assert lines[0].startswith("disposable lighter: hazardous garbage.")
+    assert any(line.startswith("This is not confirmed for Isesaki") and "0270-27-2732" in line for line in lines)
+    assert lines[-1].startswith("Source: usual rule in Gunma")
+    confirmed = say("where do I throw a TV?", user="u2")
+    assert "not confirmed" not in confirmed.text and "city.isesaki.lg.jp" in confirmed.text
+
+
+def test_date_aware_answers_use_the_city_date(say) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from .conftest import TOKYO
+
+    open_day = say("is the consultation desk for foreigners open today?", at=MONDAY)
+    assert "Today (Monday 30/11) it is open." in open_day.text
+    first_wednesday = say("is the consultation desk for foreigners open today?", user="u2",
+                          at=dt.datetime(2026, 12, 2, 9, 0, tzinfo=TOKYO))
+    assert "closed; next open day: Thursday 3/12" in first_wednesday.text
+    ja = say("日本語教室はいつですか", user="u3")
+    assert "2023-05-14" in ja.text and "0270-27-2731" in ja.text  # no newer term published: says so
+
+
+def test_unsure_questions_offer_choices_and_the_choice_answers(say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("hanger")
+    assert reply.intent == "garbage.sorting"
+    if reply.choices:  # a bare "hanger" may be metal or plastic
+        picked = say(kind="postback", payload=reply.choices[0].payload)
+        assert picked.intent == "garbage.sorting" and picked.category
+
+
+@pytest.mark.parametrize("lang", SERVED)
+def test_every_language_has_its_answers(bot, lang: str) -> None:  # type: ignore[no-untyped-def]
+    for key in bot.kb.answers:
+        text = bot.renderer.answer(key, lang, MONDAY.date(), item="futon", category="oversized", language="fr",
+                                   reply_language=lang).text
+        assert text and "{" not in text, (lang, key)
+
+
+def test_language_switch_in_every_language(say) -> None:  # type: ignore[no-untyped-def]
+    for text, lang in [("日本語でお願いします", "ja"), ("in English please", "en"), ("Português por favor", "pt"),
+                       ("en español", "es"), ("Tiếng Việt", "vi"), ("Tagalog na lang po", "tl"), ("请用中文", "zh"),
+                       ("नेपालीमा लेख्नुहोस्", "ne"), ("pakai bahasa Indonesia", "id")]:
+        reply = say(text, user="switcher")
+        assert (reply.intent, reply.reply_language) == ("language.change", lang), text
+
+
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/eval/dev.jsonl is not beside the project")
+def test_dev_set_floors(tmp_path: Path) -> None:
+    """The floors of issue 2 on the labelled development set, through the real `ask --jsonl` command."""
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/eval.sqlite")
+    flask = Path(sys.executable).parent / "flask"
+    done = subprocess.run([sys.executable, str(DEV.parent / "score.py"), str(DEV), "--json",
+                           "--run", f"{flask} --app app ask --jsonl"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=True)
+    s = json.loads(done.stdout)
+    assert s["missing"] == 0
+    assert s["language"] >= 0.97 and s["intent"] >= 0.92 and s["category"] >= 0.95
+    assert s["handoff_recall"] >= 0.9 and s["handoff_precision"] >= 0.9 and s["emergency_recall"] == 1.0

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
-from .handoff import hand_off
 from .knowledge import Knowledge
 from .lexicon import Lexicon
 from .matching import Matcher, Option, Understanding
@@ -190,11 +189,9 @@ class Bot:
         return Choice(label, option.payload)
 
     def _finish(self, user: User, msg: Message, reply: Reply) -> None:
-        if reply.handoff:
-            reply.ticket_id = hand_off(self.store, user, msg, reply.intent, reply.language or reply.reply_language)
         msg.language, msg.intent, msg.entry = reply.language, reply.intent, reply.entry
-        msg.confidence, msg.handoff, msg.processed = reply.confidence, reply.handoff, True
-        msg.ticket_id = reply.ticket_id
-        self.store.update_message(msg)
-        self.store.save_user(user)
-        self.store.record_outbound(user, msg.channel, reply.text, reply.reply_language, reply.intent, reply.ticket_id)
+        msg.confidence, msg.handoff = reply.confidence, reply.handoff
+        reply.ticket_id = self.store.finish(user, msg, reply.text, reply.reply_language,
+                                            reply.intent if reply.handoff else None)
+        if reply.ticket_id:
+            log.info("handed off to the desk", extra={"ticket": reply.ticket_id, "reason": reply.intent})

@@ -183,6 +183,26 @@ class Store:
         with self.session() as s:
             s.merge(msg)
 
+    def finish(self, user: User, msg: Message, reply_text: str, reply_language: str,
+               handoff_reason: str | None = None) -> int | None:
+        """Record what processing decided, in one transaction: the inbound message's fields, the user's changes,
+        the reply, and (for a handoff) the user's open ticket, created if needed. Returns the ticket id."""
+        with self.session() as s:
+            ticket_id = None
+            if handoff_reason:
+                ticket = s.scalar(select(Ticket).where(Ticket.user_id == user.id, Ticket.status == "open"))
+                if ticket is None:
+                    ticket = Ticket(user_id=user.id, reason=handoff_reason, language=msg.language)
+                    s.add(ticket)
+                    s.flush()
+                ticket_id = ticket.id
+            msg.ticket_id, msg.processed = ticket_id, True
+            s.merge(msg)
+            s.merge(user)
+            s.add(Message(user_id=user.id, direction="out", channel=msg.channel, kind="text", text=reply_text,
+                          language=reply_language, intent=msg.intent, ticket_id=ticket_id, processed=True))
+            return ticket_id
+
     def record_outbound(self, user: User, channel: str, text: str, language: str | None, intent: str | None,
                         ticket_id: int | None = None) -> Message:
         """Store a reply as sent (or queued) to a user."""

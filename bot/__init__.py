@@ -13,6 +13,7 @@ from flask import Flask
 
 from .core import build_bot
 from .pipeline import Bot
+from .runtime import Runtime, build_runtime
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
 
     app.register_blueprint(web.blueprint)
     cli.register(app)
+    if settings.line_on or settings.messenger_on:
+        _add_channels(app, settings)
     log.info("Tomoni started: database %s, LINE %s, Messenger %s", settings.database_url.split(":")[0],
              "on" if settings.line_on else "off", "on" if settings.messenger_on else "off")
     return app
@@ -45,3 +48,27 @@ def current_bot(app: Flask) -> Bot:
                 app.extensions["tomoni"] = build_bot(app.config["TOMONI"])
     bot: Bot = app.extensions["tomoni"]
     return bot
+
+
+def _add_channels(app: Flask, settings: Settings) -> None:
+    """Webhook blueprints; the runtime (bot, outbox, queue) is built when the first webhook arrives or at start-up."""
+    from . import channels as channel_mod
+
+    chans = channel_mod.build(settings)
+    app.extensions["tomoni_channels"] = chans
+    for channel in chans.values():
+        app.register_blueprint(channel.blueprint(lambda inbound: current_runtime(app).bot.receive(inbound),
+                                                 lambda message_id: current_runtime(app).submit(message_id)))
+    if not os.environ.get("FLASK_RUN_FROM_CLI") and settings.in_process_worker:
+        current_runtime(app).start_worker()
+
+
+def current_runtime(app: Flask) -> Runtime:
+    """The app's runtime (channels wired into the bot, outbox, work queue), built once."""
+    if "tomoni_runtime" not in app.extensions:
+        with app.extensions["tomoni_lock"]:
+            if "tomoni_runtime" not in app.extensions:
+                app.extensions["tomoni_runtime"] = build_runtime(
+                    app.config["TOMONI"], current_bot(app), app.extensions.get("tomoni_channels"))
+    runtime: Runtime = app.extensions["tomoni_runtime"]
+    return runtime

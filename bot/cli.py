@@ -126,6 +126,16 @@ def register(app: Flask) -> None:
             sys.exit(1)
         click.echo("ok")
 
+    @app.cli.command("worker")
+    def worker() -> None:
+        """Process webhook events and deliver the outbox (the Procfile's `worker`; uses REDIS_URL when set)."""
+        from . import current_runtime
+        from .worker import Worker
+
+        runtime = current_runtime(app)
+        click.echo(f"worker: channels {sorted(runtime.channels) or 'none'}, queue {type(runtime.work).__name__}")
+        Worker(runtime.bot, runtime.deliverer, runtime.work).run()
+
     @app.cli.command("db-upgrade")
     def db_upgrade() -> None:
         """Apply the database migrations (run once per release; SQLite does it at start-up)."""

@@ -48,6 +48,10 @@ class Reply:
     ticket_id: int | None = None
     duplicate: bool = False
 
+    def body(self) -> dict[str, Any]:
+        """What a channel sends: the text and the choices, channel-neutral (stored in the outbox)."""
+        return {"text": self.text, "choices": [{"label": c.label, "payload": c.payload} for c in self.choices]}
+
     def as_json(self, message_id: str | None = None) -> dict[str, Any]:
         """The output object of CONTRACT.md's `ask --json`."""
         return {"id": message_id, "language": self.language, "reply_language": self.reply_language,

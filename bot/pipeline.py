@@ -1,14 +1,17 @@
-"""The bot's one path for every message, on every channel: `Bot.handle(inbound) -> Reply`.
+"""The bot's one path for every message, on every channel: `Bot.receive(inbound)`, then `Bot.process(id) -> Reply`.
 
-stored first -> seen before? -> special events (follow, stickers, button taps) -> find words -> language ->
-intent + item -> language switch / handoff / answer -> rendered in the resident's language -> stored.
+stored first (a webhook returns right after) -> seen before? -> claimed by one worker -> special events (follow,
+stickers, button taps) -> find words -> language -> intent + item -> language switch / handoff / answer ->
+rendered in the resident's language -> recorded (with its delivery in the outbox) in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
@@ -17,7 +20,7 @@ from .lexicon import Lexicon
 from .matching import Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
 from .rendering import Renderer
-from .store import Message, Store, User
+from .store import Delivery, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
 from .translation import Catalog
 
@@ -25,8 +28,12 @@ log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
 NO_ENTRY = ("greeting", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu", "empty")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
+SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
 GUESS = 0.3  # below this a new resident's one-word message is answered in the fallback language (English)
+
+
+ProfileLookup = Callable[[str], "str | None"]
 
 
 @dataclass
@@ -40,31 +47,71 @@ class Bot:
     matcher: Matcher
     renderer: Renderer
     timezone: str = "Asia/Tokyo"
+    # Channels whose replies go out through the outbox (LINE, Messenger); others (cli, web) get them returned.
+    deliver_channels: frozenset[str] = frozenset()
+    # Per channel, a way to ask the platform for a user's app language (LINE's profile), used once per user.
+    profiles: dict[str, ProfileLookup] = field(default_factory=dict)
+    # Per channel, a "typing…" indicator shown when an event waited in the queue (LINE's loading animation).
+    typing: dict[str, Callable[[str], None]] = field(default_factory=dict)
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
         return dt.datetime.now(ZoneInfo(self.timezone))
 
     def handle(self, inbound: Inbound, now: dt.datetime | None = None) -> Reply | None:
-        """Answer one event. None: nothing to say (unfollow). A redelivered event returns a `duplicate` reply."""
-        now = now or self.now()
+        """Receive and process one event at once (the CLI, the chat page, tests).
+
+        None: nothing to say (unfollow). A redelivered event returns a `duplicate` reply."""
+        message_id = self.receive(inbound)
+        if message_id is None:
+            return Reply("", None, "en", "duplicate", duplicate=True)
+        return self.process(message_id, now)
+
+    def receive(self, inbound: Inbound) -> int | None:
+        """Store an event before anything else is done with it; None when this event was stored before."""
         user = self.store.user(inbound.channel, inbound.user_id, lang_mod.normalize_code(inbound.profile_language))
         msg = self.store.record_inbound(user, inbound.channel, inbound.event_id, inbound.kind,
-                                        inbound.text or inbound.payload or "")
-        if msg is None:
-            return Reply("", None, user.language or "en", "duplicate", duplicate=True)
+                                        inbound.text or inbound.payload or "", json.dumps(asdict(inbound)))
+        return None if msg is None else msg.id
+
+    def process(self, message_id: int, now: dt.datetime | None = None) -> Reply | None:
+        """Answer a stored event, once: a message another worker is processing (or has processed) is skipped."""
+        if not self.store.claim(message_id):
+            return None
+        msg, user = self.store.load(message_id)
+        inbound = Inbound(**json.loads(msg.raw or "{}"))
+        now = now or self.now()
+        self._show_typing(inbound, msg)
+        self._lookup_profile(inbound, user)
         if inbound.preferred_language:
             self._set_language(user, lang_mod.normalize_code(inbound.preferred_language), "chosen")
         reply = self._dispatch(inbound, user, now)
-        if reply is not None:
-            self._finish(user, msg, reply)
+        self._finish(user, msg, reply, inbound)
         return reply
+
+    def _show_typing(self, inbound: Inbound, msg: Message) -> None:
+        show = self.typing.get(inbound.channel)
+        if show is None or inbound.kind not in ("text", "postback"):
+            return
+        if (utcnow() - msg.created_at).total_seconds() > SLOW:
+            try:
+                show(inbound.user_id)
+            except Exception:  # noqa: BLE001 - only a courtesy
+                log.info("typing indicator failed", exc_info=True)
+
+    def _lookup_profile(self, inbound: Inbound, user: User) -> None:
+        lookup = self.profiles.get(inbound.channel)
+        if lookup is None or user.profile_language or (inbound.kind != "follow" and user.language):
+            return
+        try:
+            user.profile_language = lang_mod.normalize_code(lookup(inbound.user_id)) or "-"
+        except Exception:  # noqa: BLE001 - the profile is only a hint; never fail a message for it
+            log.warning("profile look-up failed", exc_info=True)
 
     # -- dispatch ----------------------------------------------------------------------------------------------------
     def _dispatch(self, inbound: Inbound, user: User, now: dt.datetime) -> Reply | None:
         if inbound.kind == "unfollow":
             user.active = False
-            self.store.save_user(user)
             return None
         if inbound.kind == "follow":
             user.active = True
@@ -188,10 +235,24 @@ class Bot:
                  else self.renderer.intent_label(lang, option.key))
         return Choice(label, option.payload)
 
-    def _finish(self, user: User, msg: Message, reply: Reply) -> None:
+    def _finish(self, user: User, msg: Message, reply: Reply | None, inbound: Inbound) -> None:
+        if reply is None:
+            self.store.finish(user, msg, None)
+            return
         msg.language, msg.intent, msg.entry = reply.language, reply.intent, reply.entry
         msg.confidence, msg.handoff = reply.confidence, reply.handoff
-        reply.ticket_id = self.store.finish(user, msg, reply.text, reply.reply_language,
-                                            reply.intent if reply.handoff else None)
+        delivery = None
+        if inbound.channel in self.deliver_channels and reply.text:
+            delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
+                                reply_token=inbound.meta.get("reply_token"),
+                                reply_deadline=_deadline(inbound.meta.get("reply_until")))
+        reply.ticket_id = self.store.finish(user, msg, reply, delivery)
         if reply.ticket_id:
             log.info("handed off to the desk", extra={"ticket": reply.ticket_id, "reason": reply.intent})
+
+
+def _deadline(value: object) -> dt.datetime | None:
+    """A reply token's deadline from the event meta (an ISO UTC string), as naive UTC."""
+    if not isinstance(value, str):
+        return None
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(tzinfo=None)

@@ -30,6 +30,7 @@ class Settings:
     auto_migrate: bool = True
     development: bool = True
     web_chat: bool = False
+    in_process_worker: bool = True  # without REDIS_URL each web process runs a worker thread
 
     @property
     def line_on(self) -> bool:
@@ -70,4 +71,5 @@ class Settings:
             auto_migrate=env.get("TOMONI_AUTO_MIGRATE", "1") != "0",
             development=development,
             web_chat=env.get("TOMONI_WEB_CHAT", "0") == "1",
+            in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )

@@ -8,11 +8,14 @@ even when two processes receive it at the same moment (the database's unique con
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -25,11 +28,17 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
+    or_,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+if TYPE_CHECKING:
+    from .messages import Reply
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -83,7 +92,31 @@ class Message(Base):
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     processed: Mapped[bool] = mapped_column(Boolean, default=False)
+    raw: Mapped[str | None] = mapped_column(Text)  # the channel-neutral event as JSON, to process it (again) later
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # a worker is processing it since
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Outbox(Base):
+    """A message to deliver through a channel, kept until it is sent or has failed for good."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    body: Mapped[str] = mapped_column(Text)  # JSON: {"text": ..., "choices": [...]} in the channel-neutral form
+    reply_token: Mapped[str | None] = mapped_column(String(255))
+    reply_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    retry_key: Mapped[str] = mapped_column(String(64))  # the same on every attempt: the platform drops repeats
+    origin: Mapped[str] = mapped_column(String(12), default="bot")  # bot | staff | announcement
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # pending|sending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Ticket(Base):
@@ -97,6 +130,23 @@ class Ticket(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+@dataclass
+class Delivery:
+    """A reply to deliver through a channel: to whom, the channel-neutral body, and LINE's reply token if any."""
+
+    recipient: str
+    body: dict[str, Any]
+    reply_token: str | None = None
+    reply_deadline: dt.datetime | None = None
+
+    def row(self, channel: str, user_id: int | None, message_id: int | None, origin: str = "bot") -> Outbox:
+        """The outbox row for this delivery."""
+        return Outbox(channel=channel, recipient=self.recipient, user_id=user_id, message_id=message_id,
+                      body=json.dumps(self.body, ensure_ascii=False), reply_token=self.reply_token,
+                      reply_deadline=self.reply_deadline, retry_key=str(uuid.uuid4()), origin=origin,
+                      status="pending", attempts=0, next_attempt_at=utcnow())
 
 
 def make_engine(url: str) -> Engine:
@@ -161,16 +211,13 @@ class Store:
             with self.session() as s:
                 return s.scalars(select(User).where(User.channel == channel, User.external_id == external_id)).one()
 
-    def save_user(self, user: User) -> None:
-        """Write back a user's changed fields."""
-        with self.session() as s:
-            s.merge(user)
-
-    def record_inbound(self, user: User, channel: str, event_id: str | None, kind: str, text: str) -> Message | None:
+    def record_inbound(self, user: User, channel: str, event_id: str | None, kind: str, text: str,
+                       raw: str | None = None) -> Message | None:
         """Store an inbound message before processing; None when this event id was already stored."""
         try:
             with self.session() as s:
-                msg = Message(user_id=user.id, direction="in", channel=channel, event_id=event_id, kind=kind, text=text)
+                msg = Message(user_id=user.id, direction="in", channel=channel, event_id=event_id, kind=kind,
+                              text=text, raw=raw)
                 s.add(msg)
                 s.flush()
                 return msg
@@ -178,63 +225,107 @@ class Store:
             log.info("duplicate event ignored", extra={"channel": channel})
             return None
 
-    def update_message(self, msg: Message) -> None:
-        """Write back what processing learnt about a message (language, intent, ticket …)."""
-        with self.session() as s:
-            s.merge(msg)
+    def claim(self, message_id: int, lease: float = 120.0) -> bool:
+        """Take an unprocessed inbound message for processing; False if it is processed or another worker holds it.
 
-    def finish(self, user: User, msg: Message, reply_text: str, reply_language: str,
-               handoff_reason: str | None = None) -> int | None:
+        The claim is one conditional UPDATE, so two processes racing for a message cannot both win; a claim older
+        than `lease` seconds (its worker died) can be taken again."""
+        now = utcnow()
+        with self.session() as s:
+            done = s.execute(
+                update(Message)
+                .where(Message.id == message_id, Message.processed.is_(False),
+                       or_(Message.claimed_at.is_(None), Message.claimed_at < now - dt.timedelta(seconds=lease)))
+                .values(claimed_at=now))
+            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+    def load(self, message_id: int) -> tuple[Message, User]:
+        """A message and its user."""
+        with self.session() as s:
+            msg = s.get_one(Message, message_id)
+            return msg, s.get_one(User, msg.user_id)
+
+    def unprocessed(self, older_than: float = 30.0, limit: int = 100) -> list[int]:
+        """Inbound messages stored but not answered for a while (a process stopped in between): to process again."""
+        cutoff = utcnow() - dt.timedelta(seconds=older_than)
+        with self.session() as s:
+            return list(s.scalars(
+                select(Message.id).where(Message.direction == "in", Message.processed.is_(False),
+                                         Message.raw.is_not(None), Message.created_at < cutoff,
+                                         or_(Message.claimed_at.is_(None), Message.claimed_at < cutoff))
+                .order_by(Message.id).limit(limit)))
+
+    def finish(self, user: User, msg: Message, reply: Reply | None, delivery: Delivery | None = None) -> int | None:
         """Record what processing decided, in one transaction: the inbound message's fields, the user's changes,
-        the reply, and (for a handoff) the user's open ticket, created if needed. Returns the ticket id."""
+        the reply, the delivery to make (outbox) and, for a handoff, the user's open ticket, created if needed.
+        Returns the ticket id."""
         with self.session() as s:
             ticket_id = None
-            if handoff_reason:
+            if reply is not None and reply.handoff:
                 ticket = s.scalar(select(Ticket).where(Ticket.user_id == user.id, Ticket.status == "open"))
                 if ticket is None:
-                    ticket = Ticket(user_id=user.id, reason=handoff_reason, language=msg.language)
+                    ticket = Ticket(user_id=user.id, reason=reply.intent, language=msg.language)
                     s.add(ticket)
                     s.flush()
                 ticket_id = ticket.id
             msg.ticket_id, msg.processed = ticket_id, True
             s.merge(msg)
             s.merge(user)
-            s.add(Message(user_id=user.id, direction="out", channel=msg.channel, kind="text", text=reply_text,
-                          language=reply_language, intent=msg.intent, ticket_id=ticket_id, processed=True))
+            if reply is not None:
+                out = Message(user_id=user.id, direction="out", channel=msg.channel, kind="text", text=reply.text,
+                              language=reply.reply_language, intent=msg.intent, ticket_id=ticket_id, processed=True)
+                s.add(out)
+                s.flush()
+                if delivery is not None:
+                    s.add(delivery.row(msg.channel, user.id, out.id))
             return ticket_id
 
-    def record_outbound(self, user: User, channel: str, text: str, language: str | None, intent: str | None,
-                        ticket_id: int | None = None) -> Message:
-        """Store a reply as sent (or queued) to a user."""
+    # -- outbox ------------------------------------------------------------------------------------------------------
+    def enqueue(self, delivery: Delivery, channel: str, user_id: int | None, origin: str = "bot") -> int:
+        """Add a delivery to the outbox (staff replies, announcements); returns its id."""
         with self.session() as s:
-            msg = Message(user_id=user.id, direction="out", channel=channel, kind="text", text=text,
-                          language=language, intent=intent, ticket_id=ticket_id, processed=True)
-            s.add(msg)
-            return msg
+            row = delivery.row(channel, user_id, None, origin)
+            s.add(row)
+            s.flush()
+            return row.id
 
-    def open_ticket(self, user: User) -> Ticket | None:
-        """The user's open ticket, if any."""
+    def claim_due(self, limit: int = 20, lease: float = 120.0) -> list[Outbox]:
+        """Outbox rows due now, each claimed for this worker (status 'sending' until `lease` seconds pass)."""
+        now = utcnow()
         with self.session() as s:
-            return s.scalar(select(Ticket).where(Ticket.user_id == user.id, Ticket.status == "open"))
+            ids = list(s.scalars(
+                select(Outbox.id).where(Outbox.status.in_(("pending", "sending")), Outbox.next_attempt_at <= now)
+                .order_by(Outbox.next_attempt_at, Outbox.id).limit(limit)))
+        claimed = []
+        for row_id in ids:
+            with self.session() as s:
+                done = s.execute(update(Outbox).where(
+                    Outbox.id == row_id, Outbox.status.in_(("pending", "sending")), Outbox.next_attempt_at <= now)
+                    .values(status="sending", next_attempt_at=now + dt.timedelta(seconds=lease)))
+                if done.rowcount == 1:  # type: ignore[attr-defined]
+                    claimed.append(s.get_one(Outbox, row_id))
+        return claimed
 
-    def create_ticket(self, user: User, reason: str, language: str | None) -> Ticket:
-        """Open a ticket for the desk (or return the one already open)."""
-        existing = self.open_ticket(user)
-        if existing:
-            return existing
+    def mark(self, row_id: int, *, sent: bool, error: str | None = None, retry_at: dt.datetime | None = None) -> None:
+        """Record an attempt: sent, to be retried at `retry_at`, or failed for good (neither)."""
         with self.session() as s:
-            ticket = Ticket(user_id=user.id, reason=reason, language=language)
-            s.add(ticket)
-            return ticket
+            row = s.get_one(Outbox, row_id)
+            row.attempts += 1
+            row.last_error = error
+            if sent:
+                row.status, row.sent_at = "sent", utcnow()
+            elif retry_at is not None:
+                row.status, row.next_attempt_at = "pending", retry_at
+            else:
+                row.status = "failed"
 
-    def close_ticket(self, ticket_id: int) -> None:
-        """Close a ticket: the bot answers the resident again."""
+    def last_inbound_at(self, user_id: int) -> dt.datetime | None:
+        """When the user last wrote (Messenger's messaging window counts from it)."""
         with self.session() as s:
-            ticket = s.get(Ticket, ticket_id)
-            if ticket:
-                ticket.status, ticket.closed_at = "closed", utcnow()
+            return s.scalar(select(func.max(Message.created_at)).where(Message.user_id == user_id,
+                                                                        Message.direction == "in"))
 
-    def messages(self, user: User) -> list[Message]:
-        """A user's messages, oldest first."""
+    def outbox_counts(self) -> dict[str, int]:
+        """Outbox rows by status."""
         with self.session() as s:
-            return list(s.scalars(select(Message).where(Message.user_id == user.id).order_by(Message.id)))
+            return {status: int(n) for status, n in s.execute(select(Outbox.status, func.count()).group_by(Outbox.status))}

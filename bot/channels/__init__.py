@@ -1,0 +1,29 @@
+"""Channel adapters: each verifies and parses its platform's webhooks into `Inbound`s and sends outbox rows.
+
+A new channel (WhatsApp, Viber, a web widget) is one new module with a `blueprint(receive, submit)` and a
+`send(row, body, store)`, registered in `build`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..settings import Settings
+
+
+def build(settings: Settings) -> dict[str, Any]:
+    """The channels whose credentials are set, by name."""
+    channels: dict[str, Any] = {}
+    if settings.line_on:
+        from .line import LineChannel
+
+        channels["line"] = LineChannel(str(settings.line_channel_secret), str(settings.line_channel_access_token),
+                                       settings.line_api_base_url)
+    if settings.messenger_on:
+        from .messenger import MessengerChannel
+
+        channels["messenger"] = MessengerChannel(str(settings.messenger_app_secret),
+                                                 str(settings.messenger_verify_token),
+                                                 str(settings.messenger_page_access_token),
+                                                 settings.graph_api_base_url)
+    return channels

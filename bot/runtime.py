@@ -1,0 +1,49 @@
+"""The running service around the bot: channels, outbox delivery, work queue and (by default) a worker thread."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import channels as channel_mod
+from .outbox import Deliverer
+from .pipeline import Bot
+from .settings import Settings
+from .worker import MemoryQueue, RedisQueue, Worker, WorkQueue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What webhooks and workers share in one process."""
+
+    bot: Bot
+    channels: dict[str, Any]
+    deliverer: Deliverer
+    work: WorkQueue
+    worker: Worker | None = None
+    started: bool = field(default=False)
+
+    def submit(self, message_id: int) -> None:
+        """Hand a stored event to a worker (this process's thread, or any worker through Redis)."""
+        self.work.put(message_id)
+
+    def start_worker(self) -> None:
+        """Start the in-process worker thread (default without REDIS_URL); idempotent."""
+        if self.worker is None:
+            self.worker = Worker(self.bot, self.deliverer, self.work).start()
+
+
+def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Any] | None = None) -> Runtime:
+    """Wire channels into the bot and choose the work queue."""
+    channels = channel_mod.build(settings) if channels is None else channels
+    bot.deliver_channels = frozenset(channels)
+    for name, channel in channels.items():
+        if hasattr(channel, "profile_language"):
+            bot.profiles[name] = channel.profile_language
+        if hasattr(channel, "show_loading"):
+            bot.typing[name] = channel.show_loading
+    work: WorkQueue = RedisQueue(settings.redis_url) if settings.redis_url else MemoryQueue()
+    return Runtime(bot, channels, Deliverer(bot.store, channels), work)

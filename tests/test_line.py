@@ -1,0 +1,236 @@
+"""LINE end to end: signed webhooks in, the real line-bot-sdk out to a fake LINE API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import create_app, current_runtime
+from bot.settings import ROOT
+from bot.store import Message, Outbox, User
+
+from .fakes import FakeAPI
+
+SECRET = "line-test-secret"
+PEERS = ROOT.parent / "shared" / "peers" / "line-sdk-webhook.json"
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def text_event(text: str, user: str = "U1", event_id: str = "01J000000000000000000000A1", *,
+               redelivery: bool = False, age: float = 0.0) -> dict[str, Any]:
+    return {"type": "message", "mode": "active", "timestamp": int((time.time() - age) * 1000),
+            "source": {"type": "user", "userId": user}, "webhookEventId": event_id,
+            "deliveryContext": {"isRedelivery": redelivery}, "replyToken": f"rt-{event_id}",
+            "message": {"id": f"m-{event_id}", "type": "text", "text": text, "quoteToken": "q"}}
+
+
+def payload(*events: dict[str, Any]) -> bytes:
+    return json.dumps({"destination": "Ubot", "events": list(events)}).encode()
+
+
+@pytest.fixture()
+def fake() -> Iterator[FakeAPI]:
+    api = FakeAPI()
+    yield api
+    api.close()
+
+
+@pytest.fixture()
+def line_app(settings, bot, fake):  # type: ignore[no-untyped-def]
+    s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="test-token",
+                            line_api_base_url=fake.url)
+    app = create_app(s, bot=bot)
+    yield app
+    runtime = current_runtime(app)
+    if runtime.worker:
+        runtime.worker.stop()
+
+
+def post(client, body: bytes, signature: str | None = None):  # type: ignore[no-untyped-def]
+    headers = {"Content-Type": "application/json"}
+    if signature is not False:
+        headers["X-Line-Signature"] = signature if signature is not None else sign(body)
+    return client.post("/webhooks/line", data=body, headers=headers)
+
+
+def count(bot, model, **where) -> int:  # type: ignore[no-untyped-def]
+    with bot.store.session() as s:
+        q = select(func.count()).select_from(model)
+        for k, v in where.items():
+            q = q.where(getattr(model, k) == v)
+        return int(s.scalar(q))
+
+
+def test_a_text_message_is_answered_with_the_reply_token(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    res = post(line_app.test_client(), payload(text_event("onde jogo pilhas?")))
+    assert res.status_code == 200
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
+    call = fake.calls("/v2/bot/message/reply")[0]
+    assert call["headers"]["Authorization"] == "Bearer test-token"
+    assert call["json"]["replyToken"] == "rt-01J000000000000000000000A1"
+    assert "pilha" in call["json"]["messages"][0]["text"].lower()
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    assert not fake.calls("/v2/bot/message/push")
+
+
+@pytest.mark.parametrize("signature", [None, False, "bm90IHRoZSBzaWduYXR1cmU=", ""])
+def test_bad_or_missing_signatures_get_400_and_nothing_is_stored(line_app, bot, signature) -> None:  # type: ignore[no-untyped-def]
+    body = payload(text_event("hello"))
+    sig = sign(body, "another-secret") if signature is None else signature
+    res = post(line_app.test_client(), body, sig)
+    assert res.status_code == 400
+    assert count(bot, Message) == 0 and count(bot, User) == 0
+
+
+def test_malformed_json_with_a_valid_signature_is_400(line_app, bot) -> None:  # type: ignore[no-untyped-def]
+    body = b'{"events": [ {"type": "message",'
+    assert post(line_app.test_client(), body).status_code == 400
+    assert count(bot, Message) == 0
+
+
+def test_a_redelivered_event_is_answered_once(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    client = line_app.test_client()
+    first = text_event("hello", event_id="01J000000000000000000000B1")
+    again = text_event("hello", event_id="01J000000000000000000000B1", redelivery=True)
+    assert post(client, payload(first)).status_code == 200
+    assert post(client, payload(again)).status_code == 200
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    time.sleep(0.3)
+    assert count(bot, Message, direction="in") == 1
+    assert len(fake.calls("/v2/bot/message/")) == 1
+
+
+def test_an_expired_reply_token_means_a_push_with_a_retry_key(line_app, fake) -> None:  # type: ignore[no-untyped-def]
+    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000C1", age=120)))
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/push"))
+    push = fake.calls("/v2/bot/message/push")[0]
+    assert push["json"]["to"] == "U1" and push["headers"]["X-Line-Retry-Key"]
+    assert not fake.calls("/v2/bot/message/reply")
+
+
+def test_a_failed_reply_falls_back_to_push(line_app, fake) -> None:  # type: ignore[no-untyped-def]
+    fake.fail("/v2/bot/message/reply", 400)
+    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000D1")))
+    assert fake.wait_for(lambda: len(fake.calls("/v2/bot/message/push")) == 1)
+
+
+def test_5xx_is_retried_with_the_same_retry_key_and_delivered_once(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("bot.outbox.backoff", lambda attempts: 0.05)
+    fake.fail("/v2/bot/message/push", 500, 503)
+    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000E1", age=120)))
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1, timeout=15)
+    keys = {c["headers"]["X-Line-Retry-Key"] for c in fake.calls("/v2/bot/message/push")}
+    assert len(fake.calls("/v2/bot/message/push")) == 3 and len(keys) == 1
+    with bot.store.session() as s:
+        row = s.scalars(select(Outbox)).one()
+    assert row.attempts == 3
+
+
+def test_a_4xx_is_recorded_with_its_reason_and_not_retried(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    fake.fail("/v2/bot/message/push", 400)
+    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000F1", age=120)))
+    assert fake.wait_for(lambda: count(bot, Outbox, status="failed") == 1)
+    with bot.store.session() as s:
+        row = s.scalars(select(Outbox)).one()
+    assert row.last_error and row.last_error.startswith("LINE 400")
+    time.sleep(0.3)
+    assert len(fake.calls("/v2/bot/message/push")) == 1
+
+
+def test_follow_welcomes_in_the_profile_language_with_a_language_picker(line_app, fake) -> None:  # type: ignore[no-untyped-def]
+    follow = {"type": "follow", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-follow",
+              "source": {"type": "user", "userId": "U77"}, "webhookEventId": "01J0000000000000000000G1",
+              "deliveryContext": {"isRedelivery": False}, "follow": {"isUnblocked": False}}
+    post(line_app.test_client(), payload(follow))
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
+    assert fake.calls("/v2/bot/profile/U77")
+    message = fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]
+    assert "Olá" in message["text"] or "Oi" in message["text"]
+    items = message["quickReply"]["items"]
+    assert {i["action"]["data"] for i in items} >= {"lang:vi", "lang:ne"} and len(items) == 9
+    assert all(len(i["action"]["label"]) <= 20 for i in items)
+
+
+def test_a_quick_reply_postback_switches_the_language(line_app, fake) -> None:  # type: ignore[no-untyped-def]
+    event = {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-pb",
+             "source": {"type": "user", "userId": "U8"}, "webhookEventId": "01J0000000000000000000H1",
+             "deliveryContext": {"isRedelivery": False}, "postback": {"data": "lang:vi"}}
+    post(line_app.test_client(), payload(event))
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
+    assert "Tiếng Việt" in fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["text"] or \
+        "tiếng Việt" in fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["text"]
+
+
+@pytest.mark.skipif(not PEERS.exists(), reason="../shared/peers is not beside the project")
+def test_the_sdk_sample_payload_is_taken_whole(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    body = PEERS.read_bytes()
+    res = post(line_app.test_client(), body)
+    assert res.status_code == 200
+    # user-chat events only: text, video, audio, location, sticker, follow, unfollow, 4 postbacks, file, image,
+    # the edited message is not a message event of its own; group/room, beacon, join … are logged and ignored.
+    stored = count(bot, Message, direction="in")
+    assert 10 <= stored <= 16
+    assert fake.wait_for(lambda: count(bot, Message, processed=False, direction="in") == 0)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="pending") + count(bot, Outbox, status="sending") == 0)
+
+
+def test_an_unprocessed_message_left_by_a_dead_process_is_answered(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot import pipeline
+
+    inbound = current_runtime(line_app).channels["line"].to_inbound(
+        __import__("linebot.v3.webhooks", fromlist=["Event"]).Event.from_dict(
+            text_event("hello", event_id="01J0000000000000000000J1", age=120)))
+    message_id = bot.receive(inbound)  # stored, never submitted: the process "died" here
+    assert message_id
+    with bot.store.session() as s:
+        s.get_one(Message, message_id).created_at -= dt.timedelta(minutes=5)
+    monkeypatch.setattr("bot.worker.SWEEP_EVERY", 0.1)
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/push"), timeout=15)
+    assert pipeline  # imported for the monkeypatch target's module
+
+
+def test_two_workers_racing_for_one_message_answer_it_once(bot) -> None:  # type: ignore[no-untyped-def]
+    from bot.messages import Inbound
+
+    message_id = bot.receive(Inbound(channel="test", user_id="U1", text="hello", event_id="race"))
+    results: list[object] = []
+    barrier = threading.Barrier(4)
+
+    def work() -> None:
+        barrier.wait()
+        results.append(bot.process(message_id))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r is not None for r in results) == 1
+    assert count(bot, Message, direction="out") == 1
+
+
+def test_loading_animation_when_an_event_waited(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("bot.pipeline.SLOW", -1.0)
+    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000K1")))
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/chat/loading"))
+    assert fake.calls("/v2/bot/chat/loading")[0]["json"]["chatId"] == "U1"
+
+
+def test_sample_payload_file_is_the_sdk_one() -> None:
+    if PEERS.exists():
+        assert json.loads(Path(PEERS).read_text())["destination"]

@@ -1,0 +1,64 @@
+"""With REDIS_URL: web processes only store and enqueue; separate workers share the queue (needs a Redis server:
+TOMONI_TEST_REDIS_URL, which .ci/run sets)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from bot import create_app, current_runtime
+from bot.worker import RedisQueue, Worker
+
+from .fakes import FakeAPI
+from .test_line import SECRET, count, payload, post, text_event
+
+
+@pytest.fixture()
+def redis_url() -> str:
+    url = os.environ.get("TOMONI_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TOMONI_TEST_REDIS_URL is not set (.ci/run sets it)")
+    return url
+
+
+@pytest.fixture()
+def fake() -> Iterator[FakeAPI]:
+    api = FakeAPI()
+    yield api
+    api.close()
+
+
+def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:  # type: ignore[no-untyped-def]
+    from bot.store import Message, Outbox
+
+    s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="t",
+                            line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False)
+    app = create_app(s, bot=bot)
+    runtime = current_runtime(app)
+    assert isinstance(runtime.work, RedisQueue) and runtime.worker is None
+    runtime.work.key = f"tomoni:test:{uuid.uuid4().hex}"  # an empty queue of our own
+    client = app.test_client()
+    for n in range(12):
+        event = text_event(f"hello {n}", user=f"U{n % 3}", event_id=f"01J{n:023d}")
+        post(client, payload(event))
+        if n % 4 == 0:  # LINE redelivers some events
+            post(client, payload(dict(event, deliveryContext={"isRedelivery": True})))
+    assert count(bot, Message, processed=False) == 12  # stored, not yet processed: no worker in the web process
+    workers = []
+    for _ in range(2):
+        queue = RedisQueue(redis_url, runtime.work.key)
+        workers.append(Worker(bot, runtime.deliverer, queue).start())
+    try:
+        assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 12, timeout=30)
+        time.sleep(0.5)
+        assert len(fake.calls("/v2/bot/message/")) == 12
+        assert count(bot, Message, direction="out") == 12
+    finally:
+        for w in workers:
+            w.stop()
+        runtime.work.redis.delete(runtime.work.key)

@@ -22,8 +22,9 @@ SERVED = ("ja", "en", "pt", "es", "vi", "tl", "zh", "ne", "id")
 _LATIN_SET = ["en", "pt", "es", "vi", "tl", "id", "fr", "de", "it"]
 CUTOFF = 0.5
 
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+_KATAKANA = re.compile(r"[\u30a0-\u30ff\uff66-\uff9f]")
 _SCRIPTS = (
-    ("ja", re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")),
     ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("my", re.compile(r"[\u1000-\u109f]")),
@@ -95,6 +96,12 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
             return Detection(lang, 0.99, "script")
     if _VI_LETTERS.search(text.lower()):
         return Detection("vi", 0.95, "script")
+    if _KATAKANA.search(text) or _HIRAGANA.search(folded):
+        # Kana means Japanese, unless it is only katakana copied from a sign into a Chinese sentence
+        # ("ペットボトル怎么扔"): folding turned that katakana into hiragana, so look at the text as written.
+        if not _HIRAGANA.search(text) and any(ch in _ZH_ONLY for ch in folded):
+            return Detection("zh", 0.9, "script")
+        return Detection("ja", 0.99, "script")
     finds = finds if finds is not None else lexicon.find(folded)
     if _HAN.search(folded):
         return _han(folded, finds)

@@ -47,6 +47,7 @@ class Reply:
     choices: list[Choice] = field(default_factory=list)
     ticket_id: int | None = None
     duplicate: bool = False
+    outbox: Any = None  # the outbox row to send, claimed by the worker that processed the message
 
     def body(self) -> dict[str, Any]:
         """What a channel sends: the text and the choices, channel-neutral (stored in the outbox)."""

@@ -67,6 +67,10 @@ class Deliverer:
             sent += self._attempt(row)
         return sent
 
+    def deliver(self, row: Outbox) -> bool:
+        """Attempt one row this worker has claimed (a reply it just wrote); True when sent."""
+        return bool(self._attempt(row))
+
     def _attempt(self, row: Outbox) -> int:
         sender = self.senders.get(row.channel)
         if sender is None:

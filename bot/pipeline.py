@@ -69,9 +69,9 @@ class Bot:
 
     def receive(self, inbound: Inbound) -> int | None:
         """Store an event before anything else is done with it; None when this event was stored before."""
-        user = self.store.user(inbound.channel, inbound.user_id, lang_mod.normalize_code(inbound.profile_language))
-        msg = self.store.record_inbound(user, inbound.channel, inbound.event_id, inbound.kind,
-                                        inbound.text or inbound.payload or "", json.dumps(asdict(inbound)))
+        msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
+                                 inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
+                                 lang_mod.normalize_code(inbound.profile_language))
         return None if msg is None else msg.id
 
     def process(self, message_id: int, now: dt.datetime | None = None) -> Reply | None:
@@ -119,7 +119,7 @@ class Bot:
         if inbound.kind == "postback" and inbound.payload:
             return self._postback(inbound.payload, user, now)
         text = clean(inbound.text or "")
-        if inbound.kind in MEDIA or sum(ch.isalpha() for ch in text) < 2:  # nothing to read: stickers, "👍", "?!"
+        if inbound.kind in MEDIA or _unreadable(text):
             lang = self._fallback_language(user)
             return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
         return self._understand(text[:MAX_CHARS], user, now)
@@ -246,7 +246,7 @@ class Bot:
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
                                 reply_token=inbound.meta.get("reply_token"),
                                 reply_deadline=_deadline(inbound.meta.get("reply_until")))
-        reply.ticket_id = self.store.finish(user, msg, reply, delivery)
+        reply.ticket_id, reply.outbox = self.store.finish(user, msg, reply, delivery)
         if reply.ticket_id:
             log.info("handed off to the desk", extra={"ticket": reply.ticket_id, "reason": reply.intent})
 
@@ -256,3 +256,12 @@ def _deadline(value: object) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _unreadable(text: str) -> bool:
+    """Nothing to read: stickers' text, "👍", "?!", stray escape codes; "119" or a one-character 傘 are readable."""
+    if not any(ch.isalnum() for ch in text):
+        return True
+    if text.isascii():
+        return sum(ch.isalpha() for ch in text) < 2 and not any(n in text for n in ("110", "119", "7119", "8000"))
+    return False

@@ -26,8 +26,10 @@ _MARKS = "".join(f"{chr(a)}-{chr(b)}" for a, b in (
     (0x093A, 0x094F), (0x0951, 0x0957), (0x0962, 0x0963), (0x0981, 0x0983), (0x09BC, 0x09D7), (0x0E31, 0x0E31),
     (0x0E34, 0x0E3A), (0x0E47, 0x0E4E), (0x102B, 0x103E), (0x1056, 0x1059), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF),
     (0x200C, 0x200D), (0x20D0, 0x20FF), (0x3099, 0x309A), (0xFE20, 0xFE2F)))
-_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
-_WORD = re.compile(rf"#\d+|[^\W_]{_CHAR}*(?:['’]{_CHAR}+)*")
+# Scripts written without spaces form their own words, so "iphone坏了" is "iphone" + "坏了".
+_NOSPACE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f\u1000-\u109f\u30fc"
+_CHAR = rf"(?:(?![{_NOSPACE}])[^\W_]|[{_MARKS}])"
+_WORD = re.compile(rf"#\d+|[{_NOSPACE}]+|{_CHAR}+(?:['’]{_CHAR}+)*")
 
 
 def clean(text: str) -> str:

@@ -91,9 +91,12 @@ class Worker:
 
     def _process(self, message_id: int) -> None:
         try:
-            self.bot.process(message_id)
+            reply = self.bot.process(message_id)
         except Exception:  # noqa: BLE001 - one bad message must not stop the worker; the sweep retries it
             log.exception("processing failed", extra={"message_id": message_id})
+            return
+        if reply is not None and reply.outbox is not None:
+            self.deliverer.deliver(reply.outbox)  # at once; a failure leaves it to deliver_due's retries
 
     def run(self) -> None:
         """Loop until stop() is called."""

@@ -54,9 +54,8 @@ def test_the_same_event_from_many_threads_is_stored_once(database_url: str) -> N
     barrier = threading.Barrier(8)
 
     def deliver() -> None:
-        user = store.user("line", "U-race")
         barrier.wait()
-        results.append(store.record_inbound(user, "line", "evt-1", "text", "hello"))
+        results.append(store.receive("line", "U-race", "evt-1", "text", "hello"))
 
     threads = [threading.Thread(target=deliver) for _ in range(8)]
     for t in threads:

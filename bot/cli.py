@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -135,6 +136,22 @@ def register(app: Flask) -> None:
         runtime = current_runtime(app)
         click.echo(f"worker: channels {sorted(runtime.channels) or 'none'}, queue {type(runtime.work).__name__}")
         Worker(runtime.bot, runtime.deliverer, runtime.work).run()
+
+    @app.cli.command("line-richmenu")
+    @click.option("--images", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="a folder of <lang>.png images (2500x1686); plain tiles without one")
+    def line_richmenu(images: Path | None) -> None:
+        """Install one LINE rich menu per language (alias tomoni-<lang>); English is the default menu."""
+        from . import current_runtime
+        from .channels.line_menu import install
+        from .language import SERVED
+
+        runtime = current_runtime(app)
+        if "line" not in runtime.channels:
+            raise click.ClickException("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
+        ids = install(runtime.channels["line"], runtime.bot.catalog, list(SERVED), images)
+        for lang, menu_id in ids.items():
+            click.echo(f"{lang}: {menu_id}")
 
     @app.cli.command("db-upgrade")
     def db_upgrade() -> None:

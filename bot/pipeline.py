@@ -53,6 +53,8 @@ class Bot:
     profiles: dict[str, ProfileLookup] = field(default_factory=dict)
     # Per channel, a "typing…" indicator shown when an event waited in the queue (LINE's loading animation).
     typing: dict[str, Callable[[str], None]] = field(default_factory=dict)
+    # Per channel, what to do when a resident's language is set (link LINE's rich menu of that language).
+    on_language: dict[str, Callable[[str, str], None]] = field(default_factory=dict)
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
@@ -85,9 +87,20 @@ class Bot:
         self._lookup_profile(inbound, user)
         if inbound.preferred_language:
             self._set_language(user, lang_mod.normalize_code(inbound.preferred_language), "chosen")
+        before = user.language
         reply = self._dispatch(inbound, user, now)
         self._finish(user, msg, reply, inbound)
+        if user.language and (user.language != before or inbound.kind == "follow"):
+            self._language_set(inbound, user.language)
         return reply
+
+    def _language_set(self, inbound: Inbound, lang: str) -> None:
+        hook = self.on_language.get(inbound.channel)
+        if hook is not None:
+            try:
+                hook(inbound.user_id, lang)
+            except Exception:  # noqa: BLE001 - a menu is a convenience; never fail a message for it
+                log.warning("language hook failed", exc_info=True)
 
     def _show_typing(self, inbound: Inbound, msg: Message) -> None:
         show = self.typing.get(inbound.channel)
@@ -218,6 +231,10 @@ class Bot:
     def _postback(self, payload: str, user: User, now: dt.datetime) -> Reply:
         kind, _, key = payload.partition(":")
         lang = self._fallback_language(user)
+        if kind == "menu" and key == "language":
+            reply = self._reply("language.menu", lang, lang, "language.change", now)
+            reply.choices = self._language_choices()
+            return reply
         if kind == "lang" and key in lang_mod.SERVED:
             self._set_language(user, key, "chosen")
             return self._reply("language.changed", key, key, "language.change", now)

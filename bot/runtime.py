@@ -45,5 +45,9 @@ def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Any] | None 
             bot.profiles[name] = channel.profile_language
         if hasattr(channel, "show_loading"):
             bot.typing[name] = channel.show_loading
+        if name == "line":
+            from .channels.line_menu import MenuLinker
+
+            bot.on_language[name] = MenuLinker(channel).link
     work: WorkQueue = RedisQueue(settings.redis_url) if settings.redis_url else MemoryQueue()
     return Runtime(bot, channels, Deliverer(bot.store, channels), work)

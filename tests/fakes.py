@@ -38,7 +38,7 @@ class FakeAPI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = _handle
+            do_GET = do_POST = do_DELETE = _handle
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -55,7 +55,10 @@ class FakeAPI:
             self.script.setdefault(path, []).extend(statuses)
 
     def respond(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
-        body = json.loads(raw) if raw else None
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:  # an image upload
+            body = {"bytes": len(raw)}
         record = {"method": method, "path": path, "headers": headers, "json": body, "at": time.monotonic()}
         with self.lock:
             self.requests.append(record)
@@ -74,6 +77,17 @@ class FakeAPI:
             return 200, profile
         if path.startswith("/v2/bot/chat/loading"):
             return 202, {}
+        if path == "/v2/bot/richmenu" and method == "POST":
+            return 200, {"richMenuId": f"rm-{(body or {}).get('name', 'x')}"}
+        if path.startswith("/v2/bot/richmenu/alias/") and method == "GET":
+            alias = path.rsplit("/", 1)[-1]
+            known = [r for r in self.requests if r["path"] == "/v2/bot/richmenu/alias" and
+                     (r["json"] or {}).get("richMenuAliasId") == alias]
+            if not known:
+                return 404, {"message": "not found"}
+            return 200, {"richMenuAliasId": alias, "richMenuId": known[-1]["json"]["richMenuId"]}
+        if path.startswith(("/v2/bot/richmenu", "/v2/bot/user/")):
+            return 200, {}
         if path.startswith("/v2/bot/message/"):
             return 200, {"sentMessages": [{"id": "1", "quoteToken": "q"}]}
         if "/me/messages" in path:

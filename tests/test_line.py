@@ -234,3 +234,30 @@ def test_loading_animation_when_an_event_waited(line_app, bot, fake, monkeypatch
 def test_sample_payload_file_is_the_sdk_one() -> None:
     if PEERS.exists():
         assert json.loads(Path(PEERS).read_text())["destination"]
+
+
+def test_rich_menus_are_installed_per_language_and_linked_when_a_language_is_chosen(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    result = line_app.test_cli_runner().invoke(args=["line-richmenu"])
+    assert result.exit_code == 0, result.output
+    created = [c["json"] for c in fake.calls("/v2/bot/richmenu") if c["path"] == "/v2/bot/richmenu"]
+    assert len(created) == 9
+    vi = next(m for m in created if m["name"] == "tomoni-vi")
+    assert {a["action"]["data"] for a in vi["areas"]} >= {"intent:garbage.rules", "intent:human", "menu:language"}
+    assert all(len(a["action"]["label"]) <= 20 for m in created for a in m["areas"])
+    uploads = [c for c in fake.calls("/v2/bot/richmenu/") if c["path"].endswith("/content")]
+    assert len(uploads) == 9 and uploads[0]["headers"]["Content-Type"] == "image/png"
+    assert fake.calls("/v2/bot/user/all/richmenu/rm-tomoni-en")  # English is the default menu
+    event = {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-m",
+             "source": {"type": "user", "userId": "U42"}, "webhookEventId": "01J0000000000000000000M1",
+             "deliveryContext": {"isRedelivery": False}, "postback": {"data": "lang:ne"}}
+    post(line_app.test_client(), payload(event))
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/user/U42/richmenu/rm-tomoni-ne"))
+
+
+def test_the_menu_language_button_offers_the_languages(line_app, fake) -> None:  # type: ignore[no-untyped-def]
+    event = {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-l",
+             "source": {"type": "user", "userId": "U43"}, "webhookEventId": "01J0000000000000000000N1",
+             "deliveryContext": {"isRedelivery": False}, "postback": {"data": "menu:language"}}
+    post(line_app.test_client(), payload(event))
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
+    assert len(fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["quickReply"]["items"]) == 9

@@ -101,7 +101,7 @@ def register(app: Flask) -> None:
         folded = fold(text)
         raw = bot.lexicon.find_raw(folded)
         detection = language.detect(text, bot.lexicon, bot.lexicon.select(raw))
-        finds = bot.lexicon.select(raw, detection.vocabulary_languages())
+        finds = bot.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
         click.echo(f"folded:   {folded}")
         click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
         for f in finds:

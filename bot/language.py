@@ -21,8 +21,11 @@ from .text import fold, tokens
 SERVED = ("ja", "en", "pt", "es", "vi", "tl", "zh", "ne", "id")
 _LATIN_SET = ["en", "pt", "es", "vi", "tl", "id", "fr", "de", "it"]
 CUTOFF = 0.5
+FOREIGN = 0.8  # confidence needed to say a Latin-script message is in a language we do not serve
 
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
+# Hiragana that only Japanese sentences have (particles, verb endings); a name in kana (あおぞら) is not enough.
+_JA_GRAMMAR = re.compile(r"[をはがにでのかねよへ]|です|ます|した|って|たい|ない")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\uff66-\uff9f]")
 _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
@@ -63,6 +66,11 @@ class Detection:
     method: str
     candidates: tuple[str, ...] = ()  # the likeliest languages, best first
 
+    @property
+    def sure(self) -> bool:
+        """Confident enough to keep the resident's sticky language aside."""
+        return self.lang is not None and self.confidence >= CUTOFF
+
     def vocabulary_languages(self) -> set[str] | None:
         """Languages whose plural and typo matches count in this message (None: all of them)."""
         if self.lang is None:
@@ -99,7 +107,7 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
     if _KATAKANA.search(text) or _HIRAGANA.search(folded):
         # Kana means Japanese, unless it is only katakana copied from a sign into a Chinese sentence
         # ("ペットボトル怎么扔"): folding turned that katakana into hiragana, so look at the text as written.
-        if not _HIRAGANA.search(text) and any(ch in _ZH_ONLY for ch in folded):
+        if any(ch in _ZH_ONLY for ch in folded) and not _JA_GRAMMAR.search(text):
             return Detection("zh", 0.9, "script")
         return Detection("ja", 0.99, "script")
     finds = finds if finds is not None else lexicon.find(folded)
@@ -140,6 +148,10 @@ def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
     best = max(scores, key=lambda k: scores[k])
     total = sum(scores.values()) or 1.0
     confidence = scores[best] / total
+    if best not in SERVED and confidence < FOREIGN:
+        # Only a clear case says "I cannot write French": "sodai gomi" must not come back as Italian.
+        best = max((k for k in scores if k in SERVED), key=lambda k: scores[k])
+        confidence = scores[best] / total
     if len(words) <= 2 and evidence.get(best, 0) == 0:
         confidence = min(confidence, 0.45)  # one or two words no vocabulary knows: too little to go on
     ranked_langs = tuple(sorted(scores, key=lambda k: -scores[k])[:3])

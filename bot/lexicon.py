@@ -25,7 +25,7 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 KINDS = ("concept", "item", "category", "lang_name")
 # Endings a typed word may add to an entry word: plurals (s, es), Indonesian -nya/-ku/-mu, the Tagalog linker -ng.
 # Anything else ("robo" + "t") is another word.
-_SUFFIXES = {"s", "es", "nya", "ku", "mu", "ng"}
+_SUFFIXES = {"s", "es", "nya", "ku", "mu", "ng", "2"}  # "2": Indonesian chat plural, botol2 = botol-botol
 EXACT = 0.95  # finds of at least this quality are exact or explicit stem matches; below: plurals and typos
 
 
@@ -141,10 +141,14 @@ class Lexicon:
         return self.select(self.find_raw(folded), fuzzy_langs)
 
     @staticmethod
-    def select(raw: list[Find], fuzzy_langs: set[str] | None = None) -> list[Find]:
-        """Settle raw finds; with `fuzzy_langs`, other languages keep only their exact, distinctive finds."""
+    def select(raw: list[Find], fuzzy_langs: set[str] | None = None, sure: bool = True) -> list[Find]:
+        """Settle raw finds; with `fuzzy_langs`, other languages keep only their exact, distinctive finds.
+
+        sure: the language is known with confidence; when it is not and nothing of the likely languages was found
+        (one romaji word the detector took for German), every find is kept."""
         if fuzzy_langs is not None:
-            raw = [f for f in raw if f.entry.lang in fuzzy_langs or (f.quality >= EXACT and _distinctive(f.entry))]
+            kept = [f for f in raw if f.entry.lang in fuzzy_langs or (f.quality >= EXACT and _distinctive(f.entry))]
+            raw = kept if kept or sure else raw
         return settle(raw)
 
     def find_raw(self, folded: str) -> list[Find]:
@@ -152,12 +156,15 @@ class Lexicon:
         return self._find_words(tokens(folded)) + self._find_cjk(folded)
 
     def _find_cjk(self, folded: str) -> list[Find]:
+        # Residents put spaces between Japanese words ("本 捨てたい", "ひと たおれた"): search a copy without the
+        # spaces that stand between two characters of these scripts, and map the finds back.
+        compact, where = _compact(folded)
         out = []
         for entry in self._cjk:
-            start = folded.find(entry.phrase)
+            start = compact.find(entry.phrase)
             while start >= 0:
-                out.append(Find(entry, start, start + len(entry.phrase), 1.0))
-                start = folded.find(entry.phrase, start + 1)
+                out.append(Find(entry, where[start], where[start + len(entry.phrase) - 1] + 1, 1.0))
+                start = compact.find(entry.phrase, start + 1)
         return out
 
     def _candidates(self, word: str) -> set[str]:
@@ -181,10 +188,22 @@ class Lexicon:
         return out
 
 
+def _compact(folded: str) -> tuple[str, list[int]]:
+    """The text without spaces between two CJK/kana/Thai characters, and each kept character's original index."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(folded):
+        if ch == " " and chars and has_cjk(chars[-1]) and i + 1 < len(folded) and has_cjk(folded[i + 1]):
+            continue
+        chars.append(ch)
+        where.append(i)
+    return "".join(chars), where
+
+
 def _distinctive(entry: Entry) -> bool:
     """Long enough to mean the same in a message of another language ("ban" is Indonesian 'tyre' but Vietnamese
-    'you'; "sodai gomi" is sodai gomi everywhere)."""
-    return entry.cjk or len(entry.words) > 1 or len(entry.phrase) >= 7
+    'you'; "sodai gomi" is sodai gomi everywhere). Language names always count ("japani ma jawaf dinus")."""
+    return entry.kind == "lang_name" or entry.cjk or len(entry.words) > 1 or len(entry.phrase) >= 8
 
 
 def _match_at(entry: Entry, toks: list[Token], i: int, known: dict[str, frozenset[str]]) -> Find | None:

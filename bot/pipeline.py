@@ -141,7 +141,7 @@ class Bot:
         folded = fold(text)
         raw = self.lexicon.find_raw(folded)
         detection = lang_mod.detect(text, self.lexicon, self.lexicon.select(raw))
-        finds = self.lexicon.select(raw, detection.vocabulary_languages())
+        finds = self.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
         u = self.matcher.understand(folded, finds)
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)
@@ -213,7 +213,8 @@ class Bot:
             reply.choices = self._language_choices()
             return reply
         self._set_language(user, target, "chosen")
-        return self._reply("language.changed", target, target, "language.change", now, confidence=u.confidence)
+        written_in = detection.lang if detection.sure else target  # "英語にして" is Japanese asking for English
+        return self._reply("language.changed", written_in, target, "language.change", now, confidence=u.confidence)
 
     def _language_choices(self) -> list[Choice]:
         return [Choice(self.catalog.name(c), f"lang:{c}") for c in lang_mod.SERVED]

@@ -25,7 +25,8 @@ def test_every_example_of_every_language_is_understood(bot) -> None:  # type: ig
             for text in texts:
                 folded = fold(text)
                 raw = bot.lexicon.find_raw(folded)
-                finds = bot.lexicon.select(raw, detect(text, bot.lexicon, bot.lexicon.select(raw)).vocabulary_languages())
+                detection = detect(text, bot.lexicon, bot.lexicon.select(raw))
+                finds = bot.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
                 got = bot.matcher.understand(folded, finds).intent
                 if got != intent:
                     misses.append(f"intents/{lang}.yaml: {text!r}: {got}, expected {intent}")

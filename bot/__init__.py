@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
     app = Flask(__name__, instance_path=str(settings.data_dir / "instance"))
     app.config.update(SECRET_KEY=settings.secret_key, TOMONI=settings)
     app.extensions["tomoni"] = bot
-    app.extensions["tomoni_lock"] = threading.Lock()
+    app.extensions["tomoni_lock"] = threading.RLock()  # current_runtime holds it while it builds the bot
     if bot is None and not os.environ.get("FLASK_RUN_FROM_CLI"):
         current_bot(app)  # a server fails at start-up on broken data, not at the first message
 

@@ -261,3 +261,15 @@ def test_the_menu_language_button_offers_the_languages(line_app, fake) -> None: 
     post(line_app.test_client(), payload(event))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
     assert len(fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["quickReply"]["items"]) == 9
+
+
+def test_the_runtime_builds_lazily_under_the_flask_command(settings, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`flask worker` builds bot and runtime on first use (a lock held by both must not deadlock)."""
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="t",
+                            line_api_base_url=fake.url)
+    app = create_app(s)
+    done = threading.Event()
+    threading.Thread(target=lambda: (current_runtime(app), done.set()), daemon=True).start()
+    assert done.wait(30)
+    assert "line" in current_runtime(app).channels and current_runtime(app).worker is None

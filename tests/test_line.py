@@ -273,3 +273,15 @@ def test_the_runtime_builds_lazily_under_the_flask_command(settings, fake, monke
     threading.Thread(target=lambda: (current_runtime(app), done.set()), daemon=True).start()
     assert done.wait(30)
     assert "line" in current_runtime(app).channels and current_runtime(app).worker is None
+
+
+def test_an_outbox_row_left_sending_by_a_killed_process_is_sent_after_its_lease(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    from bot.store import Delivery, utcnow
+
+    row_id = bot.store.enqueue(Delivery("U1", {"text": "from before the restart", "choices": []}), "line", None)
+    with bot.store.session() as s:  # as a worker that claimed it and then died
+        row = s.get_one(Outbox, row_id)
+        row.status, row.next_attempt_at = "sending", utcnow() - dt.timedelta(seconds=1)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    push = fake.calls("/v2/bot/message/push")[0]
+    assert push["json"]["messages"][0]["text"] == "from before the restart"

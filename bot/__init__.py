@@ -12,6 +12,7 @@ import threading
 from flask import Flask
 
 from .core import build_bot
+from .mt import MachineTranslator
 from .pipeline import Bot
 from .runtime import Runtime, build_runtime
 from .settings import Settings
@@ -48,6 +49,17 @@ def current_bot(app: Flask) -> Bot:
                 app.extensions["tomoni"] = build_bot(app.config["TOMONI"])
     bot: Bot = app.extensions["tomoni"]
     return bot
+
+
+def current_translator(app: Flask) -> MachineTranslator:
+    """The app's machine translation service (packages discovered once; models load on first use)."""
+    if "tomoni_mt" not in app.extensions:
+        with app.extensions["tomoni_lock"]:
+            if "tomoni_mt" not in app.extensions:
+                bot = current_bot(app)
+                app.extensions["tomoni_mt"] = bot.translator or MachineTranslator(bot.catalog, bot.store)
+    service: MachineTranslator = app.extensions["tomoni_mt"]
+    return service
 
 
 def _add_channels(app: Flask, settings: Settings) -> None:

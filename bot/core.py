@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import knowledge, language, lexicon, matching, translation
+from .mt import MachineTranslator
 from .pipeline import Bot
 from .rendering import Renderer
 from .settings import Settings
@@ -68,4 +69,6 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     store = Store(make_engine(settings.database_url))
     language.warm_up()
     matcher = matching.Matcher(data.lexicon, data.rules, {i.id: i.category for i in data.kb.items.values()})
-    return Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
+    bot = Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
+    bot.translator = MachineTranslator(data.catalog, store)
+    return bot

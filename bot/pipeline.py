@@ -19,6 +19,7 @@ from .knowledge import Knowledge
 from .lexicon import Lexicon
 from .matching import Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
+from .mt import MachineTranslator
 from .rendering import Renderer
 from .store import Delivery, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
@@ -55,6 +56,8 @@ class Bot:
     typing: dict[str, Callable[[str], None]] = field(default_factory=dict)
     # Per channel, what to do when a resident's language is set (link LINE's rich menu of that language).
     on_language: dict[str, Callable[[str, str], None]] = field(default_factory=dict)
+    # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
+    translator: MachineTranslator | None = None
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
@@ -163,6 +166,9 @@ class Bot:
         if u.intent in HANDOFF_INTENTS:
             reply = self._reply(u.intent, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
             reply.handoff = True
+            if self._untranslatable(msg_lang):
+                name = self.renderer.language_name(reply_lang, str(msg_lang))
+                reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
             return reply
         key = u.answer_key
         if u.options:
@@ -176,6 +182,10 @@ class Bot:
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _untranslatable(self, lang: str | None) -> bool:
+        """Staff read Japanese: is there no machine translation from this language?"""
+        return bool(self.translator and lang and lang != "ja" and self.translator.coverage(lang, "ja") == "none")
 
     def _reply(self, key: str, msg_lang: str | None, reply_lang: str, intent: str, now: dt.datetime,
                item: str | None = None, category: str | None = None, confidence: float = 0.95) -> Reply:

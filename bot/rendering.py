@@ -88,6 +88,8 @@ class Renderer:
         sources = list(dict.fromkeys(self.kb.source_label(str(f["source"])) for f in facts if f.get("source")))
         weak = any(self.kb.is_weak(f) for f in facts)
         lines = [text]
+        if self.catalog.is_draft(lang, "answers", key):
+            lines.append(self.ui(lang, "machine_draft"))
         if weak and spec.get("confirm"):
             lines.append(self.ui(lang, "confirm", contact=self.contact(lang, spec["confirm"])))
         if sources and spec.get("sources", True):

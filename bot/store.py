@@ -120,6 +120,18 @@ class Outbox(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class TranslationCache(Base):
+    """A machine translation made once: keyed by a hash of engine (models and versions) and text."""
+
+    __tablename__ = "translation_cache"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(8))
+    target: Mapped[str] = mapped_column(String(8))
+    engine: Mapped[str] = mapped_column(String(200))
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 class Ticket(Base):
     """A conversation handed to the consultation desk."""
 
@@ -339,3 +351,11 @@ class Store:
         """Outbox rows by status."""
         with self.session() as s:
             return {status: int(n) for status, n in s.execute(select(Outbox.status, func.count()).group_by(Outbox.status))}
+
+    def cache_translation(self, key: str, source: str, target: str, engine: str, result: str) -> None:
+        """Keep a machine translation (another process may have stored the same one: that is fine)."""
+        try:
+            with self.session() as s:
+                s.add(TranslationCache(key=key, source=source, target=target, engine=engine[:200], result=result))
+        except IntegrityError:
+            pass

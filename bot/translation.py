@@ -40,6 +40,11 @@ class Catalog:
         """'reviewed' or 'draft' (meta.status of the file)."""
         return str((self.texts.get(lang, {}).get("meta") or {}).get("status", "draft"))
 
+    def is_draft(self, lang: str, section: str, key: str) -> bool:
+        """Whether (section, key) in `lang` is a machine draft nobody has reviewed (meta.machine_drafts)."""
+        drafts = (self.texts.get(lang, {}).get("meta") or {}).get("machine_drafts") or []
+        return f"{section}.{key}" in drafts
+
     def name(self, lang: str) -> str:
         """The language's own name ('Tiếng Việt')."""
         return str((self.texts.get(lang, {}).get("meta") or {}).get("name", lang))
@@ -67,9 +72,9 @@ def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def check(catalog: Catalog) -> list[str]:
     """Missing or extra keys and placeholder mismatches, per file and key."""
     errors = []
-    ref = _flat(catalog.texts.get(REFERENCE, {}))
+    ref = _flat({k: v for k, v in catalog.texts.get(REFERENCE, {}).items() if k != "meta"})
     for lang in catalog.languages:
-        flat = _flat(catalog.texts[lang])
+        flat = _flat({k: v for k, v in catalog.texts[lang].items() if k != "meta"})
         where = f"translations/{lang}.yaml"
         for key in sorted(set(ref) - set(flat)):
             errors.append(f"{where}: {key}: missing (English: {str(ref[key])[:60]!r})")

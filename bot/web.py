@@ -54,6 +54,13 @@ def chat_message() -> Any:
     return jsonify(reply.as_json(None) if reply else {})
 
 
+def _machine() -> dict[str, Any]:
+    service = current_app.extensions.get("tomoni_mt")
+    if service is None:
+        return {"installed": [], "models": []}
+    return {"installed": sorted(p.name for p in service.packages.values()), "models": service.loaded()}
+
+
 @blueprint.get("/healthz")
 def healthz() -> Any:
     """200 with the state of the database, the channels and translation; 503 when the database is unreachable."""
@@ -68,5 +75,5 @@ def healthz() -> Any:
         database = False
     body = {"status": "ok" if database else "error", "database": database,
             "channels": {"line": settings.line_on, "messenger": settings.messenger_on},
-            "translation": {"curated": bot.catalog.languages, "models": []}}
+            "translation": {"curated": bot.catalog.languages, **_machine()}}
     return jsonify(body), 200 if database else 503

@@ -11,6 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+# argostranslate reads its folders at import time: keep the tests' packages away from the user's.
+_ARGOS = Path(os.environ.get("TMPDIR", "/tmp")) / f"tomoni-argos-{os.getpid()}"
+for _var, _sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config"),
+                   ("ARGOS_PACKAGES_DIR", "packages")):
+    os.environ[_var] = str(_ARGOS / _sub)
+os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
+
 from bot import create_app
 from bot.core import Data, build_bot, load_data
 from bot.messages import Inbound, Reply

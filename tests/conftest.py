@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 
 # argostranslate reads its folders at import time: keep the tests' packages away from the user's.
 _ARGOS = Path(os.environ.get("TMPDIR", "/tmp")) / f"tomoni-argos-{os.getpid()}"
@@ -90,3 +93,38 @@ def postgres_url() -> str:
     if not url:
         pytest.skip("TOMONI_TEST_POSTGRES_URL is not set (.ci/run sets it)")
     return url
+
+
+@pytest.fixture()
+def fake():  # type: ignore[no-untyped-def]
+    """A local fake LINE / Graph API on 127.0.0.1 (tests/fakes.py)."""
+    from .fakes import FakeAPI
+
+    api = FakeAPI()
+    yield api
+    api.close()
+
+
+def count(bot: Bot, model: type, **where: object) -> int:
+    """Rows of a table matching column values."""
+    from sqlalchemy import func, select
+
+    with bot.store.session() as s:
+        q = select(func.count()).select_from(model)
+        for column, value in where.items():
+            q = q.where(getattr(model, column) == value)
+        return int(s.scalar(q))
+
+
+@contextmanager
+def channel_app(settings: Settings, bot: Bot, **channel_settings: object) -> Iterator[Flask]:
+    """The app with a channel on (its credentials in `channel_settings`), its worker thread stopped afterwards."""
+    from bot import current_runtime
+
+    app = create_app(dataclasses.replace(settings, **channel_settings), bot=bot)  # type: ignore[arg-type]
+    try:
+        yield app
+    finally:
+        runtime = current_runtime(app)
+        if runtime.worker:
+            runtime.worker.stop()

@@ -10,18 +10,17 @@ import hmac
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot import create_app, current_runtime
 from bot.settings import ROOT
 from bot.store import Message, Outbox, User
 
-from .fakes import FakeAPI
+from .conftest import channel_app, count
 
 SECRET = "line-test-secret"
 PEERS = ROOT.parent / "shared" / "peers" / "line-sdk-webhook.json"
@@ -44,21 +43,10 @@ def payload(*events: dict[str, Any]) -> bytes:
 
 
 @pytest.fixture()
-def fake() -> Iterator[FakeAPI]:
-    api = FakeAPI()
-    yield api
-    api.close()
-
-
-@pytest.fixture()
 def line_app(settings, bot, fake):  # type: ignore[no-untyped-def]
-    s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="test-token",
-                            line_api_base_url=fake.url)
-    app = create_app(s, bot=bot)
-    yield app
-    runtime = current_runtime(app)
-    if runtime.worker:
-        runtime.worker.stop()
+    with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="test-token",
+                     line_api_base_url=fake.url) as app:
+        yield app
 
 
 def post(client, body: bytes, signature: str | None = None):  # type: ignore[no-untyped-def]
@@ -66,14 +54,6 @@ def post(client, body: bytes, signature: str | None = None):  # type: ignore[no-
     if signature is not False:
         headers["X-Line-Signature"] = signature if signature is not None else sign(body)
     return client.post("/webhooks/line", data=body, headers=headers)
-
-
-def count(bot, model, **where) -> int:  # type: ignore[no-untyped-def]
-    with bot.store.session() as s:
-        q = select(func.count()).select_from(model)
-        for k, v in where.items():
-            q = q.where(getattr(model, k) == v)
-        return int(s.scalar(q))
 
 
 def test_a_text_message_is_answered_with_the_reply_token(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot import create_app, current_runtime
+from bot import current_runtime
 from bot.store import Delivery, Message, Outbox, User
 
-from .fakes import FakeAPI
+from .conftest import channel_app, count
 
 APP_SECRET, VERIFY, PAGE_TOKEN = "fb-app-secret", "verify-me", "page-token"
 
@@ -39,34 +37,15 @@ def page(*entries: list[dict[str, Any]]) -> bytes:
 
 
 @pytest.fixture()
-def fake() -> Iterator[FakeAPI]:
-    api = FakeAPI()
-    yield api
-    api.close()
-
-
-@pytest.fixture()
 def fb_app(settings, bot, fake):  # type: ignore[no-untyped-def]
-    s = dataclasses.replace(settings, messenger_app_secret=APP_SECRET, messenger_verify_token=VERIFY,
-                            messenger_page_access_token=PAGE_TOKEN, graph_api_base_url=fake.url)
-    app = create_app(s, bot=bot)
-    yield app
-    runtime = current_runtime(app)
-    if runtime.worker:
-        runtime.worker.stop()
+    with channel_app(settings, bot, messenger_app_secret=APP_SECRET, messenger_verify_token=VERIFY,
+                     messenger_page_access_token=PAGE_TOKEN, graph_api_base_url=fake.url) as app:
+        yield app
 
 
 def post(client, body: bytes, signature: str | None = None):  # type: ignore[no-untyped-def]
     return client.post("/webhooks/messenger", data=body, headers={
         "Content-Type": "application/json", "X-Hub-Signature-256": sign(body) if signature is None else signature})
-
-
-def count(bot, model, **where) -> int:  # type: ignore[no-untyped-def]
-    with bot.store.session() as s:
-        q = select(func.count()).select_from(model)
-        for k, v in where.items():
-            q = q.where(getattr(model, k) == v)
-        return int(s.scalar(q))
 
 
 def test_verification_handshake(fb_app) -> None:  # type: ignore[no-untyped-def]

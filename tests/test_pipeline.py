@@ -5,20 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.messages import Inbound
 from bot.store import Message, Ticket, User
 
-from .conftest import MONDAY, TOKYO
-
-
-def _count(bot, model, **where) -> int:  # type: ignore[no-untyped-def]
-    with bot.store.session() as s:
-        q = select(func.count()).select_from(model)
-        for k, v in where.items():
-            q = q.where(getattr(model, k) == v)
-        return int(s.scalar(q))
+from .conftest import MONDAY, TOKYO, count
 
 
 def test_every_message_is_stored_with_what_the_bot_understood(bot, say) -> None:  # type: ignore[no-untyped-def]
@@ -37,7 +29,7 @@ def test_a_redelivered_event_is_answered_once(bot) -> None:  # type: ignore[no-u
     first, second = bot.handle(event, now=MONDAY), bot.handle(event, now=MONDAY)
     assert first and not first.duplicate
     assert second and second.duplicate and second.text == ""
-    assert _count(bot, Message, direction="in") == 1
+    assert count(bot, Message, direction="in") == 1
 
 
 def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, say) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +38,7 @@ def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, sa
     assert "today" in first.text  # Monday 10:00: the desk is open
     second = say("I want to talk to a real person")
     assert second.intent == "human" and second.ticket_id == first.ticket_id
-    assert _count(bot, Ticket, status="open") == 1
+    assert count(bot, Ticket, status="open") == 1
     friday_night = dt.datetime(2026, 12, 4, 20, 0, tzinfo=TOKYO)
     later = say("tell me a joke", user="u2", at=friday_night)
     assert "Monday" in later.text and "7/12" in later.text
@@ -92,7 +84,7 @@ def test_postback_choices_answer_directly(say) -> None:  # type: ignore[no-untyp
 def test_empty_or_symbol_only_messages_get_a_sensible_reply(bot, say, text: str) -> None:  # type: ignore[no-untyped-def]
     reply = say(text)
     assert reply.text and not reply.handoff
-    assert _count(bot, Message, direction="in") == 1
+    assert count(bot, Message, direction="in") == 1
 
 
 def test_very_long_and_hostile_text_is_stored_whole_and_answered(bot, say) -> None:  # type: ignore[no-untyped-def]

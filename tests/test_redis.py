@@ -7,15 +7,14 @@ import dataclasses
 import os
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
 from bot import create_app, current_runtime
 from bot.worker import RedisQueue, Worker
 
-from .fakes import FakeAPI
-from .test_line import SECRET, count, payload, post, text_event
+from .conftest import count
+from .test_line import SECRET, payload, post, text_event
 
 
 @pytest.fixture()
@@ -24,13 +23,6 @@ def redis_url() -> str:
     if not url:
         pytest.skip("TOMONI_TEST_REDIS_URL is not set (.ci/run sets it)")
     return url
-
-
-@pytest.fixture()
-def fake() -> Iterator[FakeAPI]:
-    api = FakeAPI()
-    yield api
-    api.close()
 
 
 def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:  # type: ignore[no-untyped-def]

@@ -24,15 +24,18 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
     """The Flask app: chat page, health check, CLI (`flask --app app ask|chat|check-data|db-upgrade`)."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.data_dir / "instance"))
-    app.config.update(SECRET_KEY=settings.secret_key, TOMONI=settings)
+    app.config.update(SECRET_KEY=settings.secret_key, TOMONI=settings, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=not settings.development)
     app.extensions["tomoni"] = bot
     app.extensions["tomoni_lock"] = threading.RLock()  # current_runtime holds it while it builds the bot
     if bot is None and not os.environ.get("FLASK_RUN_FROM_CLI"):
         current_bot(app)  # a server fails at start-up on broken data, not at the first message
 
     from . import cli, web
+    from .desk import blueprint as desk_blueprint
 
     app.register_blueprint(web.blueprint)
+    app.register_blueprint(desk_blueprint)
     cli.register(app)
     if settings.line_on or settings.messenger_on:
         _add_channels(app, settings)

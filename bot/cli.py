@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .messages import Inbound, Reply
 from .pipeline import Bot
@@ -153,7 +154,26 @@ def register(app: Flask) -> None:
         for lang, menu_id in ids.items():
             click.echo(f"{lang}: {menu_id}")
 
-    translations = click.Group("translations", help="Offline machine translation (Argos) and translators' drafts.")
+    desk = AppGroup("desk", help="Consultation desk accounts.")
+    app.cli.add_command(desk)
+
+    @desk.command("add-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice(["staff", "admin"]), default="staff")
+    @click.password_option(help="asked for when not given")
+    def desk_add_user(username: str, role: str, password: str) -> None:
+        """Create a desk account (the password is stored hashed)."""
+        from sqlalchemy.exc import IntegrityError
+
+        from .desk import add_user
+
+        try:
+            add_user(_bot().store, username, password, role)
+        except (ValueError, IntegrityError) as exc:
+            raise click.ClickException(str(exc).splitlines()[0]) from exc
+        click.echo(f"desk user {username!r} ({role}) created")
+
+    translations = AppGroup("translations", help="Offline machine translation (Argos) and translators' drafts.")
     app.cli.add_command(translations)
 
     @translations.command("install")

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
+from .handoff import open_ticket_id
 from .knowledge import Knowledge
 from .lexicon import Lexicon
 from .matching import Matcher, Option, Understanding
@@ -92,6 +93,12 @@ class Bot:
             self._set_language(user, lang_mod.normalize_code(inbound.preferred_language), "chosen")
         before = user.language
         reply = self._dispatch(inbound, user, now)
+        ticket_id = open_ticket_id(self.store, user.id) if inbound.kind not in ("follow", "unfollow") else None
+        if ticket_id and reply is not None and reply.intent != "emergency":
+            # A person is handling this resident: the message goes to the ticket, the bot stays silent.
+            msg.language, msg.intent, msg.handoff = reply.language, reply.intent, True
+            self.store.finish(user, msg, None, filed_under=ticket_id)
+            return None
         self._finish(user, msg, reply, inbound)
         if user.language and (user.language != before or inbound.kind == "follow"):
             self._language_set(inbound, user.language)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import channels as channel_mod
-from .outbox import Deliverer
+from .outbox import Deliverer, SendResult
 from .pipeline import Bot
 from .settings import Settings
 from .worker import MemoryQueue, RedisQueue, Worker, WorkQueue
@@ -50,4 +50,16 @@ def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Any] | None 
 
             bot.on_language[name] = MenuLinker(channel).link
     work: WorkQueue = RedisQueue(settings.redis_url) if settings.redis_url else MemoryQueue()
-    return Runtime(bot, channels, Deliverer(bot.store, channels), work)
+    senders: dict[str, Any] = {name: LocalSender() for name in LOCAL_CHANNELS}
+    senders.update(channels)
+    return Runtime(bot, channels, Deliverer(bot.store, senders), work)
+
+
+LOCAL_CHANNELS = ("web", "cli")
+
+
+class LocalSender:
+    """The chat page and the command line read replies from the database: delivering is recording."""
+
+    def send(self, row: Any, body: dict[str, Any], store: Any) -> SendResult:
+        return SendResult.sent()

@@ -51,6 +51,13 @@ class Settings:
         if not secret and not development:
             raise RuntimeError("SECRET_KEY must be set when TOMONI_ENV is not 'development'")
         defaults = cls()
+        if not secret:  # development: one key kept in instance/, so every process shares desk sessions
+            key_file = ROOT / "instance" / "secret_key"
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            if not key_file.exists():
+                key_file.write_text(secrets.token_hex(32))
+                key_file.chmod(0o600)
+            secret = key_file.read_text().strip()
         database_url = env.get("DATABASE_URL") or defaults.database_url
         if database_url.startswith("postgres://"):  # Heroku-style URLs
             database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")

@@ -93,6 +93,7 @@ class Message(Base):
     handoff: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     processed: Mapped[bool] = mapped_column(Boolean, default=False)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))  # a desk reply's author
     raw: Mapped[str | None] = mapped_column(Text)  # the channel-neutral event as JSON, to process it (again) later
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # a worker is processing it since
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -118,6 +119,20 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class StaffUser(Base):
+    """A member of the consultation desk (role staff or admin)."""
+
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(12), default="staff")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class TranslationCache(Base):
@@ -273,14 +288,14 @@ class Store:
                                          or_(Message.claimed_at.is_(None), Message.claimed_at < cutoff))
                 .order_by(Message.id).limit(limit)))
 
-    def finish(self, user: User, msg: Message, reply: Reply | None,
-               delivery: Delivery | None = None) -> tuple[int | None, Outbox | None]:
+    def finish(self, user: User, msg: Message, reply: Reply | None, delivery: Delivery | None = None,
+               filed_under: int | None = None) -> tuple[int | None, Outbox | None]:
         """Record what processing decided, in one transaction: the inbound message's fields, the user's changes,
         the reply, the delivery to make (an outbox row, already claimed by this worker, which sends it next) and,
         for a handoff, the user's open ticket, created if needed. Returns the ticket id and the outbox row."""
         row = None
         with self.session() as s:
-            ticket_id = None
+            ticket_id = filed_under
             if reply is not None and reply.handoff:
                 ticket = s.scalar(select(Ticket).where(Ticket.user_id == user.id, Ticket.status == "open"))
                 if ticket is None:

@@ -1,0 +1,170 @@
+"""The consultation desk with the Flask client: login, rules, replies through the outbox, escaping."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from bot.desk import add_user
+from bot.store import Message, Outbox, StaffUser, Ticket
+
+from .conftest import channel_app, count
+from .test_line import SECRET, payload, post, text_event
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture()
+def desk_app(settings, bot, fake):  # type: ignore[no-untyped-def]
+    with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="t",
+                     line_api_base_url=fake.url) as app:
+        add_user(bot.store, "sato", PASSWORD)
+        yield app
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def login(client, password: str = PASSWORD, username: str = "sato"):  # type: ignore[no-untyped-def]
+    token = csrf_of(client.get("/desk/login").get_data(as_text=True))
+    return client.post("/desk/login", data={"username": username, "password": password, "csrf": token})
+
+
+def resident_hands_off(app, fake, text: str, user: str = "U1", n: int = 1) -> int:  # type: ignore[no-untyped-def]
+    post(app.test_client(), payload(text_event(text, user=user, event_id=f"01J00000000000000000000{n:03d}")))
+    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
+    from bot import current_bot
+
+    with current_bot(app).store.session() as s:
+        return int(s.scalars(select(Ticket.id)).one())
+
+
+def test_every_desk_page_needs_a_login(desk_app) -> None:  # type: ignore[no-untyped-def]
+    client = desk_app.test_client()
+    for path in ("/desk/", "/desk/inbox/rows", "/desk/tickets/1", "/desk/tickets/1/answer?key=life.bus"):
+        res = client.get(path)
+        assert res.status_code == 302 and "/desk/login" in res.headers["Location"]
+    assert client.post("/desk/tickets/1/reply", data={"text": "x"}).status_code == 302
+
+
+def test_login_is_slowed_down_after_failed_attempts(desk_app, bot) -> None:  # type: ignore[no-untyped-def]
+    client = desk_app.test_client()
+    for _ in range(5):
+        assert login(client, "wrong password!").status_code == 401
+    locked = login(client)  # the right password, but too soon
+    assert locked.status_code == 401 and "しばらく待って" in locked.get_data(as_text=True)
+    with bot.store.session() as s:
+        user = s.scalars(select(StaffUser)).one()
+        user.locked_until = None
+    assert login(client).status_code == 302
+    assert login(client, username="nobody").status_code == 401
+
+
+def test_passwords_are_hashed_and_short_ones_refused(bot) -> None:  # type: ignore[no-untyped-def]
+    add_user(bot.store, "admin1", "a long enough password", "admin")
+    with bot.store.session() as s:
+        stored = s.scalars(select(StaffUser.password_hash)).one()
+    assert "a long enough password" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+    with pytest.raises(ValueError):
+        add_user(bot.store, "x", "short")
+
+
+def test_forms_need_the_csrf_token(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit")
+    client = desk_app.test_client()
+    login(client)
+    assert client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello"}).status_code == 400
+    assert client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello", "csrf": "forged"}).status_code == 400
+
+
+def test_the_whole_desk_path(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit, what can I do?")
+    client = desk_app.test_client()
+    login(client)
+    inbox = client.get("/desk/").get_data(as_text=True)
+    assert f"#{ticket}" in inbox and "英語" in inbox
+    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    assert "my landlord keeps my deposit" in page
+    token = csrf_of(page)
+    # a curated answer, in the resident's language, can be inserted
+    answer = client.get(f"/desk/tickets/{ticket}/answer?key=consultation.legal").get_json()
+    assert answer["language"] == "en" and "lawyer" in answer["text"].lower()
+    # while the ticket is open the bot stays silent; the resident's messages go to the ticket
+    replies_before = len(fake.calls("/v2/bot/message/"))
+    post(desk_app.test_client(), payload(text_event("hello? anyone?", event_id="01J000000000000000000000Z2")))
+    assert fake.wait_for(lambda: count(bot, Message, ticket_id=ticket, direction="in") == 2)
+    time.sleep(0.3)
+    assert len(fake.calls("/v2/bot/message/")) == replies_before
+    # the staff reply goes out through the outbox as a push, and the page shows it was sent
+    res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please come to the desk on Monday.",
+                                                              "csrf": token})
+    assert res.status_code == 302
+    assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == "Please come to the desk on Monday."
+                                     for c in fake.calls("/v2/bot/message/push")))
+    assert "送信済み" in client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    with bot.store.session() as s:
+        row = s.scalars(select(Outbox).where(Outbox.origin == "staff")).one()
+    assert row.status == "sent"
+    # closing returns the resident to the bot, told in their language
+    client.post(f"/desk/tickets/{ticket}/close", data={"csrf": token})
+    closed = bot.catalog.get("en", "ui", "ticket_closed")
+    assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == closed
+                                     for c in fake.calls("/v2/bot/message/push")))
+    post(desk_app.test_client(), payload(text_event("where do I throw batteries?", event_id="01J000000000000000000000Z3")))
+    assert fake.wait_for(lambda: any("batter" in c["json"]["messages"][0]["text"].lower()
+                                     for c in fake.calls("/v2/bot/message/reply")))
+
+
+def test_a_failed_staff_reply_waits_in_the_outbox_and_the_page_says_so(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit")
+    client = desk_app.test_client()
+    login(client)
+    token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
+    fake.fail("/v2/bot/message/push", 503)
+    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "We will call you.", "csrf": token})
+    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    assert "送信待ち(再試行)" in page or "送信済み" in page  # retried by the worker; never lost
+    with bot.store.session() as s:
+        assert s.scalars(select(Outbox.status).where(Outbox.origin == "staff")).one() in ("pending", "sent", "sending")
+
+
+@pytest.mark.parametrize("hostile", ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>',
+                                     "\u202eevil\u202c <b>bold</b>"])
+def test_resident_text_is_escaped_everywhere(desk_app, fake, hostile) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, f"I want to talk to a real person {hostile}")
+    client = desk_app.test_client()
+    login(client)
+    for path in ("/desk/", "/desk/inbox/rows", f"/desk/tickets/{ticket}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
+
+
+def test_a_language_without_machine_translation_is_said(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, "मलाई मान्छेसँग कुरा गर्नु छ")
+    client = desk_app.test_client()
+    login(client)
+    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    assert "ネパール語の機械翻訳はありません" in page and "機械翻訳なし" in client.get("/desk/").get_data(as_text=True)
+
+
+def test_no_resident_text_in_logs_at_info(desk_app, fake, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.INFO)
+    secret = "my-visa-number-AB1234567"
+    ticket = resident_hands_off(desk_app, fake, f"I want to talk to a real person, {secret}")
+    client = desk_app.test_client()
+    login(client)
+    client.get(f"/desk/tickets/{ticket}")
+    assert not any(secret in record.getMessage() or secret in str(record.__dict__) for record in caplog.records)
+
+
+def test_cli_add_user(desk_app, bot) -> None:  # type: ignore[no-untyped-def]
+    result = desk_app.test_cli_runner().invoke(args=["desk", "add-user", "suzuki", "--role", "admin",
+                                                     "--password", "another good password"])
+    assert result.exit_code == 0, result.output
+    assert desk_app.test_cli_runner().invoke(args=["desk", "add-user", "suzuki", "--password",
+                                                   "another good password"]).exit_code != 0

@@ -69,6 +69,8 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     store = Store(make_engine(settings.database_url))
     language.warm_up()
     matcher = matching.Matcher(data.lexicon, data.rules, {i.id: i.category for i in data.kb.items.values()})
+    for suggestion in store.approved_suggestions():
+        matcher.add_example(suggestion.intent, suggestion.text)
     bot = Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
     bot.translator = MachineTranslator(data.catalog, store)
     return bot

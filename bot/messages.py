@@ -48,6 +48,7 @@ class Reply:
     ticket_id: int | None = None
     duplicate: bool = False
     outbox: Any = None  # the outbox row to send, claimed by the worker that processed the message
+    concepts: list[str] = field(default_factory=list)  # the concepts found (kept for figures; no words)
 
     def body(self) -> dict[str, Any]:
         """What a channel sends: the text and the choices, channel-neutral (stored in the outbox)."""

@@ -162,6 +162,7 @@ class Bot:
             u.category = self.kb.items[user.last_item].category if user.last_item in self.kb.items else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
         reply = self._answer(u, msg_lang, reply_lang, user, now)
+        reply.concepts = sorted(c for c in u.concepts if c not in ("greeting",))
         if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
             note = self.renderer.answer("language.unsupported", reply_lang, now.date(), language=msg_lang,
                                         reply_language=reply_lang).text
@@ -276,6 +277,7 @@ class Bot:
             return
         msg.language, msg.intent, msg.entry = reply.language, reply.intent, reply.entry
         msg.confidence, msg.handoff = reply.confidence, reply.handoff
+        msg.concepts = ",".join(reply.concepts)[:200] or None
         delivery = None
         if inbound.channel in self.deliver_channels and reply.text:
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),

@@ -94,6 +94,7 @@ class Message(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     processed: Mapped[bool] = mapped_column(Boolean, default=False)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))  # a desk reply's author
+    concepts: Mapped[str | None] = mapped_column(String(200))  # what the message was about, without its words
     raw: Mapped[str | None] = mapped_column(Text)  # the channel-neutral event as JSON, to process it (again) later
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # a worker is processing it since
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -133,6 +134,21 @@ class StaffUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Suggestion(Base):
+    """A question the bot could not answer, with the answer staff say fits: approved, it becomes an example."""
+
+    __tablename__ = "suggestions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    intent: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # pending|approved|rejected
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class TranslationCache(Base):
@@ -374,3 +390,8 @@ class Store:
                 s.add(TranslationCache(key=key, source=source, target=target, engine=engine[:200], result=result))
         except IntegrityError:
             pass
+
+    def approved_suggestions(self) -> list[Suggestion]:
+        """Questions staff approved as examples for the matcher."""
+        with self.session() as s:
+            return list(s.scalars(select(Suggestion).where(Suggestion.status == "approved").order_by(Suggestion.id)))

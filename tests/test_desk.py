@@ -168,3 +168,41 @@ def test_cli_add_user(desk_app, bot) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0, result.output
     assert desk_app.test_cli_runner().invoke(args=["desk", "add-user", "suzuki", "--password",
                                                    "another good password"]).exit_code != 0
+
+
+def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    question = "qual é o horário do ônibus circular aozora no feriado"
+    ticket = resident_hands_off(desk_app, fake, "quero falar com uma pessoa")
+    post(desk_app.test_client(), payload(text_event(question, event_id="01J000000000000000000000S2")))
+    assert fake.wait_for(lambda: count(bot, Message, ticket_id=ticket, direction="in") == 2)
+    staff = desk_app.test_client()
+    login(staff)
+    token = csrf_of(staff.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
+    with bot.store.session() as s:
+        message_id = s.scalars(select(Message.id).where(Message.text == question)).one()
+    staff.post(f"/desk/tickets/{ticket}/suggest", data={"csrf": token, "message_id": message_id,
+                                                          "answer": "life.bus"})
+    assert staff.get("/desk/suggestions").status_code == 403  # admins only
+    add_user(bot.store, "boss", "an admin password", "admin")
+    admin = desk_app.test_client()
+    login(admin, "an admin password", "boss")
+    page = admin.get("/desk/suggestions").get_data(as_text=True)
+    assert question in page
+    suggestion_id = re.search(r"/desk/suggestions/(\d+)/approve", page).group(1)  # type: ignore[union-attr]
+    admin.post(f"/desk/suggestions/{suggestion_id}/approve", data={"csrf": csrf_of(page)})
+    assert "提案はありません" in admin.get("/desk/suggestions").get_data(as_text=True)
+    from bot.text import fold
+
+    folded = fold(question)
+    assert bot.matcher._from_examples(folded).intent == "life.bus"  # the approved question is an example now
+
+
+def test_figures_count_without_personal_text(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit, what can I do?")
+    client = desk_app.test_client()
+    login(client)
+    token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
+    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please call us.", "csrf": token})
+    html = client.get("/desk/stats").get_data(as_text=True)
+    assert "相談の件数: 1" in html and "英語" in html and "landlord" in html  # the concept, not the words
+    assert "deposit" not in html and "Please call us" not in html

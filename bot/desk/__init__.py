@@ -217,3 +217,6 @@ def _resident_language(user: Any) -> str:
 def _language_names() -> dict[str, str]:
     bot = _bot()
     return {code: str(name) for code, name in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
+
+
+from . import insight  # noqa: E402,F401 - registers the suggestion and figures pages on the blueprint

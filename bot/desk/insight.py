@@ -1,0 +1,87 @@
+"""Desk pages for curating the knowledge base and watching the service: suggestions and figures."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import abort, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from ..figures import compute
+from ..store import Message, Suggestion, utcnow
+from . import _bot, blueprint, login_required
+
+
+def admin_required(view: Any) -> Any:
+    """Only admins (after login_required)."""
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if session.get("role") != "admin":
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def intent_of(answer_key: str) -> str:
+    """The intent an answer key belongs to (garbage.rules.time -> garbage.rules)."""
+    parts = answer_key.split(".")
+    return ".".join(parts[:2])
+
+
+@blueprint.post("/tickets/<int:ticket_id>/suggest")
+@login_required
+def suggest(ticket_id: int) -> Any:
+    """Turn a resident's question into a suggestion: the question and the answer that fits it."""
+    bot = _bot()
+    key = request.form.get("answer", "")
+    if key not in bot.kb.answers:
+        abort(400, "choose an answer")
+    with bot.store.session() as s:
+        msg = s.get(Message, int(request.form.get("message_id", "0")))
+        if msg is None or msg.ticket_id != ticket_id or msg.direction != "in":
+            abort(400, "not a message of this ticket")
+        s.add(Suggestion(text=msg.text[:1000], language=msg.language, intent=intent_of(key),
+                         created_by=int(session["staff_id"])))
+    return redirect(url_for("desk.ticket", ticket_id=ticket_id))
+
+
+@blueprint.get("/suggestions")
+@login_required
+@admin_required
+def suggestions() -> Any:
+    """Pending suggestions, for an admin to approve or reject."""
+    bot = _bot()
+    with bot.store.session() as s:
+        pending = list(s.scalars(select(Suggestion).where(Suggestion.status == "pending").order_by(Suggestion.id)))
+    labels = {k: str(bot.catalog.get("ja", "intent_labels", k) or k) for k in bot.kb.answers}
+    return render_template("desk/suggestions.html", pending=pending, labels=labels)
+
+
+@blueprint.post("/suggestions/<int:suggestion_id>/<decision>")
+@login_required
+@admin_required
+def decide(suggestion_id: int, decision: str) -> Any:
+    """Approve (the question becomes an example the matcher uses, at once) or reject."""
+    if decision not in ("approve", "reject"):
+        abort(404)
+    bot = _bot()
+    with bot.store.session() as s:
+        item = s.get(Suggestion, suggestion_id)
+        if item is None or item.status != "pending":
+            abort(404)
+        item.status = "approved" if decision == "approve" else "rejected"
+        item.decided_by, item.decided_at = int(session["staff_id"]), utcnow()
+        text, intent = item.text, item.intent
+    if decision == "approve":
+        bot.matcher.add_example(intent, text)  # other processes load approved examples when they start
+    return redirect(url_for("desk.suggestions"))
+
+
+@blueprint.get("/stats")
+@login_required
+def stats() -> Any:
+    """Tickets per language and week, median time to first reply, the topics most often handed off."""
+    figures = compute(_bot().store)
+    names = {code: str(n) for code, n in (_bot().catalog.get("ja", "ui", "language_names") or {}).items()}
+    return render_template("desk/stats.html", f=figures, names=names)

@@ -73,4 +73,6 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
         matcher.add_example(suggestion.intent, suggestion.text)
     bot = Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
     bot.translator = MachineTranslator(data.catalog, store)
+    bot.knowledge_dir = settings.data_dir / "knowledge"
+    bot.refresh_knowledge()
     return bot

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
 from .handoff import open_ticket_id
-from .knowledge import Knowledge
+from .knowledge import DataError, Knowledge
+from .knowledge import load as knowledge_load
 from .lexicon import Lexicon
 from .matching import Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
@@ -31,6 +34,7 @@ HANDOFF_INTENTS = ("human", "unknown")
 NO_ENTRY = ("greeting", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu", "empty")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
+RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
 GUESS = 0.3  # below this a new resident's one-word message is answered in the fallback language (English)
 
@@ -59,6 +63,9 @@ class Bot:
     on_language: dict[str, Callable[[str, str], None]] = field(default_factory=dict)
     # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
     translator: MachineTranslator | None = None
+    knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
+    _stamp: float = 0.0
+    _checked: float = 0.0
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
@@ -87,6 +94,7 @@ class Bot:
         msg, user = self.store.load(message_id)
         inbound = Inbound(**json.loads(msg.raw or "{}"))
         now = now or self.now()
+        self.refresh_knowledge()
         self._show_typing(inbound, msg)
         self._lookup_profile(inbound, user)
         if inbound.preferred_language:
@@ -111,6 +119,21 @@ class Bot:
                 hook(inbound.user_id, lang)
             except Exception:  # noqa: BLE001 - a menu is a convenience; never fail a message for it
                 log.warning("language hook failed", exc_info=True)
+
+    def refresh_knowledge(self) -> None:
+        """Reload knowledge/ when a file changed (an admin edited the desk hours in another process); at most
+        every few seconds. A broken edit keeps the knowledge that was loaded, and is logged."""
+        if self.knowledge_dir is None or time.monotonic() - self._checked < RELOAD_EVERY:
+            return
+        self._checked = time.monotonic()
+        stamp = max((p.stat().st_mtime for p in self.knowledge_dir.rglob("*") if p.is_file()), default=0.0)
+        if self._stamp and stamp != self._stamp:
+            try:
+                self.kb = self.renderer.kb = knowledge_load(self.knowledge_dir)
+                log.info("knowledge reloaded")
+            except DataError:
+                log.exception("knowledge changed but is invalid; keeping the loaded one")
+        self._stamp = stamp
 
     def _show_typing(self, inbound: Inbound, msg: Message) -> None:
         show = self.typing.get(inbound.channel)
@@ -174,6 +197,9 @@ class Bot:
         if u.intent in HANDOFF_INTENTS:
             reply = self._reply(u.intent, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
             reply.handoff = True
+            days = self.renderer.language_days(reply_lang, reply_lang) if reply_lang != "ja" else None
+            if days:
+                reply.text += "\n" + days
             if self._untranslatable(msg_lang):
                 name = self.renderer.language_name(reply_lang, str(msg_lang))
                 reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)

@@ -153,6 +153,17 @@ class Renderer:
                  for i, wd in enumerate(kb_mod.WEEKDAYS) if table.get(wd)]
         return self.ui(lang, "desk_week", table="; ".join(parts))
 
+    def language_days(self, lang: str, code: str) -> str | None:
+        """'A counsellor who speaks X is there on: Monday, Thursday.' when the weekday table is confirmed."""
+        table = self.kb.facts["weekday_languages"]
+        if not table.get("verified"):
+            return None
+        names = self.catalog.get(lang, "ui", "weekdays")
+        days = [names[i] for i, wd in enumerate(kb_mod.WEEKDAYS) if code in (table.get(wd) or [])]
+        if not days:
+            return None
+        return self.ui(lang, "desk_language_days", language=self.language_name(lang, code), days=", ".join(days))
+
     def _desk_when(self, lang: str, center: dict[str, Any], today: dt.date, now: dt.time) -> str:
         hour, minute = (int(x) for x in str(center.get("close", "17:15")).split(":"))
         close = dt.time(hour, minute)

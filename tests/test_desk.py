@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.desk import add_user
 from bot.store import Message, Outbox, StaffUser, Ticket
 
-from .conftest import channel_app, count
+from .conftest import MONDAY, channel_app, count
 from .test_line import SECRET, payload, post, text_event
 
 PASSWORD = "correct horse battery"
@@ -206,3 +206,39 @@ def test_figures_count_without_personal_text(desk_app, bot, fake) -> None:  # ty
     html = client.get("/desk/stats").get_data(as_text=True)
     assert "相談の件数: 1" in html and "英語" in html and "landlord" in html  # the concept, not the words
     assert "deposit" not in html and "Please call us" not in html
+
+
+def test_an_admin_edits_hours_and_weekday_languages_and_the_bot_says_them(settings, fake, tmp_path, data) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import shutil
+
+    from bot.core import build_bot
+    from bot.settings import ROOT
+
+    for name in ("knowledge", "intents", "translations"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    local = dataclasses.replace(settings, data_dir=tmp_path)
+    bot = build_bot(local)
+    with channel_app(local, bot, line_channel_secret=SECRET, line_channel_access_token="t",
+                     line_api_base_url=fake.url) as app:
+        add_user(bot.store, "boss", "an admin password", "admin")
+        add_user(bot.store, "sato", PASSWORD)
+        staff = app.test_client()
+        login(staff)
+        assert staff.get("/desk/admin/hours").status_code == 403
+        admin = app.test_client()
+        login(admin, "an admin password", "boss")
+        page = admin.get("/desk/admin/hours").get_data(as_text=True)
+        form = {"csrf": csrf_of(page), "open": "9:00", "close": "17:00", "closed_dates": "12-29, 12-30, 12-31",
+                "closed_nth": "wed1", "closed_holidays": "on", "mon_vi": "on", "thu_vi": "on", "tue_pt": "on",
+                "verified": "on"}
+        assert "形式" in admin.post("/desk/admin/hours", data=dict(form, open="25:99")).get_data(as_text=True)
+        assert admin.post("/desk/admin/hours", data=form).status_code == 302
+        saved = (tmp_path / "knowledge/desks.yaml").read_text(encoding="utf-8")
+        assert "Consultation desks." in saved.splitlines()[0] or saved.startswith("#")  # comments kept
+        reply = bot.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
+            channel="test", user_id="v1", text="quầy tư vấn cho người nước ngoài mở cửa mấy giờ?"), now=MONDAY)
+        assert reply and "9:00" in reply.text and "Thứ" in reply.text
+        handed = bot.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
+            channel="test", user_id="v2", text="tôi muốn nói chuyện với người thật"), now=MONDAY)
+        assert handed and bot.renderer.language_days("vi", "vi") in handed.text

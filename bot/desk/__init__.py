@@ -219,4 +219,4 @@ def _language_names() -> dict[str, str]:
     return {code: str(name) for code, name in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
 
 
-from . import insight  # noqa: E402,F401 - registers the suggestion and figures pages on the blueprint
+from . import hours, insight  # noqa: E402,F401 - register the admin, suggestion and figures pages

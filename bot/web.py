@@ -61,6 +61,25 @@ def _machine() -> dict[str, Any]:
     return {"installed": sorted(p.name for p in service.packages.values()), "models": service.loaded()}
 
 
+@blueprint.get("/chat/api/updates")
+def chat_updates() -> Any:
+    """Messages the desk staff sent to a chat-page resident after message id `after` (the page polls this)."""
+    if not _chat_on():
+        abort(404)
+    from sqlalchemy import select
+
+    from .store import Message, User
+
+    user_id, after = request.args.get("user", ""), request.args.get("after", "0")
+    if not after.isdigit():
+        return jsonify(error="after must be a message id"), 400
+    with _bot().store.session() as s:
+        rows = s.execute(select(Message.id, Message.text).join(User, User.id == Message.user_id)
+                         .where(User.channel == "web", User.external_id == user_id[:64], Message.direction == "out",
+                                Message.staff_id.is_not(None), Message.id > int(after)).order_by(Message.id)).all()
+    return jsonify(messages=[{"id": r.id, "text": r.text} for r in rows])
+
+
 @blueprint.get("/healthz")
 def healthz() -> Any:
     """200 with the state of the database, the channels and translation; 503 when the database is unreachable."""

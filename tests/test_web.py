@@ -38,3 +38,25 @@ def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
     body = res.get_json()
     assert body["database"] is True and body["channels"] == {"line": False, "messenger": False}
     assert "vi" in body["translation"]["curated"]
+
+
+def test_desk_replies_reach_the_chat_page(app, client, bot) -> None:  # type: ignore[no-untyped-def]
+    from bot import handoff
+
+    first = client.post("/chat/api/message", json={"user": "w9", "text": "I want to talk to a real person"}).get_json()
+    assert first["handoff"]
+    assert client.get("/chat/api/updates?user=w9&after=0").get_json()["messages"] == []
+    from sqlalchemy import select
+
+    from bot.desk import add_user
+    from bot.store import StaffUser, Ticket
+
+    add_user(bot.store, "sato", "a long password")
+    with bot.store.session() as s:
+        ticket_id = s.scalars(select(Ticket.id)).one()
+        staff_id = s.scalars(select(StaffUser.id)).one()
+    handoff.reply(bot.store, ticket_id, "Hello, this is the desk.", "en", staff_id)
+    got = client.get("/chat/api/updates?user=w9&after=0").get_json()["messages"]
+    assert [m["text"] for m in got] == ["Hello, this is the desk."]
+    assert client.get(f"/chat/api/updates?user=w9&after={got[0]['id']}").get_json()["messages"] == []
+    assert client.get("/chat/api/updates?user=w9&after=x").status_code == 400

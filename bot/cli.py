@@ -235,6 +235,15 @@ def register(app: Flask) -> None:
         done = mark_reviewed(app.config["TOMONI"].data_dir / "translations", lang, list(keys))
         click.echo(f"{len(done)} draft(s) marked reviewed")
 
+    @app.cli.command("retention")
+    @click.option("--days", type=int, default=None, help="override TOMONI_RETENTION_DAYS")
+    def retention(days: int | None) -> None:
+        """Empty conversation text and delete translation caches older than the retention age (run daily by cron)."""
+        from .privacy import retain
+
+        counts = retain(_bot().store, days or app.config["TOMONI"].retention_days)
+        click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
     @app.cli.command("db-upgrade")
     def db_upgrade() -> None:
         """Apply the database migrations (run once per release; SQLite does it at start-up)."""

@@ -74,5 +74,6 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     bot = Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
     bot.translator = MachineTranslator(data.catalog, store)
     bot.knowledge_dir = settings.data_dir / "knowledge"
+    bot.retention_days = settings.retention_days
     bot.refresh_knowledge()
     return bot

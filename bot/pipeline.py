@@ -24,6 +24,7 @@ from .lexicon import Lexicon
 from .matching import Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
 from .mt import MachineTranslator
+from .privacy import DELETED, forget
 from .rendering import Renderer
 from .store import Delivery, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
@@ -64,6 +65,7 @@ class Bot:
     # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
     translator: MachineTranslator | None = None
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
+    retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
     _stamp: float = 0.0
     _checked: float = 0.0
 
@@ -102,7 +104,7 @@ class Bot:
         before = user.language
         reply = self._dispatch(inbound, user, now)
         ticket_id = open_ticket_id(self.store, user.id) if inbound.kind not in ("follow", "unfollow") else None
-        if ticket_id and reply is not None and reply.intent != "emergency":
+        if ticket_id and reply is not None and reply.intent not in ("emergency", "privacy.delete"):
             # A person is handling this resident: the message goes to the ticket, the bot stays silent.
             msg.language, msg.intent, msg.handoff = reply.language, reply.intent, True
             self.store.finish(user, msg, None, filed_under=ticket_id)
@@ -178,6 +180,10 @@ class Bot:
         u = self.matcher.understand(folded, finds)
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)
+        if u.intent == "privacy.delete":
+            lang = detection.lang if detection.lang in lang_mod.SERVED and detection.sure else \
+                self._fallback_language(user)
+            return self._confirm_delete(str(lang), now)
         msg_lang = self._message_language(detection, user)
         guess_ok = detection.confidence >= GUESS or msg_lang in (user.language, user.profile_language)
         reply_lang = msg_lang if msg_lang in lang_mod.SERVED and guess_ok else self._fallback_language(user)
@@ -269,13 +275,16 @@ class Bot:
         if not user.language and user.profile_language in lang_mod.SERVED:
             self._set_language(user, user.profile_language, "profile")
         reply = self._reply("greeting", lang, lang, "greeting", now)
+        reply.text += "\n" + self.renderer.ui(lang, "privacy_notice", days=self.retention_days)
         reply.text += "\n" + self.renderer.answer("language.menu", lang, now.date()).text
-        reply.choices = self._language_choices()
+        reply.choices = self._language_choices() + [Choice(self.renderer.ui(lang, "delete_label"), "privacy:delete")]
         return reply
 
     def _postback(self, payload: str, user: User, now: dt.datetime) -> Reply:
         kind, _, key = payload.partition(":")
         lang = self._fallback_language(user)
+        if kind == "privacy":
+            return self._privacy(key, user, lang, now)
         if kind == "menu" and key == "language":
             reply = self._reply("language.menu", lang, lang, "language.change", now)
             reply.choices = self._language_choices()
@@ -292,12 +301,31 @@ class Bot:
         log.info("unknown postback payload ignored")
         return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
 
+    def _confirm_delete(self, lang: str, now: dt.datetime) -> Reply:
+        reply = self._ui_reply("delete_confirm", lang, "privacy.delete")
+        reply.choices = [Choice(self.renderer.ui(lang, "delete_yes"), "privacy:delete-yes"),
+                         Choice(self.renderer.ui(lang, "delete_no"), "privacy:delete-no")]
+        return reply
+
+    def _privacy(self, action: str, user: User, lang: str, now: dt.datetime) -> Reply:
+        if action == "delete":
+            return self._confirm_delete(lang, now)
+        if action == "delete-yes":
+            forget(self.store, user)
+            return self._ui_reply("delete_done", lang, "privacy.delete")
+        return self._ui_reply("delete_cancelled", lang, "privacy.delete")
+
+    def _ui_reply(self, key: str, lang: str, intent: str) -> Reply:
+        return Reply(self.renderer.ui(lang, key), lang, lang, intent, confidence=1.0)
+
     def _choice(self, option: Option, lang: str) -> Choice:
         label = (self.renderer.item_name(lang, option.key) if option.kind == "item"
                  else self.renderer.intent_label(lang, option.key))
         return Choice(label, option.payload)
 
     def _finish(self, user: User, msg: Message, reply: Reply | None, inbound: Inbound) -> None:
+        if user.external_id.startswith(f"{DELETED}:"):
+            msg.text, msg.raw = "", None  # the message that asked to delete is forgotten too
         if reply is None:
             self.store.finish(user, msg, None)
             return

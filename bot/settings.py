@@ -31,6 +31,7 @@ class Settings:
     development: bool = True
     web_chat: bool = False
     in_process_worker: bool = True  # without REDIS_URL each web process runs a worker thread
+    retention_days: int = 365  # conversation text and translation caches are emptied after this many days
 
     @property
     def line_on(self) -> bool:
@@ -78,5 +79,6 @@ class Settings:
             auto_migrate=env.get("TOMONI_AUTO_MIGRATE", "1") != "0",
             development=development,
             web_chat=env.get("TOMONI_WEB_CHAT", "0") == "1",
+            retention_days=int(env.get("TOMONI_RETENTION_DAYS", "365")),
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )

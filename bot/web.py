@@ -35,7 +35,7 @@ def chat_page() -> Any:
         abort(404)
     bot = _bot()
     languages = [(code, bot.catalog.name(code)) for code in SERVED]
-    return render_template("chat.html", languages=languages)
+    return render_template("chat.html", languages=languages, retention=bot.retention_days)
 
 
 @blueprint.post("/chat/api/message")

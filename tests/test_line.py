@@ -142,7 +142,8 @@ def test_follow_welcomes_in_the_profile_language_with_a_language_picker(line_app
     message = fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]
     assert "Olá" in message["text"] or "Oi" in message["text"]
     items = message["quickReply"]["items"]
-    assert {i["action"]["data"] for i in items} >= {"lang:vi", "lang:ne"} and len(items) == 9
+    assert {i["action"]["data"] for i in items} >= {"lang:vi", "lang:ne", "privacy:delete"} and len(items) == 10
+    assert "Privacidade" in message["text"]  # the privacy notice, in the resident's language
     assert all(len(i["action"]["label"]) <= 20 for i in items)
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from functools import wraps
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from ..figures import compute
+from ..privacy import export, forget_by_id
 from ..store import Message, Suggestion, utcnow
 from . import _bot, blueprint, login_required
+
+log = logging.getLogger(__name__)
 
 
 def admin_required(view: Any) -> Any:
@@ -85,3 +90,24 @@ def stats() -> Any:
     figures = compute(_bot().store)
     names = {code: str(n) for code, n in (_bot().catalog.get("ja", "ui", "language_names") or {}).items()}
     return render_template("desk/stats.html", f=figures, names=names)
+
+
+@blueprint.get("/residents/<int:user_id>/export")
+@login_required
+@admin_required
+def export_resident(user_id: int) -> Any:
+    """Everything stored about one resident, as JSON (on their request; the export is logged)."""
+    data = export(_bot().store, user_id)
+    log.warning("resident data exported", extra={"staff": session.get("staff_id"), "user": user_id})
+    return current_app.response_class(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json",
+                                      headers={"Content-Disposition": f"attachment; filename=resident-{user_id}.json"})
+
+
+@blueprint.post("/residents/<int:user_id>/delete")
+@login_required
+@admin_required
+def delete_resident(user_id: int) -> Any:
+    """Delete one resident's data (their words and profile; anonymous counts stay); logged."""
+    forget_by_id(_bot().store, user_id)
+    log.warning("resident data deleted by the desk", extra={"staff": session.get("staff_id"), "user": user_id})
+    return redirect(url_for("desk.inbox"))

@@ -62,10 +62,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def event_body(n: int, now_ms: int) -> bytes:
+def event_body(n: int, now_ms: int, redelivery: bool = False) -> bytes:
     event = {"type": "message", "mode": "active", "timestamp": now_ms, "replyToken": f"rt-{n}",
-             "source": {"type": "user", "userId": f"Ubench{n % 40}"}, "webhookEventId": f"01BENCH{n:019d}",
-             "deliveryContext": {"isRedelivery": False},
+             "source": {"type": "user", "userId": f"Ubench{n}"}, "webhookEventId": f"01BENCH{n:019d}",
+             "deliveryContext": {"isRedelivery": redelivery},
              "message": {"id": f"m{n}", "type": "text", "text": TEXTS[n % len(TEXTS)], "quoteToken": "q"}}
     return json.dumps({"destination": "Ubot", "events": [event]}).encode()
 
@@ -115,8 +115,10 @@ def ack_rate(port: int, count: int, offset: int) -> float:
     return count / elapsed
 
 
-def steady(port: int, fake: FakeAPI, rate: float, seconds: float, offset: int) -> dict[str, float]:
-    """Send at a steady rate; measure webhook -> reply latency at the fake API and count what never arrived."""
+def steady(port: int, fake: FakeAPI, rate: float, seconds: float, offset: int,
+           redeliver_every: int = 0) -> dict[str, float]:
+    """Send at a steady rate; measure webhook -> reply latency at the fake API and count what never arrived,
+    and what arrived twice (each event has its own user, so a push is matched to its event by its recipient)."""
     total = int(rate * seconds)
     sent_at: dict[str, float] = {}
     session = requests.Session()
@@ -127,26 +129,38 @@ def steady(port: int, fake: FakeAPI, rate: float, seconds: float, offset: int) -
             n = offset + i
             target = t0 + i / rate
             time.sleep(max(0.0, target - time.monotonic()))
-            body = event_body(n, int(time.time() * 1000))
+            stamp = int(time.time() * 1000)
+            body = event_body(n, stamp)
             sent_at[f"rt-{n}"] = time.monotonic()
             futures.append(pool.submit(session.post, f"http://127.0.0.1:{port}/webhooks/line", data=body,
                                        headers=signed(body), timeout=10))
+            if redeliver_every and i % redeliver_every == 0:  # LINE sends the same event again
+                again = event_body(n, stamp, redelivery=True)  # a redelivery keeps the event's own time
+                futures.append(pool.submit(session.post, f"http://127.0.0.1:{port}/webhooks/line", data=again,
+                                           headers=signed(again), timeout=10))
         codes = [f.result().status_code for f in futures]
     send_elapsed = time.monotonic() - t0
 
-    def arrived() -> dict[str, float]:
-        out = {}
+    def delivered() -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
         for call in fake.calls("/v2/bot/message/"):
-            token = (call["json"] or {}).get("replyToken")
+            if call.get("status") != 200:
+                continue
+            body = call["json"] or {}
+            token = body.get("replyToken") or ("rt-" + str(body.get("to", "")).removeprefix("Ubench"))
             if token in sent_at:
-                out[token] = call["at"]
+                out.setdefault(token, []).append(call["at"])
         return out
 
-    fake.wait_for(lambda: len(arrived()) >= total, timeout=60)
-    got = arrived()
+    fake.wait_for(lambda: len(delivered()) >= total, timeout=120)
+    time.sleep(2.0)  # let late duplicates, if any, arrive before counting
+    deliveries = delivered()
+    got = {k: v[0] for k, v in deliveries.items()}
+    twice = sum(len(v) > 1 for v in deliveries.values())
     latencies = sorted((got[k] - sent_at[k]) * 1000 for k in got)
     pushes = [c for c in fake.calls("/v2/bot/message/push")]
     return {"sent": total, "accepted": sum(c == 200 for c in codes), "replied": len(got), "lost": total - len(got),
+            "twice": twice, "posted": len(codes),
             "pushed_instead": len(pushes), "rate": total / send_elapsed,
             "p50": statistics.median(latencies) if latencies else float("nan"),
             "p95": latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")}
@@ -159,6 +173,8 @@ def main() -> None:
     parser.add_argument("--ack-requests", type=int, default=400)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
+    parser.add_argument("--redeliver-every", type=int, default=0, help="send every Nth event twice")
+    parser.add_argument("--fail-rate", type=float, default=0.0, help="share of LINE API calls answered 500")
     args = parser.parse_args()
     fake = FakeAPI()
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,22 +198,27 @@ def main() -> None:
         try:
             rate = ack_rate(port, args.ack_requests, 1_000_000)
             fake.wait_for(lambda: len(fake.calls("/v2/bot/message/")) >= args.ack_requests, timeout=120)
-            result = steady(port, fake, args.rate, args.seconds, 2_000_000)
+            fake.fail_rate = args.fail_rate
+            result = steady(port, fake, args.rate, args.seconds, 2_000_000, args.redeliver_every)
         finally:
             stop(tomoni)
             for w in workers:
                 stop(w)
     fake.close()
-    setup = f"gunicorn 2 workers, {'PostgreSQL' if args.database_url else 'SQLite'}, " \
+    setup = f"gunicorn 2 web processes, {'PostgreSQL' if args.database_url else 'SQLite'}, " \
             f"{'Redis queue + 2 worker processes' if args.redis_url else 'in-process workers'}"
     print(f"setup: {setup}; Python {sys.version.split()[0]}")
     print("| measure | value |\n|---|---|")
     print(f"| webhook acknowledgements at full speed, bare Flask (signature check only) | {bare_rate:.0f} req/s |")
     print(f"| webhook acknowledgements at full speed, Tomoni (verify, parse, store) | {rate:.0f} req/s "
           f"({rate / bare_rate:.2f} of bare Flask) |")
-    print(f"| steady rate sent / accepted | {result['rate']:.1f} msg/s, {result['accepted']}/{result['sent']} |")
+    print(f"| steady rate; webhooks accepted / events | {result['rate']:.1f} msg/s; "
+          f"{result['accepted']} / {result['sent']} |")
     print(f"| webhook -> reply at the fake LINE API, p50 / p95 | {result['p50']:.0f} / {result['p95']:.0f} ms |")
-    print(f"| replies received / lost | {result['replied']} / {result['lost']} |")
+    print(f"| events answered / lost / answered twice | {result['replied']} / {result['lost']} / {result['twice']} |")
+    if args.redeliver_every or args.fail_rate:
+        print(f"| redeliveries sent / injected API failure rate | {result['posted'] - result['sent']} / "
+              f"{args.fail_rate:.0%} |")
 
 
 if __name__ == "__main__":

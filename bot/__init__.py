@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flask:
     """The Flask app: chat page, health check, CLI (`flask --app app ask|chat|check-data|db-upgrade`)."""
     settings = settings or Settings.from_env()
+    if settings.log_format:
+        from .observability import configure_logging
+
+        configure_logging(settings.log_format, settings.log_level)
     app = Flask(__name__, instance_path=str(settings.data_dir / "instance"))
     app.config.update(SECRET_KEY=settings.secret_key, TOMONI=settings, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=not settings.development)

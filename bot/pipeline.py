@@ -24,6 +24,7 @@ from .lexicon import Lexicon
 from .matching import Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
 from .mt import MachineTranslator
+from .observability import Latency
 from .privacy import DELETED, forget
 from .rendering import Renderer
 from .store import Delivery, Message, Store, User, utcnow
@@ -66,6 +67,7 @@ class Bot:
     translator: MachineTranslator | None = None
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
+    latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
     _stamp: float = 0.0
     _checked: float = 0.0
 
@@ -93,6 +95,13 @@ class Bot:
         """Answer a stored event, once: a message another worker is processing (or has processed) is skipped."""
         if not self.store.claim(message_id):
             return None
+        started = time.perf_counter()
+        try:
+            return self._process(message_id, now)
+        finally:
+            self.latency.observe(time.perf_counter() - started)
+
+    def _process(self, message_id: int, now: dt.datetime | None) -> Reply | None:
         msg, user = self.store.load(message_id)
         inbound = Inbound(**json.loads(msg.raw or "{}"))
         now = now or self.now()

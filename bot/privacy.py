@@ -36,7 +36,7 @@ def forget(store: Store, user: User) -> None:
     user.language = user.profile_language = user.area = user.language_source = None
     user.last_item = user.last_intent = None
     user.active = False
-    log.info("resident data deleted on request", extra={"user": user.id})
+    log.info("resident data deleted on request")
 
 
 def export(store: Store, user_id: int) -> dict[str, Any]:

@@ -32,6 +32,9 @@ class Settings:
     web_chat: bool = False
     in_process_worker: bool = True  # without REDIS_URL each web process runs a worker thread
     retention_days: int = 365  # conversation text and translation caches are emptied after this many days
+    log_format: str | None = None  # text | json; None: leave logging as it is (tests)
+    log_level: str = "INFO"
+    metrics_token: str | None = None  # /metrics answers only with this bearer token; unset: no /metrics
 
     @property
     def line_on(self) -> bool:
@@ -80,5 +83,8 @@ class Settings:
             development=development,
             web_chat=env.get("TOMONI_WEB_CHAT", "0") == "1",
             retention_days=int(env.get("TOMONI_RETENTION_DAYS", "365")),
+            log_format=env.get("TOMONI_LOG_FORMAT", "text"),
+            log_level=env.get("TOMONI_LOG_LEVEL", "INFO"),
+            metrics_token=env.get("TOMONI_METRICS_TOKEN") or None,
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )

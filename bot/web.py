@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
@@ -78,6 +79,19 @@ def chat_updates() -> Any:
                          .where(User.channel == "web", User.external_id == user_id[:64], Message.direction == "out",
                                 Message.staff_id.is_not(None), Message.id > int(after)).order_by(Message.id)).all()
     return jsonify(messages=[{"id": r.id, "text": r.text} for r in rows])
+
+
+@blueprint.get("/metrics")
+def metrics() -> Any:
+    """Prometheus metrics; off unless TOMONI_METRICS_TOKEN is set, and then only with that bearer token."""
+    token = current_app.config["TOMONI"].metrics_token
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not token or not secrets.compare_digest(given, token):
+        abort(404)
+    from .observability import exposition
+
+    bot = _bot()
+    return current_app.response_class(exposition(bot.store, bot.latency), mimetype="text/plain; version=0.0.4")
 
 
 @blueprint.get("/healthz")

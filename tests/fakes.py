@@ -5,6 +5,7 @@ test can script."""
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,8 @@ class FakeAPI:
         self.accepted_keys: set[str] = set()
         self.lock = threading.Lock()
         self.profile_language: str | None = "pt-BR"
+        self.fail_rate = 0.0  # share of message sends answered with a 500 (load tests inject failures)
+        self._random = random.Random(7)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,6 +58,12 @@ class FakeAPI:
             self.script.setdefault(path, []).extend(statuses)
 
     def respond(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
+        status, body = self._respond(method, path, headers, raw)
+        with self.lock:
+            self.requests[-1]["status"] = status
+        return status, body
+
+    def _respond(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
         try:
             body = json.loads(raw) if raw else None
         except ValueError:  # an image upload
@@ -65,6 +74,9 @@ class FakeAPI:
             for prefix, statuses in self.script.items():
                 if path.startswith(prefix) and statuses:
                     return statuses.pop(0), {"message": "scripted failure"}
+            if self.fail_rate and ("/message/" in path or "/me/messages" in path) and \
+                    self._random.random() < self.fail_rate:
+                return 500, {"message": "injected failure"}
             key = headers.get("X-Line-Retry-Key")
             if key:
                 if key in self.accepted_keys:

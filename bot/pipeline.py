@@ -294,9 +294,11 @@ class Bot:
         lang = self._fallback_language(user)
         if kind == "privacy":
             return self._privacy(key, user, lang, now)
-        if kind == "menu" and key == "language":
+        if kind == "menu" and key == "language":  # the rich menu's language button: languages, and privacy
             reply = self._reply("language.menu", lang, lang, "language.change", now)
-            reply.choices = self._language_choices()
+            reply.text += "\n" + self.renderer.ui(lang, "privacy_notice", days=self.retention_days)
+            reply.choices = self._language_choices() + [Choice(self.renderer.ui(lang, "delete_label"),
+                                                               "privacy:delete")]
             return reply
         if kind == "lang" and key in lang_mod.SERVED:
             self._set_language(user, key, "chosen")

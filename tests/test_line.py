@@ -241,7 +241,8 @@ def test_the_menu_language_button_offers_the_languages(line_app, fake) -> None: 
              "deliveryContext": {"isRedelivery": False}, "postback": {"data": "menu:language"}}
     post(line_app.test_client(), payload(event))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
-    assert len(fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["quickReply"]["items"]) == 9
+    items = fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["quickReply"]["items"]
+    assert len(items) == 10 and items[-1]["action"]["data"] == "privacy:delete"  # the menu's way to delete data
 
 
 def test_the_runtime_builds_lazily_under_the_flask_command(settings, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]

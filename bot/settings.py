@@ -83,7 +83,8 @@ class Settings:
             development=development,
             web_chat=env.get("TOMONI_WEB_CHAT", "0") == "1",
             retention_days=int(env.get("TOMONI_RETENTION_DAYS", "365")),
-            log_format=env.get("TOMONI_LOG_FORMAT", "text"),
+            # servers outside development log (text, or json); development and `flask` commands stay quiet
+            log_format=env.get("TOMONI_LOG_FORMAT") or (None if development else "text"),
             log_level=env.get("TOMONI_LOG_LEVEL", "INFO"),
             metrics_token=env.get("TOMONI_METRICS_TOKEN") or None,
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",

@@ -82,6 +82,13 @@ def conversation(store: Store, mt: MachineTranslator, ticket_id: int) -> tuple[T
     return ticket, user, lines
 
 
+def resident(store: Store, ticket_id: int) -> tuple[Ticket, User] | None:
+    """A ticket and its resident, or None when there is no such ticket."""
+    with store.session() as s:
+        ticket = s.get(Ticket, ticket_id)
+        return None if ticket is None else (ticket, s.get_one(User, ticket.user_id))
+
+
 def reply(store: Store, ticket_id: int, text: str, language: str, staff_id: int) -> int:
     """Record a staff reply and put it in the outbox (origin 'staff'); returns the message id."""
     with store.session() as s:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import channels as channel_mod
@@ -24,7 +24,6 @@ class Runtime:
     deliverer: Deliverer
     work: WorkQueue
     worker: Worker | None = None
-    started: bool = field(default=False)
 
     def submit(self, message_id: int) -> None:
         """Hand a stored event to a worker (this process's thread, or any worker through Redis)."""

@@ -242,3 +242,13 @@ def test_an_admin_edits_hours_and_weekday_languages_and_the_bot_says_them(settin
         handed = bot.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
             channel="test", user_id="v2", text="tôi muốn nói chuyện với người thật"), now=MONDAY)
         assert handed and bot.renderer.language_days("vi", "vi") in handed.text
+
+
+def test_a_ticket_that_does_not_exist_is_404(desk_app) -> None:  # type: ignore[no-untyped-def]
+    client = desk_app.test_client()
+    login(client)
+    token = csrf_of(client.get("/desk/").get_data(as_text=True))
+    assert client.get("/desk/tickets/999").status_code == 404
+    assert client.get("/desk/tickets/999/answer?key=life.bus").status_code == 404
+    assert client.post("/desk/tickets/999/reply", data={"text": "x", "csrf": token}).status_code == 404
+    assert client.post("/desk/tickets/999/preview", data={"japanese": "x", "csrf": token}).status_code == 404

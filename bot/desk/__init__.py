@@ -140,10 +140,8 @@ def inbox_rows() -> Any:
 def ticket(ticket_id: int) -> Any:
     """A conversation: each resident message with its Japanese translation, staff replies with their state."""
     bot = _bot()
-    try:
-        tkt, user, lines = handoff.conversation(bot.store, _mt(), ticket_id)
-    except Exception:  # noqa: BLE001 - no such ticket
-        abort(404)
+    _resident(ticket_id)  # 404 for a ticket that does not exist
+    tkt, user, lines = handoff.conversation(bot.store, _mt(), ticket_id)
     lang = _resident_language(user)
     answers = [(key, str(bot.catalog.get("ja", "intent_labels", key) or key)) for key in bot.kb.answers
                if bot.catalog.get("ja", "intent_labels", key)]
@@ -156,8 +154,7 @@ def ticket(ticket_id: int) -> Any:
 @login_required
 def preview(ticket_id: int) -> Any:
     """The staff member's Japanese, translated into the resident's language (to check and edit before sending)."""
-    _, user, _ = handoff.conversation(_bot().store, _mt(), ticket_id)
-    lang = _resident_language(user)
+    lang = _resident_language(_resident(ticket_id))
     result = _mt().translate(request.form.get("japanese", ""), "ja", lang)
     return jsonify(text=result.text, kind=result.kind, language=lang)
 
@@ -170,8 +167,7 @@ def curated_answer(ticket_id: int) -> Any:
     key = request.args.get("key", "")
     if key not in bot.kb.answers:
         abort(404)
-    _, user, _ = handoff.conversation(bot.store, _mt(), ticket_id)
-    lang = _resident_language(user)
+    lang = _resident_language(_resident(ticket_id))
     now = bot.now()
     return jsonify(text=bot.renderer.answer(key, lang, now.date(), now.time()).text, language=lang)
 
@@ -183,8 +179,8 @@ def send_reply(ticket_id: int) -> Any:
     text = (request.form.get("text") or "").strip()
     if not text:
         abort(400, "empty reply")
-    _, user, _ = handoff.conversation(_bot().store, _mt(), ticket_id)
-    handoff.reply(_bot().store, ticket_id, text[:5000], _resident_language(user), int(session["staff_id"]))
+    lang = _resident_language(_resident(ticket_id))
+    handoff.reply(_bot().store, ticket_id, text[:5000], lang, int(session["staff_id"]))
     _deliver_now()
     return redirect(url_for("desk.ticket", ticket_id=ticket_id))
 
@@ -194,8 +190,7 @@ def send_reply(ticket_id: int) -> Any:
 def close(ticket_id: int) -> Any:
     """Close the ticket and return the resident to the bot (told in their language)."""
     bot = _bot()
-    _, user, _ = handoff.conversation(bot.store, _mt(), ticket_id)
-    lang = _resident_language(user)
+    lang = _resident_language(_resident(ticket_id))
     handoff.close(bot.store, ticket_id, bot.renderer.ui(lang, "ticket_closed"), lang, int(session["staff_id"]))
     _deliver_now()
     return redirect(url_for("desk.inbox"))
@@ -206,6 +201,14 @@ def _deliver_now() -> None:
     from .. import current_runtime
 
     current_runtime(current_app).deliverer.deliver_due()
+
+
+def _resident(ticket_id: int) -> Any:
+    """The resident of a ticket (404 when there is no such ticket)."""
+    found = handoff.resident(_bot().store, ticket_id)
+    if found is None:
+        abort(404)
+    return found[1]
 
 
 def _resident_language(user: Any) -> str:

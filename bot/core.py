@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import calendar as garbage_calendar
 from . import knowledge, language, lexicon, matching, translation
 from .mt import MachineTranslator
 from .pipeline import Bot
@@ -24,6 +25,7 @@ class Data:
     catalog: translation.Catalog
     lexicon: lexicon.Lexicon
     rules: list[matching.Rule]
+    calendar: garbage_calendar.Calendar
 
 
 def load_data(root: Path) -> Data:
@@ -32,10 +34,16 @@ def load_data(root: Path) -> Data:
     catalog = translation.load(root / "translations")
     lex = lexicon.load(root / "intents")
     rules = matching.load_rules(root / "intents" / "rules.yaml")
+    cal = garbage_calendar.load(root / "knowledge" / "garbage")
+    for area in cal.areas.values():
+        for alias in area.aliases:
+            entry = lexicon.make_entry("area", area.id, lexicon.AREA_LANG, alias)
+            if entry:
+                lex.add(entry)
     errors = translation.check(catalog) + check_vocabulary(root, kb, lex, rules)
     if errors:
         raise knowledge.DataError("\n".join(errors))
-    return Data(kb, catalog, lex, rules)
+    return Data(kb, catalog, lex, rules, cal)
 
 
 def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, rules: list[matching.Rule]) -> list[str]:
@@ -73,6 +81,7 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
         matcher.add_example(suggestion.intent, suggestion.text)
     bot = Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
     bot.translator = MachineTranslator(data.catalog, store)
+    bot.calendar = data.calendar
     bot.knowledge_dir = settings.data_dir / "knowledge"
     bot.retention_days = settings.retention_days
     bot.refresh_knowledge()

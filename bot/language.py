@@ -99,6 +99,9 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
     folded = fold(text)
     if not _LETTER.search(folded):
         return Detection(None, 0.0, "no-letters")
+    finds = finds if finds is not None else lexicon.find(folded)
+    if not _LETTER.search(_blank(folded, [f for f in finds if f.entry.kind == "area"])):
+        return Detection(None, 0.0, "town-name")  # "境平塚" says where, not in which language
     for lang, pattern in _SCRIPTS:
         if pattern.search(folded):
             return Detection(lang, 0.99, "script")
@@ -110,10 +113,16 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
         if any(ch in _ZH_ONLY for ch in folded) and not _JA_GRAMMAR.search(text):
             return Detection("zh", 0.9, "script")
         return Detection("ja", 0.99, "script")
-    finds = finds if finds is not None else lexicon.find(folded)
     if _HAN.search(folded):
         return _han(folded, finds)
     return _latin(folded, lexicon, finds)
+
+
+def _blank(folded: str, finds: list[Find]) -> str:
+    chars = list(folded)
+    for f in finds:
+        chars[f.start:f.end] = " " * (f.end - f.start)
+    return "".join(chars)
 
 
 def _han(folded: str, finds: list[Find]) -> Detection:
@@ -122,7 +131,8 @@ def _han(folded: str, finds: list[Find]) -> Detection:
     votes = Counter(f.entry.lang for f in finds if f.entry.lang in ("ja", "zh"))
     if votes["ja"] > votes["zh"]:
         return Detection("ja", 0.8, "vocabulary")
-    return Detection("zh", 0.8 if votes["zh"] else 0.6, "script")
+    # Han characters no vocabulary knows (a town name such as 境平塚): Chinese, but too unsure to answer in it.
+    return Detection("zh", 0.8 if votes["zh"] else 0.25, "script")
 
 
 def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
@@ -134,7 +144,7 @@ def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
     for f in finds:
         sharers.setdefault((f.start, f.end, f.entry.phrase), set()).add(f.entry.lang)
     for f in finds:
-        if f.entry.kind != "lang_name" and f.quality >= 0.95:
+        if f.entry.kind not in ("lang_name", "area") and f.quality >= 0.95:
             # A word in many languages' files ("kokuho", "sodai gomi") says little about which language this is;
             # but an English phrase other files borrowed ("aa battery") is still English (romaji is not).
             langs = sharers[(f.start, f.end, f.entry.phrase)]

@@ -22,7 +22,8 @@ from rapidfuzz.distance import OSA
 from .text import Token, fold, has_cjk, tokens
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
-KINDS = ("concept", "item", "category", "lang_name")
+KINDS = ("concept", "item", "category", "lang_name", "area")
+AREA_LANG = "area"  # the pseudo-language of town names (they are the same in every language)
 # Endings a typed word may add to an entry word: plurals (s, es), Indonesian -nya/-ku/-mu, the Tagalog linker -ng.
 # Anything else ("robo" + "t") is another word.
 _SUFFIXES = {"s", "es", "nya", "ku", "mu", "ng", "2"}  # "2": Indonesian chat plural, botol2 = botol-botol
@@ -147,7 +148,8 @@ class Lexicon:
         sure: the language is known with confidence; when it is not and nothing of the likely languages was found
         (one romaji word the detector took for German), every find is kept."""
         if fuzzy_langs is not None:
-            kept = [f for f in raw if f.entry.lang in fuzzy_langs or (f.quality >= EXACT and _distinctive(f.entry))]
+            kept = [f for f in raw if f.entry.lang in fuzzy_langs or f.entry.kind == "area"
+                    or (f.quality >= EXACT and _distinctive(f.entry))]
             raw = kept if kept or sure else raw
         return settle(raw)
 
@@ -203,7 +205,7 @@ def _compact(folded: str) -> tuple[str, list[int]]:
 def _distinctive(entry: Entry) -> bool:
     """Long enough to mean the same in a message of another language ("ban" is Indonesian 'tyre' but Vietnamese
     'you'; "sodai gomi" is sodai gomi everywhere). Language names always count ("japani ma jawaf dinus")."""
-    return entry.kind == "lang_name" or entry.cjk or len(entry.words) > 1 or len(entry.phrase) >= 8
+    return entry.kind in ("lang_name", "area") or entry.cjk or len(entry.words) > 1 or len(entry.phrase) >= 8
 
 
 def _match_at(entry: Entry, toks: list[Token], i: int, known: dict[str, frozenset[str]]) -> Find | None:
@@ -237,7 +239,8 @@ def settle(finds: list[Find]) -> list[Find]:
     return sorted(kept, key=lambda f: (f.start, -f.length))
 
 
-def _entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:
+def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:
+    """An entry from a phrase as written in a data file (None for an empty one)."""
     text = fold(str(phrase)).strip()
     wildcard = text.endswith("*")
     text = text.rstrip("*").strip()
@@ -258,11 +261,11 @@ def load_language_file(path: Path) -> tuple[LanguageFile, list[Entry]]:
     for kind, section in sections:
         for key, phrases in (section or {}).items():
             for phrase in phrases or []:
-                e = _entry(kind, str(key), lang, phrase)
+                e = make_entry(kind, str(key), lang, phrase)
                 if e:
                     entries.append(e)
     for phrase in data.get("names") or []:
-        e = _entry("lang_name", lang, lang, phrase)
+        e = make_entry("lang_name", lang, lang, phrase)
         if e:
             entries.append(e)
     return info, entries

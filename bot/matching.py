@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from .lexicon import Find, Lexicon
 from .text import fold, has_cjk, tokens, word_count
 
-PSEUDO = {"item", "category", "lang_name"}
+PSEUDO = {"item", "category", "lang_name", "area"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 
@@ -82,6 +82,7 @@ class Understanding:
     languages_named: list[str] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
     method: str = "rule"
+    area: str | None = None  # a town named in the message
 
 
 def _group(value: Any) -> frozenset[str]:
@@ -136,13 +137,14 @@ class Matcher:
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         named = list(dict.fromkeys(f.entry.key for f in finds if f.entry.kind == "lang_name"))
+        area = next((f.entry.key for f in finds if f.entry.kind == "area"), None)
         for rule in self.rules:
             if rule.holds(present, other, words):
                 u = self._from_rule(rule, finds, present)
-                u.languages_named = named
+                u.languages_named, u.area = named, area
                 return u
         u = self._from_examples(folded)
-        u.concepts, u.languages_named = present, named
+        u.concepts, u.languages_named, u.area = present, named, area
         return u
 
     def _from_rule(self, rule: Rule, finds: list[Find], present: set[str]) -> Understanding:

@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
+from .calendar import Calendar
 from .handoff import open_ticket_id
 from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
@@ -65,6 +66,7 @@ class Bot:
     on_language: dict[str, Callable[[str, str], None]] = field(default_factory=dict)
     # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
     translator: MachineTranslator | None = None
+    calendar: Calendar | None = None  # collection days by area (knowledge/garbage/calendar.yaml)
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
@@ -196,6 +198,8 @@ class Bot:
         msg_lang = self._message_language(detection, user)
         guess_ok = detection.confidence >= GUESS or msg_lang in (user.language, user.profile_language)
         reply_lang = msg_lang if msg_lang in lang_mod.SERVED and guess_ok else self._fallback_language(user)
+        if u.area and u.intent.startswith("garbage."):
+            user.area = u.area  # remembered: "when" questions are answered for this town from now on
         if u.intent == "garbage.schedule" and not u.category and user.last_item:
             u.category = self.kb.items[user.last_item].category if user.last_item in self.kb.items else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
@@ -219,6 +223,8 @@ class Bot:
                 name = self.renderer.language_name(reply_lang, str(msg_lang))
                 reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
             return reply
+        if u.intent == "garbage.schedule" and not u.options and self.calendar is not None:
+            return self._schedule(u, msg_lang, reply_lang, user, now)
         key = u.answer_key
         if u.options:
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
@@ -292,6 +298,10 @@ class Bot:
     def _postback(self, payload: str, user: User, now: dt.datetime) -> Reply:
         kind, _, key = payload.partition(":")
         lang = self._fallback_language(user)
+        if kind == "area" and self.calendar is not None and key in self.calendar.areas:
+            user.area = key
+            return self._schedule(Understanding("garbage.schedule", 1.0, "garbage.schedule", area=key), lang, lang,
+                                  user, now)
         if kind == "privacy":
             return self._privacy(key, user, lang, now)
         if kind == "menu" and key == "language":  # the rich menu's language button: languages, and privacy
@@ -311,6 +321,41 @@ class Bot:
             return self._answer(Understanding(key, 1.0, key), lang, lang, user, now)
         log.info("unknown postback payload ignored")
         return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
+
+    def _schedule(self, u: Understanding, msg_lang: str | None, lang: str, user: User, now: dt.datetime) -> Reply:
+        """Collection days for the resident's town, or the general answer and a request for the town."""
+        assert self.calendar is not None
+        area = self.calendar.areas.get(user.area or "")
+        if area is None:
+            reply = self._reply(u.answer_key, msg_lang, lang, u.intent, now, category=u.category,
+                                confidence=u.confidence)
+            reply.text += "\n" + self.renderer.ui(lang, "schedule_ask_area")
+            if len(self.calendar.areas) <= 12:
+                reply.choices = [Choice(a.name_ja if lang == "ja" else a.name_en, f"area:{a.id}")
+                                 for a in self.calendar.areas.values()]
+            return reply
+        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
+        r, today = self.renderer, now.date()
+        if u.category:
+            dates = ", ".join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
+            text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", u.category),
+                        area=name, dates=dates)
+        else:
+            span = 2 if "today_tomorrow" in u.concepts else 7
+            days = [today + dt.timedelta(days=n) for n in range(span)]
+            listed = [r.ui(lang, "schedule_day", date=r.date(lang, d), categories=", ".join(
+                str(self.catalog.get(lang, "category_names", c)) for c in self.calendar.on(area.id, d))
+                or r.ui(lang, "schedule_nothing")) for d in days if span == 2 or self.calendar.on(area.id, d)]
+            text = r.ui(lang, "schedule_days", area=name, days="; ".join(listed))
+        lines = [r.ui(lang, "area_set", area=name)] if u.area else []
+        lines += [text, str(self.catalog.get(lang, "answers", "garbage.rules.time") or "")]
+        if self.calendar.sample:
+            lines.append(r.ui(lang, "schedule_sample"))
+        facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
+        rendered = r.with_lines("garbage.schedule", lang, "\n".join(x for x in lines if x), facts)
+        rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
+        return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
+                     confidence=u.confidence)
 
     def _confirm_delete(self, lang: str, now: dt.datetime) -> Reply:
         reply = self._ui_reply("delete_confirm", lang, "privacy.delete")

@@ -81,9 +81,10 @@ class Renderer:
             facts.append({"source": it.source, "confidence": it.confidence})
         elif category and key.startswith("garbage.schedule"):
             facts.append(self.kb.categories[category])
-        return self._with_lines(key, lang, text, facts)
+        return self.with_lines(key, lang, text, facts)
 
-    def _with_lines(self, key: str, lang: str, text: str, facts: list[dict[str, Any]]) -> Rendered:
+    def with_lines(self, key: str, lang: str, text: str, facts: list[dict[str, Any]]) -> Rendered:
+        """A text with the source, confirm and machine-draft lines of answer `key` and the given facts."""
         spec = self.kb.answers.get(key, {})
         sources = list(dict.fromkeys(self.kb.source_label(str(f["source"])) for f in facts if f.get("source")))
         weak = any(self.kb.is_weak(f) for f in facts)

@@ -1,0 +1,73 @@
+"""Collection days by area: every rule kind on frozen dates, the year-end closure, holidays, towns typed in several
+scripts, and the answers residents get."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.calendar import load
+from bot.settings import ROOT
+
+from .conftest import TOKYO
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def cal():  # type: ignore[no-untyped-def]
+    return load(ROOT / "knowledge/garbage")
+
+
+@pytest.mark.parametrize(("area", "category", "day", "expected"), [
+    ("imaizumi", "burnable", D(2026, 11, 30), True),        # weekly: Monday
+    ("imaizumi", "burnable", D(2026, 12, 1), False),
+    ("imaizumi", "cans", D(2026, 12, 8), True),             # n-th weekday: 2nd Tuesday
+    ("imaizumi", "cans", D(2026, 12, 15), False),           # 3rd Tuesday
+    ("imaizumi", "bottles", D(2026, 12, 15), True),
+    ("azuma-obokata", "resources", D(2026, 12, 5), True),   # listed dates
+    ("azuma-obokata", "resources", D(2026, 12, 12), False),
+    ("imaizumi", "resources", D(2026, 12, 12), True),       # every other Saturday from 2026-04-04
+    ("imaizumi", "resources", D(2026, 12, 5), False),
+    ("imaizumi", "burnable", D(2026, 12, 31), False),       # year-end closure (a Thursday)
+    ("imaizumi", "burnable", D(2027, 1, 4), True),
+    ("imaizumi", "burnable", D(2026, 11, 23), True),        # a national holiday (Monday): collected as usual
+])
+def test_rule_kinds(cal, area: str, category: str, day: dt.date, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert cal.collects(area, category, day) is expected
+
+
+def test_holidays_can_be_skipped(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "knowledge/garbage", tmp_path / "garbage")
+    path = tmp_path / "garbage/calendar.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("holidays: collect", "holidays: skip"), encoding="utf-8")
+    skipping = load(tmp_path / "garbage")
+    assert not skipping.collects("imaizumi", "burnable", D(2026, 11, 23))
+    assert skipping.next_days("imaizumi", "burnable", D(2026, 11, 23), 1) == [D(2026, 11, 26)]
+
+
+def test_next_days_cross_the_year_end(cal) -> None:  # type: ignore[no-untyped-def]
+    assert cal.next_days("imaizumi", "burnable", D(2026, 12, 30), 2) == [D(2027, 1, 4), D(2027, 1, 7)]
+
+
+@pytest.mark.parametrize("typed", ["境平塚", "さかいひらつか", "Sakai Hiratuka", "sakai-hiratsuka", "hiratsuka"])
+def test_a_town_typed_any_way_is_remembered_and_answered(say, typed: str) -> None:  # type: ignore[no-untyped-def]
+    say("Khi nào đổ rác nhựa?", user="v1")  # a Vietnamese resident
+    reply = say(typed, user="v1")
+    assert reply.intent == "garbage.schedule" and reply.reply_language == "vi"
+    assert "Sakai-Hiratsuka" in reply.text and "mẫu" in reply.text  # sample data is said
+    plastic = say("Khi nào đổ rác nhựa?", user="v1")
+    assert "Sakai-Hiratsuka" in plastic.text and "Thứ" in plastic.text
+
+
+def test_tomorrow_and_the_area_question(say) -> None:  # type: ignore[no-untyped-def]
+    friday = dt.datetime(2026, 12, 3, 20, 0, tzinfo=TOKYO)
+    first = say("what goes out tomorrow?", user="e1", at=friday)
+    assert "Tell me your town" in first.text and {c.payload for c in first.choices} >= {"area:imaizumi"}
+    chosen = say(kind="postback", payload="area:imaizumi", user="e1", at=friday)
+    assert "Imaizumi-cho" in chosen.text
+    tomorrow = say("what goes out tomorrow?", user="e1", at=friday)
+    assert "Thursday 3/12: burnable garbage; Friday 4/12: non-burnable garbage" in tomorrow.text

@@ -27,6 +27,7 @@ from .messages import Choice, Inbound, Reply
 from .mt import MachineTranslator
 from .observability import Latency
 from .privacy import DELETED, forget
+from .reminders import parse_time, subscribe, unsubscribe
 from .rendering import Renderer
 from .store import Delivery, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
@@ -191,6 +192,10 @@ class Bot:
         u = self.matcher.understand(folded, finds)
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)
+        if u.answer_key in ("reminder.on", "reminder.off"):
+            lang = self._message_language(detection, user)
+            return self._reminder(u, text, lang if lang in lang_mod.SERVED else self._fallback_language(user),
+                                  user, now)
         if u.intent == "privacy.delete":
             lang = detection.lang if detection.lang in lang_mod.SERVED and detection.sure else \
                 self._fallback_language(user)
@@ -356,6 +361,21 @@ class Bot:
         rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
         return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
                      confidence=u.confidence)
+
+    def _reminder(self, u: Understanding, text: str, lang: str, user: User, now: dt.datetime) -> Reply:
+        if u.area:
+            user.area = u.area
+        if u.answer_key == "reminder.off":
+            unsubscribe(self.store, user.id)
+            return self._ui_reply("reminder_off", lang, "garbage.schedule")
+        area = self.calendar.areas.get(user.area or "") if self.calendar else None
+        if area is None:  # the town first; "remind me" again afterwards
+            return self._schedule(Understanding("garbage.schedule", u.confidence, "garbage.schedule"), lang, lang,
+                                  user, now)
+        at = subscribe(self.store, user.id, parse_time(text))
+        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
+        return Reply(self.renderer.ui(lang, "reminder_on", area=name, time=at), lang, lang, "garbage.schedule",
+                     entry="garbage.schedule", confidence=u.confidence)
 
     def _confirm_delete(self, lang: str, now: dt.datetime) -> Reply:
         reply = self._ui_reply("delete_confirm", lang, "privacy.delete")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -149,6 +150,25 @@ class Suggestion(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Reminder(Base):
+    """A resident's wish to be reminded, the evening before each collection day of their town, at a time."""
+
+    __tablename__ = "reminders"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    at: Mapped[str] = mapped_column(String(5), default="19:00")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReminderSend(Base):
+    """A reminder sent for one collection day: the primary key makes it once, whatever runs the scheduler."""
+
+    __tablename__ = "reminder_sends"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class TranslationCache(Base):

@@ -4,6 +4,7 @@ scripts, and the answers residents get."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -71,3 +72,51 @@ def test_tomorrow_and_the_area_question(say) -> None:  # type: ignore[no-untyped
     assert "Imaizumi-cho" in chosen.text
     tomorrow = say("what goes out tomorrow?", user="e1", at=friday)
     assert "Thursday 3/12: burnable garbage; Friday 4/12: non-burnable garbage" in tomorrow.text
+
+
+def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from sqlalchemy import select
+
+    from bot.reminders import monthly_pushes, parse_time, send_due
+    from bot.store import Outbox
+
+    say("Khi nào đổ rác nhựa?", user="v1")
+    say("今泉町", user="v1")
+    on = say("nhắc tôi lúc 20:00 nhé", user="v1")
+    assert "20:00" in on.text and "Imaizumi" in on.text
+    sunday_evening = dt.datetime(2026, 11, 29, 20, 5, tzinfo=TOKYO)  # Monday 30/11 is burnable day in Imaizumi
+    deadline = "8:30"
+    too_early = sunday_evening.replace(hour=19)
+    assert send_due(bot.store, bot.calendar, bot.renderer, deadline, too_early) == 0
+    results: list[int] = []
+    barrier = threading.Barrier(3)
+
+    def run() -> None:  # three schedulers at once
+        barrier.wait()
+        results.append(send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(results) == 1
+    assert send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening) == 0
+    with bot.store.session() as s:
+        row = s.scalars(select(Outbox).where(Outbox.origin == "reminder")).one()
+    expected = bot.renderer.ui("vi", "reminder_text", date=bot.renderer.date("vi", dt.date(2026, 11, 30)),
+                               deadline="8:30", categories=bot.catalog.get("vi", "category_names", "burnable"))
+    assert json.loads(row.body)["text"] == expected
+    assert monthly_pushes(bot.store, bot.calendar, dt.date(2026, 12, 1)) > 0
+    off = say("dừng nhắc", user="v1")
+    assert off.text == bot.renderer.ui("vi", "reminder_off")
+    assert send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening + dt.timedelta(days=3)) == 0
+    assert parse_time("remind me at 8pm") == "20:00" and parse_time("23:30") == "21:00"
+    assert parse_time("16時") == "17:00" and parse_time("no time") is None
+
+
+def test_remind_me_without_a_town_asks_for_it(say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("remind me the day before", user="r1")
+    assert "Tell me your town" in reply.text and reply.choices

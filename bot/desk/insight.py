@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..figures import compute
 from ..privacy import export, forget_by_id
+from ..reminders import monthly_pushes
 from ..store import Message, Suggestion, utcnow
 from . import _bot, blueprint, login_required
 
@@ -87,9 +88,11 @@ def decide(suggestion_id: int, decision: str) -> Any:
 @login_required
 def stats() -> Any:
     """Tickets per language and week, median time to first reply, the topics most often handed off."""
-    figures = compute(_bot().store)
-    names = {code: str(n) for code, n in (_bot().catalog.get("ja", "ui", "language_names") or {}).items()}
-    return render_template("desk/stats.html", f=figures, names=names)
+    bot = _bot()
+    figures = compute(bot.store)
+    names = {code: str(n) for code, n in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
+    pushes = monthly_pushes(bot.store, bot.calendar, bot.now().date()) if bot.calendar else 0
+    return render_template("desk/stats.html", f=figures, names=names, pushes=pushes)
 
 
 @blueprint.get("/residents/<int:user_id>/export")

@@ -44,7 +44,11 @@ class Calendar:
         """Whether `category` is collected in the area on `day`."""
         if day.strftime("%m-%d") in self.closed or (self.skip_holidays and day in _holidays(day.year)):
             return False
-        rule = self.groups.get(self.areas[area_id].group, {}).get(category)
+        rules: dict[str, Any] = self.groups.get(self.areas[area_id].group, {})
+        for period in rules.get("closed_ranges") or []:  # a centre's closure (5374's center.csv)
+            if _date(period[0]) <= day <= _date(period[1]):
+                return False
+        rule = rules.get(category)
         return rule is not None and _matches(rule, day)
 
     def on(self, area_id: str, day: dt.date) -> list[str]:
@@ -64,6 +68,8 @@ class Calendar:
 
 
 def _matches(rule: dict[str, Any], day: dt.date) -> bool:
+    if rule.get("months") and day.month not in rule["months"]:
+        return False
     wd = WEEKDAYS[day.weekday()]
     if wd in (rule.get("weekly") or []):
         return True
@@ -99,6 +105,8 @@ def load(folder: Path) -> Calendar:
               if a.group not in groups]
     for group, rules in groups.items():
         for category, rule in (rules or {}).items():
+            if category == "closed_ranges":
+                continue
             where = f"knowledge/garbage/calendar.yaml: {group}.{category}"
             if category not in CATEGORIES:
                 errors.append(f"{where}: unknown category")

@@ -258,6 +258,21 @@ def register(app: Flask) -> None:
                 return
             _time.sleep(loop)
 
+    calendar = AppGroup("calendar", help="Garbage collection calendars.")
+    app.cli.add_command(calendar)
+
+    @calendar.command("import-5374")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    def calendar_import(folder: Path) -> None:
+        """Load a calendar published in the 5374.jp CSV format into knowledge/garbage (areas.yaml, calendar.yaml)."""
+        from .import5374 import ImportError5374, write
+
+        try:
+            count = write(folder, app.config["TOMONI"].data_dir / "knowledge" / "garbage")
+        except (ImportError5374, KeyError, ValueError, IndexError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"{count} areas imported; run `flask --app app check-data` and restart the bot")
+
     @app.cli.command("retention")
     @click.option("--days", type=int, default=None, help="override TOMONI_RETENTION_DAYS")
     def retention(days: int | None) -> None:

@@ -120,3 +120,33 @@ def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  
 def test_remind_me_without_a_town_asks_for_it(say) -> None:  # type: ignore[no-untyped-def]
     reply = say("remind me the day before", user="r1")
     assert "Tell me your town" in reply.text and reply.choices
+
+
+def test_importing_a_5374_calendar(tmp_path: Path) -> None:
+    from bot import create_app
+    from bot.core import load_data
+    from bot.import5374 import ImportError5374, parse_cell
+    from bot.settings import Settings
+
+    for name in ("knowledge", "intents", "translations"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite", data_dir=tmp_path), bot=object())  # type: ignore[arg-type]
+    result = app.test_cli_runner().invoke(args=["calendar", "import-5374", str(ROOT / "tests/data/5374")])
+    assert result.exit_code == 0, result.output
+    assert "2 areas imported" in result.output
+    assert app.test_cli_runner().invoke(args=["check-data"]).output.strip() == "ok"
+    cal = load_data(tmp_path).calendar
+    assert not cal.sample
+    hira = next(a.id for a in cal.areas.values() if a.name_ja == "境平塚")
+    ima = next(a.id for a in cal.areas.values() if a.name_ja == "今泉町")
+    assert cal.collects(hira, "burnable", D(2026, 11, 30))                 # 月 木
+    assert cal.collects(hira, "non_burnable", D(2026, 12, 9))              # 水2
+    assert not cal.collects(hira, "burnable", D(2026, 12, 31))             # the centre's closure
+    assert cal.collects(ima, "burnable", D(2026, 12, 29)) and not cal.collects(ima, "burnable", D(2027, 1, 1))
+    assert cal.collects(ima, "resources", D(2026, 12, 5)) and not cal.collects(ima, "resources", D(2026, 12, 12))
+    assert cal.collects(hira, "oversized", D(2026, 4, 18)) and not cal.collects(hira, "oversized", D(2026, 4, 11))
+    assert cal.collects(ima, "oversized", D(2026, 4, 18)) and not cal.collects(ima, "oversized", D(2027, 1, 16))
+    assert cal.groups[hira]["resources"]["notes"] == ["資源ごみは町内の資源回収日に出してください"]
+    assert parse_cell("月 木:4 5") == {"weekly": ["mon", "thu"], "months": [4, 5]}
+    with pytest.raises(ImportError5374):
+        parse_cell("月曜")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
 from .calendar import Calendar
+from .commands import Commands
 from .handoff import open_ticket_id
 from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
@@ -26,8 +27,7 @@ from .matching import Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
 from .mt import MachineTranslator
 from .observability import Latency
-from .privacy import DELETED, forget
-from .reminders import parse_time, subscribe, unsubscribe
+from .privacy import DELETED
 from .rendering import Renderer
 from .store import Delivery, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
@@ -47,7 +47,7 @@ ProfileLookup = Callable[[str], "str | None"]
 
 
 @dataclass
-class Bot:
+class Bot(Commands):
     """Everything the pipeline needs, built once by create_app."""
 
     store: Store
@@ -326,73 +326,6 @@ class Bot:
             return self._answer(Understanding(key, 1.0, key), lang, lang, user, now)
         log.info("unknown postback payload ignored")
         return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
-
-    def _schedule(self, u: Understanding, msg_lang: str | None, lang: str, user: User, now: dt.datetime) -> Reply:
-        """Collection days for the resident's town, or the general answer and a request for the town."""
-        assert self.calendar is not None
-        area = self.calendar.areas.get(user.area or "")
-        if area is None:
-            reply = self._reply(u.answer_key, msg_lang, lang, u.intent, now, category=u.category,
-                                confidence=u.confidence)
-            reply.text += "\n" + self.renderer.ui(lang, "schedule_ask_area")
-            if len(self.calendar.areas) <= 12:
-                reply.choices = [Choice(a.name_ja if lang == "ja" else a.name_en, f"area:{a.id}")
-                                 for a in self.calendar.areas.values()]
-            return reply
-        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
-        r, today = self.renderer, now.date()
-        if u.category:
-            dates = ", ".join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
-            text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", u.category),
-                        area=name, dates=dates)
-        else:
-            span = 2 if "today_tomorrow" in u.concepts else 7
-            days = [today + dt.timedelta(days=n) for n in range(span)]
-            listed = [r.ui(lang, "schedule_day", date=r.date(lang, d), categories=", ".join(
-                str(self.catalog.get(lang, "category_names", c)) for c in self.calendar.on(area.id, d))
-                or r.ui(lang, "schedule_nothing")) for d in days if span == 2 or self.calendar.on(area.id, d)]
-            text = r.ui(lang, "schedule_days", area=name, days="; ".join(listed))
-        lines = [r.ui(lang, "area_set", area=name)] if u.area else []
-        lines += [text, str(self.catalog.get(lang, "answers", "garbage.rules.time") or "")]
-        if self.calendar.sample:
-            lines.append(r.ui(lang, "schedule_sample"))
-        facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
-        rendered = r.with_lines("garbage.schedule", lang, "\n".join(x for x in lines if x), facts)
-        rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
-        return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
-                     confidence=u.confidence)
-
-    def _reminder(self, u: Understanding, text: str, lang: str, user: User, now: dt.datetime) -> Reply:
-        if u.area:
-            user.area = u.area
-        if u.answer_key == "reminder.off":
-            unsubscribe(self.store, user.id)
-            return self._ui_reply("reminder_off", lang, "garbage.schedule")
-        area = self.calendar.areas.get(user.area or "") if self.calendar else None
-        if area is None:  # the town first; "remind me" again afterwards
-            return self._schedule(Understanding("garbage.schedule", u.confidence, "garbage.schedule"), lang, lang,
-                                  user, now)
-        at = subscribe(self.store, user.id, parse_time(text))
-        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
-        return Reply(self.renderer.ui(lang, "reminder_on", area=name, time=at), lang, lang, "garbage.schedule",
-                     entry="garbage.schedule", confidence=u.confidence)
-
-    def _confirm_delete(self, lang: str, now: dt.datetime) -> Reply:
-        reply = self._ui_reply("delete_confirm", lang, "privacy.delete")
-        reply.choices = [Choice(self.renderer.ui(lang, "delete_yes"), "privacy:delete-yes"),
-                         Choice(self.renderer.ui(lang, "delete_no"), "privacy:delete-no")]
-        return reply
-
-    def _privacy(self, action: str, user: User, lang: str, now: dt.datetime) -> Reply:
-        if action == "delete":
-            return self._confirm_delete(lang, now)
-        if action == "delete-yes":
-            forget(self.store, user)
-            return self._ui_reply("delete_done", lang, "privacy.delete")
-        return self._ui_reply("delete_cancelled", lang, "privacy.delete")
-
-    def _ui_reply(self, key: str, lang: str, intent: str) -> Reply:
-        return Reply(self.renderer.ui(lang, key), lang, lang, intent, confidence=1.0)
 
     def _choice(self, option: Option, lang: str) -> Choice:
         label = (self.renderer.item_name(lang, option.key) if option.kind == "item"

@@ -1,0 +1,100 @@
+"""The bot's answers that are actions rather than knowledge: collection days for the resident's town, reminders,
+deleting the resident's data. A mixin of `pipeline.Bot`, kept apart so the pipeline reads as the message's path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from .matching import Understanding
+from .messages import Choice, Reply
+from .privacy import forget
+from .reminders import parse_time, subscribe, unsubscribe
+
+if TYPE_CHECKING:
+    from .calendar import Calendar
+    from .knowledge import Knowledge
+    from .rendering import Renderer
+    from .store import Store, User
+    from .translation import Catalog
+
+
+class Commands:
+    """Collection days, reminders and data deletion (see the module docstring)."""
+
+    if TYPE_CHECKING:
+        store: Store
+        kb: Knowledge
+        catalog: Catalog
+        renderer: Renderer
+        calendar: Calendar | None
+
+        def _reply(self, key: str, msg_lang: str | None, reply_lang: str, intent: str, now: dt.datetime,
+                   item: str | None = None, category: str | None = None, confidence: float = 0.95) -> Reply: ...
+
+    def _schedule(self, u: Understanding, msg_lang: str | None, lang: str, user: User, now: dt.datetime) -> Reply:
+        """Collection days for the resident's town, or the general answer and a request for the town."""
+        assert self.calendar is not None
+        area = self.calendar.areas.get(user.area or "")
+        if area is None:
+            reply = self._reply(u.answer_key, msg_lang, lang, u.intent, now, category=u.category,
+                                confidence=u.confidence)
+            reply.text += "\n" + self.renderer.ui(lang, "schedule_ask_area")
+            if len(self.calendar.areas) <= 12:
+                reply.choices = [Choice(a.name_ja if lang == "ja" else a.name_en, f"area:{a.id}")
+                                 for a in self.calendar.areas.values()]
+            return reply
+        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
+        r, today = self.renderer, now.date()
+        if u.category:
+            dates = ", ".join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
+            text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", u.category),
+                        area=name, dates=dates)
+        else:
+            span = 2 if "today_tomorrow" in u.concepts else 7
+            days = [today + dt.timedelta(days=n) for n in range(span)]
+            listed = [r.ui(lang, "schedule_day", date=r.date(lang, d), categories=", ".join(
+                str(self.catalog.get(lang, "category_names", c)) for c in self.calendar.on(area.id, d))
+                or r.ui(lang, "schedule_nothing")) for d in days if span == 2 or self.calendar.on(area.id, d)]
+            text = r.ui(lang, "schedule_days", area=name, days="; ".join(listed))
+        lines = [r.ui(lang, "area_set", area=name)] if u.area else []
+        lines += [text, str(self.catalog.get(lang, "answers", "garbage.rules.time") or "")]
+        if self.calendar.sample:
+            lines.append(r.ui(lang, "schedule_sample"))
+        facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
+        rendered = r.with_lines("garbage.schedule", lang, "\n".join(x for x in lines if x), facts)
+        rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
+        return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
+                     confidence=u.confidence)
+
+    def _reminder(self, u: Understanding, text: str, lang: str, user: User, now: dt.datetime) -> Reply:
+        if u.area:
+            user.area = u.area
+        if u.answer_key == "reminder.off":
+            unsubscribe(self.store, user.id)
+            return self._ui_reply("reminder_off", lang, "garbage.schedule")
+        area = self.calendar.areas.get(user.area or "") if self.calendar else None
+        if area is None:  # the town first; "remind me" again afterwards
+            return self._schedule(Understanding("garbage.schedule", u.confidence, "garbage.schedule"), lang, lang,
+                                  user, now)
+        at = subscribe(self.store, user.id, parse_time(text))
+        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
+        return Reply(self.renderer.ui(lang, "reminder_on", area=name, time=at), lang, lang, "garbage.schedule",
+                     entry="garbage.schedule", confidence=u.confidence)
+
+    def _confirm_delete(self, lang: str, now: dt.datetime) -> Reply:
+        reply = self._ui_reply("delete_confirm", lang, "privacy.delete")
+        reply.choices = [Choice(self.renderer.ui(lang, "delete_yes"), "privacy:delete-yes"),
+                         Choice(self.renderer.ui(lang, "delete_no"), "privacy:delete-no")]
+        return reply
+
+    def _privacy(self, action: str, user: User, lang: str, now: dt.datetime) -> Reply:
+        if action == "delete":
+            return self._confirm_delete(lang, now)
+        if action == "delete-yes":
+            forget(self.store, user)
+            return self._ui_reply("delete_done", lang, "privacy.delete")
+        return self._ui_reply("delete_cancelled", lang, "privacy.delete")
+
+    def _ui_reply(self, key: str, lang: str, intent: str) -> Reply:
+        return Reply(self.renderer.ui(lang, key), lang, lang, intent, confidence=1.0)

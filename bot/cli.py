@@ -273,6 +273,27 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"{count} areas imported; run `flask --app app check-data` and restart the bot")
 
+    @app.cli.command("clock")
+    @click.option("--every", type=int, default=0, help="repeat every N seconds (the Procfile's clock process)")
+    def clock(every: int) -> None:
+        """Send due reminders and scheduled announcements, then deliver the outbox."""
+        import time as _time
+
+        from . import current_runtime
+        from .announce import run_due
+        from .reminders import send_due
+
+        bot = _bot()
+        while True:
+            reminders_sent = send_due(bot.store, bot.calendar, bot.renderer, str(bot.kb.value("garbage_rules.deadline")),
+                                      bot.now()) if bot.calendar else 0
+            announcements_sent = run_due(bot.store)
+            current_runtime(app).deliverer.deliver_due()
+            click.echo(f"{bot.now():%Y-%m-%d %H:%M} reminders {reminders_sent}, announcements {announcements_sent}")
+            if not every:
+                return
+            _time.sleep(every)
+
     @app.cli.command("retention")
     @click.option("--days", type=int, default=None, help="override TOMONI_RETENTION_DAYS")
     def retention(days: int | None) -> None:

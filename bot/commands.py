@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from .announce import TOPICS, set_topics
 from .matching import Understanding
 from .messages import Choice, Reply
 from .privacy import forget
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from .rendering import Renderer
     from .store import Store, User
     from .translation import Catalog
+
+
+TOPIC_CONCEPTS = (("garbage", "garbage"), ("class", "classes"), ("japanese", "classes"), ("disaster", "disaster"),
+                  ("events", "events"))
 
 
 class Commands:
@@ -98,3 +103,19 @@ class Commands:
 
     def _ui_reply(self, key: str, lang: str, intent: str) -> Reply:
         return Reply(self.renderer.ui(lang, key), lang, lang, intent, confidence=1.0)
+
+    def _announcements(self, u: Understanding, lang: str, user: User) -> Reply:
+        """Stop all announcements, or join or leave topics (named ones, else all)."""
+        named = [topic for concept, topic in TOPIC_CONCEPTS if concept in u.concepts]
+        names = self.catalog.get(lang, "ui", "topics") or {}
+        if u.answer_key == "announcements.off":
+            user.announcements_off = True
+            return self._ui_reply("announcements_off", lang, "announcements")
+        topics = named or list(TOPICS)
+        joining = u.answer_key == "announcements.join"
+        set_topics(self.store, user.id, topics, joining)
+        if joining:
+            user.announcements_off = False
+        listed = ", ".join(str(names.get(t, t)) for t in topics)
+        key = "announcements_joined" if joining else "announcements_left"
+        return Reply(self.renderer.ui(lang, key, topics=listed), lang, lang, "announcements", confidence=1.0)

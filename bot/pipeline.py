@@ -192,6 +192,9 @@ class Bot(Commands):
         u = self.matcher.understand(folded, finds)
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)
+        if u.intent == "announcements":
+            lang = self._message_language(detection, user)
+            return self._announcements(u, lang if lang in lang_mod.SERVED else self._fallback_language(user), user)
         if u.answer_key in ("reminder.on", "reminder.off"):
             lang = self._message_language(detection, user)
             return self._reminder(u, text, lang if lang in lang_mod.SERVED else self._fallback_language(user),
@@ -203,6 +206,9 @@ class Bot(Commands):
         msg_lang = self._message_language(detection, user)
         guess_ok = detection.confidence >= GUESS or msg_lang in (user.language, user.profile_language)
         reply_lang = msg_lang if msg_lang in lang_mod.SERVED and guess_ok else self._fallback_language(user)
+        relay = next((c for c in u.languages_named if c in lang_mod.SERVED), None)
+        if user.role == "key_person" and relay:
+            reply_lang = relay  # a key person asks for an answer to forward ("in Portuguese"): this message only
         if u.area and u.intent.startswith("garbage."):
             user.area = u.area  # remembered: "when" questions are answered for this town from now on
         if u.intent == "garbage.schedule" and not u.category and user.last_item:

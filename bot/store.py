@@ -71,6 +71,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_intent: Mapped[str | None] = mapped_column(String(40))
     last_item: Mapped[str | None] = mapped_column(String(64))
+    announcements_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    community: Mapped[str | None] = mapped_column(String(64))  # key persons: the community they relay to
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -169,6 +171,43 @@ class ReminderSend(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Subscription(Base):
+    """A resident's interest in a topic of announcements."""
+
+    __tablename__ = "subscriptions"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class Announcement(Base):
+    """A message from the desk to many residents, in every language."""
+
+    __tablename__ = "announcements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body_ja: Mapped[str] = mapped_column(Text)
+    texts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: language -> {"text", "kind"}
+    audience: Mapped[str] = mapped_column(Text, default='{"kind": "all"}')  # JSON
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)  # draft|scheduled|sending|sent
+    send_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    counts: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class AnnouncementDelivery(Base):
+    """What happened to one announcement for one resident (queued in the outbox, or skipped and why)."""
+
+    __tablename__ = "announcement_deliveries"
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
 
 
 class TranslationCache(Base):

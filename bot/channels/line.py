@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ from linebot.v3.messaging import (
     ApiException,
     Configuration,
     MessagingApi,
+    MulticastRequest,
     PostbackAction,
     PushMessageRequest,
     QuickReply,
@@ -131,6 +133,15 @@ class LineChannel:
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
         """Reply with the token while it is fresh, else (or if the reply fails) push with the row's retry key."""
         messages = [to_message(body)]
+        if row.recipient.startswith("["):  # an announcement to many residents: one multicast call (<= 500)
+            try:
+                self.api.multicast(MulticastRequest(to=json.loads(row.recipient), messages=messages),
+                                   x_line_retry_key=row.retry_key, _request_timeout=10)
+                return SendResult.sent()
+            except ApiException as exc:
+                return _result(exc)
+            except Exception as exc:  # noqa: BLE001 - connection refused, timeout …: retry later
+                return SendResult.retry(f"network: {type(exc).__name__}")
         fresh = row.reply_token and row.reply_deadline and dt.datetime.utcnow() < row.reply_deadline  # noqa: DTZ003
         if fresh and row.attempts == 0:
             try:

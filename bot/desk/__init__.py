@@ -222,4 +222,4 @@ def _language_names() -> dict[str, str]:
     return {code: str(name) for code, name in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
 
 
-from . import hours, insight  # noqa: E402,F401 - register the admin, suggestion and figures pages
+from . import announcements, hours, insight  # noqa: E402,F401 - register the other desk pages

@@ -1,0 +1,110 @@
+"""Desk pages: write an announcement in Japanese, check every language's draft, choose the audience, send or schedule;
+mark residents as key persons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from .. import announce
+from ..language import SERVED
+from ..store import Announcement, User
+from . import _bot, _deliver_now, _mt, blueprint, login_required
+from .insight import admin_required
+
+
+@blueprint.get("/announcements")
+@login_required
+def announcements() -> Any:
+    """The announcements, newest first, and the form for a new one."""
+    with _bot().store.session() as s:
+        items = list(s.scalars(select(Announcement).order_by(Announcement.id.desc()).limit(50)))
+    return render_template("desk/announcements.html", items=items, counts={a.id: json.loads(a.counts or "{}")
+                                                                             for a in items})
+
+
+@blueprint.post("/announcements")
+@login_required
+def create_announcement() -> Any:
+    """A new announcement: Japanese text, drafts in every language."""
+    body = (request.form.get("body_ja") or "").strip()
+    title = (request.form.get("title") or "").strip()[:200]
+    if not body or not title:
+        abort(400, "title and text are needed")
+    with _bot().store.session() as s:
+        ann = Announcement(title=title, body_ja=body, texts=json.dumps(announce.drafts(_mt(), body), ensure_ascii=False),
+                           source_url=(request.form.get("source_url") or "").strip()[:500] or None,
+                           created_by=int(session["staff_id"]))
+        s.add(ann)
+        s.flush()
+        ann_id = ann.id
+    return redirect(url_for("desk.announcement", announcement_id=ann_id))
+
+
+@blueprint.get("/announcements/<int:announcement_id>")
+@login_required
+def announcement(announcement_id: int) -> Any:
+    """Edit each language, choose the audience, preview, send or schedule."""
+    bot = _bot()
+    with bot.store.session() as s:
+        ann = s.get(Announcement, announcement_id)
+        if ann is None:
+            abort(404)
+        areas = list(s.scalars(select(User.area).where(User.area.is_not(None)).distinct()))
+    texts, spec = json.loads(ann.texts), json.loads(ann.audience)
+    names = {c: str(n) for c, n in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
+    topics = bot.catalog.get("ja", "ui", "topics") or {}
+    size = len(announce.audience(bot.store, spec))
+    return render_template("desk/announcement.html", ann=ann, texts=texts, spec=spec, languages=SERVED, names=names,
+                           topics=topics, areas=areas, size=size, counts=json.loads(ann.counts or "{}"))
+
+
+@blueprint.post("/announcements/<int:announcement_id>")
+@login_required
+def update_announcement(announcement_id: int) -> Any:
+    """Save the edited texts and audience; then send now, schedule, or only save."""
+    bot = _bot()
+    kind = request.form.get("audience", "all")
+    if kind not in announce.AUDIENCES:
+        abort(400, "unknown audience")
+    spec = {"kind": kind, "value": request.form.get(f"value_{kind}") or None}
+    action = request.form.get("action", "save")
+    with bot.store.session() as s:
+        ann = s.get(Announcement, announcement_id)
+        if ann is None or ann.status not in ("draft", "scheduled"):
+            abort(409, "already sent")
+        texts = json.loads(ann.texts)
+        for lang in SERVED:
+            text = (request.form.get(f"text_{lang}") or "").strip()
+            old = texts.get(lang, {})
+            texts[lang] = {"text": text, "kind": old.get("kind", "none") if text == old.get("text") else "edited"}
+        ann.texts, ann.audience = json.dumps(texts, ensure_ascii=False), json.dumps(spec)
+        if action == "schedule":
+            when = dt.datetime.fromisoformat(request.form.get("send_at", ""))
+            ann.send_at = when.replace(tzinfo=ZoneInfo(bot.timezone)).astimezone(dt.UTC).replace(tzinfo=None)
+            ann.status = "scheduled"
+    if action == "send":
+        with bot.store.session() as s:
+            s.get_one(Announcement, announcement_id).status = "sending"
+        announce.send(bot.store, announcement_id)
+        _deliver_now()
+    return redirect(url_for("desk.announcement", announcement_id=announcement_id))
+
+
+@blueprint.post("/residents/<int:user_id>/key-person")
+@login_required
+@admin_required
+def key_person(user_id: int) -> Any:
+    """Mark a resident as a key person (community), or back to a resident."""
+    with _bot().store.session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            abort(404)
+        community = (request.form.get("community") or "").strip()[:64]
+        user.role, user.community = ("key_person", community) if community else ("resident", None)
+    return redirect(request.referrer or url_for("desk.inbox"))

@@ -131,17 +131,13 @@ class LineChannel:
 
     # -- out ---------------------------------------------------------------------------------------------------------
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
-        """Reply with the token while it is fresh, else (or if the reply fails) push with the row's retry key."""
+        """Reply with the token while it is fresh, else (or if the reply fails) push with the row's retry key;
+        an announcement's row (a list of recipients, at most 500) is one multicast."""
         messages = [to_message(body)]
-        if row.recipient.startswith("["):  # an announcement to many residents: one multicast call (<= 500)
-            try:
-                self.api.multicast(MulticastRequest(to=json.loads(row.recipient), messages=messages),
-                                   x_line_retry_key=row.retry_key, _request_timeout=10)
-                return SendResult.sent()
-            except ApiException as exc:
-                return _result(exc)
-            except Exception as exc:  # noqa: BLE001 - connection refused, timeout …: retry later
-                return SendResult.retry(f"network: {type(exc).__name__}")
+        if row.recipient.startswith("["):
+            return _attempt(lambda: self.api.multicast(
+                MulticastRequest(to=json.loads(row.recipient), messages=messages), x_line_retry_key=row.retry_key,
+                _request_timeout=10))
         fresh = row.reply_token and row.reply_deadline and dt.datetime.utcnow() < row.reply_deadline  # noqa: DTZ003
         if fresh and row.attempts == 0:
             try:
@@ -150,14 +146,19 @@ class LineChannel:
                 return SendResult.sent()
             except ApiException as exc:
                 log.info("LINE reply failed, pushing instead", extra={"status": exc.status})
-        try:
-            self.api.push_message(PushMessageRequest(to=row.recipient, messages=messages),
-                                  x_line_retry_key=row.retry_key, _request_timeout=10)
-            return SendResult.sent()
-        except ApiException as exc:
-            return _result(exc)
-        except Exception as exc:  # noqa: BLE001 - connection refused, timeout …: retry later
-            return SendResult.retry(f"network: {type(exc).__name__}")
+        return _attempt(lambda: self.api.push_message(PushMessageRequest(to=row.recipient, messages=messages),
+                                                      x_line_retry_key=row.retry_key, _request_timeout=10))
+
+
+def _attempt(call: Callable[[], Any]) -> SendResult:
+    """One API call with a retry key, as a SendResult."""
+    try:
+        call()
+        return SendResult.sent()
+    except ApiException as exc:
+        return _result(exc)
+    except Exception as exc:  # noqa: BLE001 - connection refused, timeout …: retry later
+        return SendResult.retry(f"network: {type(exc).__name__}")
 
 
 def _result(exc: ApiException) -> SendResult:

@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from .channels.messenger import STANDARD_WINDOW
 from .language import SERVED
 from .mt import MachineTranslator
-from .store import Announcement, AnnouncementDelivery, Delivery, Message, Outbox, Store, Subscription, User, utcnow
+from .store import Announcement, AnnouncementDelivery, Delivery, Store, Subscription, User, utcnow
 
 TOPICS = ("garbage", "classes", "disaster", "events")
 AUDIENCES = ("all", "language", "area", "topic", "key_persons")
 LINE_BATCH = 500
-WINDOW = dt.timedelta(hours=24)
 CHANNELS = ("line", "messenger")
 
 
@@ -117,9 +117,8 @@ def _text_for(texts: dict[str, Any], user: User, body_ja: str) -> str:
 def _queue_one(s: Any, store: Store, user: User, body: dict[str, Any], now: dt.datetime, counts: dict[str, int],
                log: list[AnnouncementDelivery], announcement_id: int) -> None:
     if user.channel == "messenger":
-        last = s.scalar(select(Message.created_at).where(Message.user_id == user.id, Message.direction == "in")
-                        .order_by(Message.id.desc()).limit(1))
-        if last is None or now - last > WINDOW:
+        last = store.last_inbound_at(user.id)
+        if last is None or now - last > STANDARD_WINDOW:
             counts["skipped_messenger_window"] += 1
             log.append(AnnouncementDelivery(announcement_id=announcement_id, user_id=user.id, status="skipped",
                                             reason="outside Messenger's 24-hour window"))
@@ -160,10 +159,3 @@ def set_topics(store: Store, user_id: int, topics: list[str], on: bool) -> None:
             elif not on and existing is not None:
                 s.delete(existing)
 
-
-def outbox_of(store: Store, announcement_id: int) -> list[Outbox]:
-    """The outbox rows of an announcement (for the desk page)."""
-    with store.session() as s:
-        ids = set(s.scalars(select(AnnouncementDelivery.outbox_id).where(
-            AnnouncementDelivery.announcement_id == announcement_id)))
-        return list(s.scalars(select(Outbox).where(Outbox.id.in_([i for i in ids if i]))))

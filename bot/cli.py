@@ -235,28 +235,6 @@ def register(app: Flask) -> None:
         done = mark_reviewed(app.config["TOMONI"].data_dir / "translations", lang, list(keys))
         click.echo(f"{len(done)} draft(s) marked reviewed")
 
-    reminders = AppGroup("reminders", help="Collection-day reminders.")
-    app.cli.add_command(reminders)
-
-    @reminders.command("run")
-    @click.option("--loop", type=int, default=0, help="repeat every N seconds (the Procfile's clock process)")
-    def reminders_run(loop: int) -> None:
-        """Send the reminders that are due now (once each, whatever else runs this)."""
-        import time as _time
-
-        from . import current_runtime
-        from .reminders import send_due
-
-        bot = _bot()
-        while True:
-            if bot.calendar is not None:
-                count = send_due(bot.store, bot.calendar, bot.renderer,
-                                 str(bot.kb.value("garbage_rules.deadline")), bot.now())
-                current_runtime(app).deliverer.deliver_due()
-                click.echo(f"{bot.now():%Y-%m-%d %H:%M} reminders queued: {count}")
-            if not loop:
-                return
-            _time.sleep(loop)
 
     calendar = AppGroup("calendar", help="Garbage collection calendars.")
     app.cli.add_command(calendar)

@@ -1,6 +1,6 @@
 """Collection-day reminders: "Tomorrow: burnable garbage, by 8:30", the evening before, in the resident's language.
 
-`flask --app app reminders run` (cron, or `--loop` as the Procfile's clock process) sends the due ones through the
+`flask --app app clock` (cron, or `--every 300` as the Procfile's clock process) sends the due ones through the
 outbox. Each (resident, collection day) is recorded under a primary key before its message is queued, so a
 reminder goes out once even when two schedulers run. Reminder times are kept between 17:00 and 21:00: no messages
 in the night. LINE pushes cost money beyond the free quota: `monthly_pushes` estimates how many reminders will

@@ -437,11 +437,6 @@ class Store:
             return s.scalar(select(func.max(Message.created_at)).where(Message.user_id == user_id,
                                                                         Message.direction == "in"))
 
-    def outbox_counts(self) -> dict[str, int]:
-        """Outbox rows by status."""
-        with self.session() as s:
-            return {status: int(n) for status, n in s.execute(select(Outbox.status, func.count()).group_by(Outbox.status))}
-
     def cache_translation(self, key: str, source: str, target: str, engine: str, result: str) -> None:
         """Keep a machine translation (another process may have stored the same one: that is fine)."""
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import uuid
 from pathlib import Path
@@ -14,6 +15,8 @@ from flask.cli import AppGroup
 
 from .messages import Inbound, Reply
 from .pipeline import Bot
+
+log = logging.getLogger(__name__)
 
 
 def _bot() -> Bot:
@@ -27,7 +30,8 @@ def ask_one(text: str, user: str | None = None, lang: str | None = None, payload
     inbound = Inbound(channel="cli", user_id=user or f"anon-{uuid.uuid4().hex}", kind="postback" if payload else "text",
                       text=text, payload=payload, preferred_language=lang)
     reply = _bot().handle(inbound)
-    assert reply is not None
+    if reply is None:  # nothing to say (another worker had it): still one line per input
+        return Reply("", None, "en", "unknown", silent=True)
     return reply
 
 
@@ -35,12 +39,17 @@ def _jsonl(stream: TextIO, out: TextIO) -> None:
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
+        case: Any = None
         try:
-            case: dict[str, Any] = json.loads(line)
+            case = json.loads(line)
             reply = ask_one(str(case.get("text", "")), case.get("user"), case.get("lang"))
             result = reply.as_json(case.get("id"))
         except (ValueError, TypeError) as exc:
-            result = {"id": None, "error": f"line {number}: {exc}"}
+            result = {"id": case.get("id") if isinstance(case, dict) else None, "error": f"line {number}: {exc}"}
+        except Exception as exc:  # noqa: BLE001 - one bad line never stops the run; the error is written for it
+            log.exception("ask --jsonl: line %d failed", number)
+            result = {"id": case.get("id") if isinstance(case, dict) else None,
+                      "error": f"line {number}: {type(exc).__name__}"}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .mt import MachineTranslator, Translation
-from .store import Delivery, Message, Outbox, Store, Ticket, User, utcnow
+from .store import URGENT, Delivery, Message, Outbox, Store, Ticket, User, utcnow
 
 STAFF_LANGUAGE = "ja"
 
@@ -54,7 +54,7 @@ def inbox(store: Store, mt: MachineTranslator) -> list[InboxRow]:
     for row in rows:
         if row.first:
             row.first.japanese = to_japanese(mt, row.first.message)
-    return sorted(rows, key=lambda r: r.waiting_since)
+    return sorted(rows, key=lambda r: (r.ticket.reason not in URGENT, r.waiting_since))
 
 
 def _waiting_since(msgs: list[Message]) -> dt.datetime | None:
@@ -114,3 +114,11 @@ def open_ticket_id(store: Store, user_id: int) -> int | None:
     """The user's open ticket, if any."""
     with store.session() as s:
         return s.scalar(select(Ticket.id).where(Ticket.user_id == user_id, Ticket.status == "open"))
+
+
+def staff_active(store: Store, ticket_id: int, hours: float) -> bool:
+    """Whether a staff member replied on this ticket in the last `hours` (then the bot leaves the talking to them)."""
+    since = utcnow() - dt.timedelta(hours=hours)
+    with store.session() as s:
+        return s.scalar(select(Message.id).where(Message.ticket_id == ticket_id, Message.staff_id.is_not(None),
+                                                 Message.created_at >= since).limit(1)) is not None

@@ -51,6 +51,9 @@ class Knowledge:
     categories: dict[str, dict[str, Any]]
     items: dict[str, Item]
     answers: dict[str, dict[str, Any]]
+    # Help lines for danger and crisis (knowledge/crisis.yaml): lines by id, and situation -> line ids.
+    crisis_lines: dict[str, dict[str, Any]] = field(default_factory=dict)
+    crisis_situations: dict[str, list[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
     def value(self, path: str) -> Any:
@@ -92,6 +95,11 @@ def load(folder: Path) -> Knowledge:
         items=_load_items(folder / "garbage/items.csv"),
         answers=_yaml(folder / "answers.yaml").get("answers") or {},
     )
+    crisis = _yaml(folder / "crisis.yaml") if (folder / "crisis.yaml").exists() else {}
+    kb.crisis_lines = {str(k): dict(v or {}) for k, v in (crisis.get("lines") or {}).items()}
+    kb.crisis_situations = {str(k): [str(x) for x in v or []] for k, v in (crisis.get("situations") or {}).items()}
+    for key, src in (crisis.get("sources") or {}).items():
+        kb.sources.setdefault(str(key), src)
     kb.errors = check(kb)
     if kb.errors:
         raise DataError("\n".join(kb.errors))
@@ -130,12 +138,38 @@ def check(kb: Knowledge) -> list[str]:
             errors.append(f"{where}: unknown source {item.source!r}")
         if item.confidence not in CONFIDENCE:
             errors.append(f"{where}: confidence must be one of H, M, L")
+    errors += _check_crisis(kb)
     for key, spec in kb.answers.items():
         for fact in spec.get("facts") or []:
             if fact not in kb.facts:
                 errors.append(f"knowledge/answers.yaml: {key}: unknown fact {fact!r}")
         if spec.get("confirm") and spec["confirm"] not in kb.contacts:
             errors.append(f"knowledge/answers.yaml: {key}: unknown contact {spec['confirm']!r}")
+    return errors
+
+
+SITUATIONS = ("self_harm", "violence_home", "child_abuse", "sexual_violence", "stalking", "exploitation", "general")
+
+
+def _check_crisis(kb: Knowledge) -> list[str]:
+    """Every help line has a number or a link, a known source and a confidence; every situation has lines."""
+    errors = []
+    for key, line in kb.crisis_lines.items():
+        where = f"knowledge/crisis.yaml: lines.{key}"
+        if line.get("source") not in kb.sources:
+            errors.append(f"{where}: unknown source {line.get('source')!r}")
+        if line.get("confidence") not in CONFIDENCE:
+            errors.append(f"{where}: confidence must be one of H, M, L")
+        if not (line.get("phone") or line.get("url") or line.get("phones") or line.get("note")):
+            errors.append(f"{where}: needs a phone, phones or url (or a note saying how to reach it)")
+    if kb.crisis_lines:
+        for situation in SITUATIONS:
+            ids = kb.crisis_situations.get(situation)
+            if not ids:
+                errors.append(f"knowledge/crisis.yaml: situations.{situation}: missing")
+            for line_id in ids or []:
+                if line_id not in kb.crisis_lines:
+                    errors.append(f"knowledge/crisis.yaml: situations.{situation}: unknown line {line_id!r}")
     return errors
 
 

@@ -272,12 +272,16 @@ def load_language_file(path: Path) -> tuple[LanguageFile, list[Entry]]:
 
 
 def load(folder: Path) -> Lexicon:
-    """Load every language file of intents/ (concepts.yaml and rules.yaml are not language files)."""
+    """Load every language file of intents/ (concepts.yaml and rules.yaml are not language files), and the safety
+    vocabulary of intents/safety/<lang>.yaml (danger and crisis words, kept apart so they are reviewed apart)."""
     files, entries = [], []
     for path in sorted(folder.glob("*.yaml")):
         if path.stem in ("concepts", "rules"):
             continue
         info, found = load_language_file(path)
         files.append(info)
+        entries.extend(found)
+    for path in sorted((folder / "safety").glob("*.yaml")):
+        _info, found = load_language_file(path)
         entries.extend(found)
     return Lexicon(files, entries)

@@ -19,9 +19,13 @@ from .lexicon import Find, Lexicon
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
+# Concepts that never make a message "about something else": courtesy, "right now", a figure of speech.
+NEUTRAL = frozenset({"greeting", "now", "figure"})
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
-
+FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
+NOT_GUESSED = frozenset({"emergency", "crisis", "unknown", "privacy.delete", "announcements", "human",
+                         "language.change"})
 
 @dataclass(frozen=True)
 class Rule:
@@ -52,7 +56,7 @@ class Rule:
             return False
         if self.max_words is not None and words > self.max_words:
             return False
-        if self.alone and (present - self.concepts() - self.allow - {"greeting"} or other_words > self.max_other_words):
+        if self.alone and (present - self.concepts() - self.allow - NEUTRAL or other_words > self.max_other_words):
             return False
         return True
 
@@ -132,8 +136,14 @@ class Matcher:
             self._example_keys.append(key)
             self._example_intents.append(intent)
 
-    def understand(self, folded: str, finds: list[Find]) -> Understanding:
-        """Decide intent, item and answer key for a folded message and the entries found in it."""
+    def understand(self, folded: str, finds: list[Find], last_intent: str | None = None) -> Understanding:
+        """Decide intent, item and answer key for a folded message and the entries found in it.
+
+        A rule that holds decides. Otherwise the evidence is graded: a close example answers; a short follow-up
+        whose words belong to the previous topic ("and plastic?", "what about tomorrow?") continues it; words that
+        partly support one or more intents make the bot ask back with those readings; only a message with no
+        usable evidence is `unknown` (handed to the desk)."""
+        finds = _crisis_over_emergency(finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         named = list(dict.fromkeys(f.entry.key for f in finds if f.entry.kind == "lang_name"))
@@ -144,7 +154,47 @@ class Matcher:
                 u.languages_named, u.area = named, area
                 return u
         u = self._from_examples(folded)
+        if u.intent == "unknown" or u.options:
+            u = self._from_evidence(present, finds, words, last_intent, u)
         u.concepts, u.languages_named, u.area = present, named, area
+        return u
+
+    def support(self, present: set[str]) -> list[tuple[str, float]]:
+        """Intents ranked by how much of one of their rules the concepts present satisfy (0..1), best first.
+        Urgent intents, commands and `unknown` are never guessed from partial evidence."""
+        best: dict[str, float] = {}
+        for rule in self.rules:
+            if rule.intent in NOT_GUESSED or rule.none & present or rule.alone:
+                continue  # a rule about a message alone ("ok", a town name) says nothing about a longer one
+            groups = list(rule.all) + ([rule.any] if rule.any else [])
+            if not groups:
+                continue
+            share = sum(bool(g & (present - NEUTRAL)) for g in groups) / len(groups)
+            if share > best.get(rule.intent, 0.0):
+                best[rule.intent] = share
+        return sorted(((i, s) for i, s in best.items() if s > 0), key=lambda x: -x[1])
+
+    def _from_evidence(self, present: set[str], finds: list[Find], words: int, last_intent: str | None,
+                       fallback: Understanding) -> Understanding:
+        ranked = self.support(present)
+        if not ranked:
+            return fallback
+        intents = [i for i, _ in ranked]
+        if last_intent in intents and words <= FOLLOW_UP_WORDS:
+            u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
+            if u.intent.startswith("garbage."):
+                self._garbage_details(u, finds)
+            return u
+        top = ranked[0][1]
+        choices = [i for i, s in ranked if s >= top - 0.25][:3]
+        if fallback.options:  # the examples' readings join the evidence's
+            choices += [o.key for o in fallback.options if o.key not in choices]
+            choices = choices[:3]
+        u = Understanding(choices[0], round(0.4 + 0.3 * top, 2), "clarify", concepts=present, method="evidence")
+        u.options = [Option("intent", i) for i in choices]
+        if u.intent.startswith("garbage."):
+            self._garbage_details(u, finds)
+            u.options = [Option("intent", i) for i in choices]
         return u
 
     def _from_rule(self, rule: Rule, finds: list[Find], present: set[str]) -> Understanding:
@@ -171,6 +221,7 @@ class Matcher:
             if len({self.item_categories.get(i) for i in top}) > 1 and u.intent == "garbage.sorting":
                 u.options = [Option("item", i) for i in top[:3]]
                 u.confidence = min(u.confidence, 0.6)
+            u.category = _sized(u.item, u.category, u.concepts, self.item_categories)
         elif cats:
             u.category = cats[0]
         if u.intent == "garbage.schedule" and u.category:
@@ -200,6 +251,30 @@ class Matcher:
             u.options = [Option("intent", i) for i in choices]
             u.intent, u.answer_key = choices[0], "clarify"
         return u
+
+
+CRISIS_CONCEPTS = frozenset({"self_harm", "hurt_me", "abuse", "sexual", "stalking", "exploitation", "threat"})
+
+
+def _crisis_over_emergency(finds: list[Find]) -> list[Find]:
+    """Words that the safety vocabulary reads as a crisis ("死にたい", "he hits me") are not also an emergency: the
+    older general lists put some of them there, and danger now has its own words ("now", "at my door")."""
+    crisis_spans = [(f.start, f.end) for f in finds if f.entry.kind == "concept" and f.entry.key in CRISIS_CONCEPTS]
+    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key == "emergency"
+                                     and any(s <= f.start and f.end <= e for s, e in crisis_spans))]
+
+
+BAGGABLE = ("burnable", "non_burnable", "plastic", "resources")
+
+
+def _sized(item: str, category: str | None, concepts: set[str], categories: dict[str, str]) -> str | None:
+    """An item's category once the message says how big it is or what is inside it: "does not fit in the bag"
+    makes a bagged kind oversized; springs make a mattress or sofa a self-delivery item."""
+    if "spring" in concepts and f"spring-{item}" in categories:
+        return categories[f"spring-{item}"]
+    if "big" in concepts and category in BAGGABLE:
+        return "oversized"
+    return category
 
 
 def _uncovered_words(folded: str, finds: list[Find]) -> int:

@@ -49,6 +49,7 @@ class Reply:
     duplicate: bool = False
     outbox: Any = None  # the outbox row to send, claimed by the worker that processed the message
     concepts: list[str] = field(default_factory=list)  # the concepts found (kept for figures; no words)
+    silent: bool = False  # a staff member is talking with this resident: the bot says nothing (the desk sees it)
 
     def body(self) -> dict[str, Any]:
         """What a channel sends: the text and the choices, channel-neutral (stored in the outbox)."""
@@ -56,7 +57,10 @@ class Reply:
 
     def as_json(self, message_id: str | None = None) -> dict[str, Any]:
         """The output object of CONTRACT.md's `ask --json`."""
-        return {"id": message_id, "language": self.language, "reply_language": self.reply_language,
-                "intent": self.intent, "category": self.category, "entry": self.entry, "handoff": self.handoff,
-                "confidence": round(self.confidence, 3), "text": self.text,
-                "options": [{"label": c.label, "payload": c.payload} for c in self.choices]}
+        out = {"id": message_id, "language": self.language, "reply_language": self.reply_language,
+               "intent": self.intent, "category": self.category, "entry": self.entry, "handoff": self.handoff,
+               "confidence": round(self.confidence, 3), "text": self.text,
+               "options": [{"label": c.label, "payload": c.payload} for c in self.choices]}
+        if self.silent:
+            out["silent"] = True
+        return out

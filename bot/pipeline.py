@@ -12,14 +12,14 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
 from .calendar import Calendar
 from .commands import Commands
-from .handoff import open_ticket_id
+from .handoff import open_ticket_id, staff_active
 from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .lexicon import Lexicon
@@ -35,7 +35,9 @@ from .translation import Catalog
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
-NO_ENTRY = ("greeting", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu", "empty")
+# Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
+ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
+NO_ENTRY = ("greeting", "ack", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu", "empty")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
@@ -70,6 +72,7 @@ class Bot(Commands):
     calendar: Calendar | None = None  # collection days by area (knowledge/garbage/calendar.yaml)
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
+    desk_active_hours: float = 2.0  # silent only while a staff member replied within this many hours
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
     _stamp: float = 0.0
     _checked: float = 0.0
@@ -88,7 +91,9 @@ class Bot(Commands):
         return self.process(message_id, now)
 
     def receive(self, inbound: Inbound) -> int | None:
-        """Store an event before anything else is done with it; None when this event was stored before."""
+        """Store an event before anything else is done with it; None when this event was stored before.
+        Text that cannot be stored as it is (a lone surrogate, a NUL byte) is kept with those characters replaced."""
+        inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
         msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
                                  inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
                                  lang_mod.normalize_code(inbound.profile_language))
@@ -116,12 +121,17 @@ class Bot(Commands):
         before = user.language
         reply = self._dispatch(inbound, user, now)
         ticket_id = open_ticket_id(self.store, user.id) if inbound.kind not in ("follow", "unfollow") else None
-        if ticket_id and reply is not None and reply.intent not in ("emergency", "privacy.delete"):
-            # A person is handling this resident: the message goes to the ticket, the bot stays silent.
+        if ticket_id and reply is not None and reply.intent not in ALWAYS_ANSWER \
+                and staff_active(self.store, ticket_id, self.desk_active_hours):
+            # A staff member is talking with this resident: the message goes to the ticket, the bot stays silent.
             msg.language, msg.intent, msg.handoff = reply.language, reply.intent, True
             self.store.finish(user, msg, None, filed_under=ticket_id)
-            return None
-        self._finish(user, msg, reply, inbound)
+            return Reply("", reply.language, reply.reply_language, reply.intent, handoff=True,
+                         confidence=reply.confidence, ticket_id=ticket_id, silent=True)
+        if ticket_id and reply is not None and reply.handoff and reply.intent != "crisis":
+            # Already waiting for the desk: the message joins that conversation; say so instead of "passed on".
+            reply.text = self.renderer.ui(reply.reply_language, "added_to_ticket") or reply.text
+        self._finish(user, msg, reply, inbound, ticket_id)
         if user.language and (user.language != before or inbound.kind == "follow"):
             self._language_set(inbound, user.language)
         return reply
@@ -189,7 +199,7 @@ class Bot(Commands):
         raw = self.lexicon.find_raw(folded)
         detection = lang_mod.detect(text, self.lexicon, self.lexicon.select(raw))
         finds = self.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
-        u = self.matcher.understand(folded, finds)
+        u = self.matcher.understand(folded, finds, user.last_intent)
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)
         if u.intent == "announcements":
@@ -224,6 +234,8 @@ class Bot(Commands):
         return reply
 
     def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime) -> Reply:
+        if u.intent == "crisis":
+            return self._crisis(u, msg_lang, reply_lang)
         if u.intent in HANDOFF_INTENTS:
             reply = self._reply(u.intent, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
             reply.handoff = True
@@ -247,6 +259,15 @@ class Bot(Commands):
             reply.entry = u.item
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
+        return reply
+
+    def _crisis(self, u: Understanding, msg_lang: str | None, reply_lang: str) -> Reply:
+        """A person at risk: the help lines for their situation in their language, and an urgent desk ticket."""
+        situation = crisis_situation(u.concepts)
+        text, buttons = self.renderer.crisis(reply_lang, situation)
+        reply = Reply(text, msg_lang, reply_lang, "crisis", entry=f"crisis.{situation}", handoff=True,
+                      confidence=u.confidence)
+        reply.choices = [Choice(label, uri) for label, uri in buttons]
         return reply
 
     def _untranslatable(self, lang: str | None) -> bool:
@@ -338,7 +359,8 @@ class Bot(Commands):
                  else self.renderer.intent_label(lang, option.key))
         return Choice(label, option.payload)
 
-    def _finish(self, user: User, msg: Message, reply: Reply | None, inbound: Inbound) -> None:
+    def _finish(self, user: User, msg: Message, reply: Reply | None, inbound: Inbound,
+                open_ticket: int | None = None) -> None:
         if user.external_id.startswith(f"{DELETED}:"):
             msg.text, msg.raw = "", None  # the message that asked to delete is forgotten too
         if reply is None:
@@ -352,9 +374,28 @@ class Bot(Commands):
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
                                 reply_token=inbound.meta.get("reply_token"),
                                 reply_deadline=_deadline(inbound.meta.get("reply_until")))
-        reply.ticket_id, reply.outbox = self.store.finish(user, msg, reply, delivery)
+        reply.ticket_id, reply.outbox = self.store.finish(user, msg, reply, delivery, filed_under=open_ticket)
         if reply.ticket_id:
             log.info("handed off to the desk", extra={"ticket": reply.ticket_id, "reason": reply.intent})
+
+
+def storable(text: str | None) -> str | None:
+    """Text any database stores: lone surrogates become U+FFFD, NUL bytes are dropped."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
+
+
+def crisis_situation(concepts: set[str]) -> str:
+    """Which help lines fit a crisis message, from the concepts found in it (unsure: the general lines)."""
+    if "child" in concepts and concepts & {"hurt_me", "abuse"}:
+        return "child_abuse"
+    for concept, situation in (("self_harm", "self_harm"), ("sexual", "sexual_violence"),
+                               ("exploitation", "exploitation"), ("stalking", "stalking"),
+                               ("hurt_me", "violence_home"), ("threat", "violence_home"), ("abuse", "violence_home")):
+        if concept in concepts:
+            return situation
+    return "general"
 
 
 def _deadline(value: object) -> dt.datetime | None:

@@ -66,6 +66,36 @@ class Renderer:
         """A short button label for an intent."""
         return str(self.catalog.get(lang, "intent_labels", intent) or intent)
 
+    # -- crisis --------------------------------------------------------------------------------------------------------
+    def crisis(self, lang: str, situation: str) -> tuple[str, list[tuple[str, str]]]:
+        """The answer to a person at risk: 110/119 first, a warm line for the situation, the help lines that fit it
+        (in the resident's language where one exists), and that the desk will contact them. No source line: the
+        full references are on the desk and in knowledge/crisis.yaml. Returns the text and (label, uri) buttons."""
+        texts = self.catalog.get(lang, "crisis", "lines") or {}
+        parts = [str(self.catalog.get(lang, "crisis", "danger_now") or "")]
+        intros = self.catalog.get(lang, "crisis", "situations") or {}
+        parts.append(str(intros.get(situation) or intros.get("general") or ""))
+        buttons: list[tuple[str, str]] = []
+        for line_id in crisis_lines(self.kb, situation, lang):
+            line = self.kb.crisis_lines[line_id]
+            phone = (line.get("phones") or {}).get(lang) or line.get("phone")
+            template = str(texts.get(line_id) or (self.catalog.get("en", "crisis", "lines") or {}).get(line_id) or "")
+            values = {"phone": phone, "url": line.get("url")}
+            text = fill(template, values.get)
+            if line.get("confidence") == "L":
+                text += " " + str(self.catalog.get(lang, "crisis", "confirm") or "")
+            parts.append("• " + text)
+            tel = "".join(ch for ch in str(phone or "") if ch.isdigit() or ch == "#")
+            if tel:
+                buttons.append((fill(str(self.catalog.get(lang, "crisis", "call") or "{phone}"), values.get),
+                                f"tel:{tel}"))
+            elif line.get("url"):
+                buttons.append((str(self.catalog.get(lang, "crisis", "open") or "chat"), str(line["url"])))
+        parts.append(str(self.catalog.get(lang, "crisis", "desk") or ""))
+        buttons.insert(0, (fill(str(self.catalog.get(lang, "crisis", "call") or "{phone}"), {"phone": "110"}.get),
+                           "tel:110"))
+        return "\n".join(p for p in parts if p), buttons[:4]
+
     # -- answers -----------------------------------------------------------------------------------------------------
     def answer(self, key: str, lang: str, today: dt.date, now: dt.time | None = None, *,
                item: str | None = None, category: str | None = None, **extra: Any) -> Rendered:
@@ -192,3 +222,21 @@ def fill(template: str, lookup: Callable[[str], Any]) -> str:
             value = value()
         return match.group(0) if value is None else str(value)
     return PLACEHOLDER.sub(one, template)
+
+
+MAX_CRISIS_LINES = 3
+
+
+def crisis_lines(kb: Knowledge, situation: str, lang: str) -> list[str]:
+    """The help lines a person in `situation` who writes in `lang` is shown, best first: up to two lines that serve
+    their language, then a line open day and night if none of those is; lines in other languages only when no line
+    of the situation serves theirs."""
+    ids = [i for i in kb.crisis_situations.get(situation) or kb.crisis_situations.get("general", [])
+           if i in kb.crisis_lines]
+    lines = kb.crisis_lines
+    chosen = [i for i in ids if lang in (lines[i].get("languages") or []) or lang in (lines[i].get("phones") or {})][:2]
+    if not chosen:
+        chosen = ids[:2]
+    if not any(lines[i].get("always_open") for i in chosen):
+        chosen += [i for i in ids if lines[i].get("always_open") and i not in chosen][:1]
+    return chosen[:MAX_CRISIS_LINES]

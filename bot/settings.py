@@ -35,6 +35,7 @@ class Settings:
     log_format: str | None = None  # text | json; None: leave logging as it is (tests)
     log_level: str = "INFO"
     metrics_token: str | None = None  # /metrics answers only with this bearer token; unset: no /metrics
+    desk_active_hours: float = 2.0  # the bot stays silent only this long after a staff member's last reply
 
     @property
     def line_on(self) -> bool:
@@ -87,5 +88,6 @@ class Settings:
             log_format=env.get("TOMONI_LOG_FORMAT") or (None if development else "text"),
             log_level=env.get("TOMONI_LOG_LEVEL", "INFO"),
             metrics_token=env.get("TOMONI_METRICS_TOKEN") or None,
+            desk_active_hours=float(env.get("TOMONI_DESK_ACTIVE_HOURS", "2")),
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )

@@ -222,6 +222,9 @@ class TranslationCache(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+URGENT = ("crisis",)  # ticket reasons shown first in the inbox, with a badge, at any hour
+
+
 class Ticket(Base):
     """A conversation handed to the consultation desk."""
 
@@ -371,13 +374,16 @@ class Store:
         row = None
         with self.session() as s:
             ticket_id = filed_under
-            if reply is not None and reply.handoff:
+            if reply is not None and (reply.handoff or filed_under):
                 ticket = s.scalar(select(Ticket).where(Ticket.user_id == user.id, Ticket.status == "open"))
-                if ticket is None:
+                if ticket is None and reply.handoff:
                     ticket = Ticket(user_id=user.id, reason=reply.intent, language=msg.language)
                     s.add(ticket)
                     s.flush()
-                ticket_id = ticket.id
+                if ticket is not None:
+                    if reply.intent in URGENT:
+                        ticket.reason = reply.intent  # an open ticket becomes urgent when a crisis comes in
+                    ticket_id = ticket.id
             msg.ticket_id, msg.processed = ticket_id, True
             s.merge(msg)
             s.merge(user)

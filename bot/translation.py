@@ -15,7 +15,7 @@ import yaml
 REFERENCE = "en"
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.\-]*)\}")
 # Sections whose values are whole texts (placeholders must match English); the others hold names and labels.
-TEXT_SECTIONS = ("answers", "categories", "notes", "ui")
+TEXT_SECTIONS = ("answers", "categories", "notes", "ui", "crisis")
 
 
 class Catalog:
@@ -51,10 +51,17 @@ class Catalog:
 
 
 def load(folder: Path) -> Catalog:
-    """Read every translations/<lang>.yaml."""
-    texts = {}
+    """Read every translations/<lang>.yaml, and the sections kept in sub-folders (translations/crisis/<lang>.yaml
+    holds the `crisis` section: written and reviewed apart, checked against English like the rest)."""
+    texts: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.yaml")):
         texts[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for path in sorted(folder.glob("*/*.yaml")):
+        extra = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        target = texts.setdefault(path.stem, {})
+        for section, value in extra.items():
+            if section != "meta":
+                target[section] = value
     return Catalog(texts)
 
 

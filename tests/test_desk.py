@@ -94,18 +94,18 @@ def test_the_whole_desk_path(desk_app, bot, fake) -> None:  # type: ignore[no-un
     # a curated answer, in the resident's language, can be inserted
     answer = client.get(f"/desk/tickets/{ticket}/answer?key=consultation.legal").get_json()
     assert answer["language"] == "en" and "lawyer" in answer["text"].lower()
-    # while the ticket is open the bot stays silent; the resident's messages go to the ticket
-    replies_before = len(fake.calls("/v2/bot/message/"))
-    post(desk_app.test_client(), payload(text_event("hello? anyone?", event_id="01J000000000000000000000Z2")))
-    assert fake.wait_for(lambda: count(bot, Message, ticket_id=ticket, direction="in") == 2)
-    time.sleep(0.3)
-    assert len(fake.calls("/v2/bot/message/")) == replies_before
     # the staff reply goes out through the outbox as a push, and the page shows it was sent
     res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please come to the desk on Monday.",
                                                               "csrf": token})
     assert res.status_code == 302
     assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == "Please come to the desk on Monday."
                                      for c in fake.calls("/v2/bot/message/push")))
+    # while a staff member is talking with the resident the bot stays silent; the messages go to the ticket
+    replies_before = len(fake.calls("/v2/bot/message/"))
+    post(desk_app.test_client(), payload(text_event("hello? anyone?", event_id="01J000000000000000000000Z2")))
+    assert fake.wait_for(lambda: count(bot, Message, ticket_id=ticket, direction="in") == 2)
+    time.sleep(0.3)
+    assert len(fake.calls("/v2/bot/message/")) == replies_before
     assert "送信済み" in client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
     with bot.store.session() as s:
         row = s.scalars(select(Outbox).where(Outbox.origin == "staff")).one()

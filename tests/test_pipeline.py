@@ -36,9 +36,12 @@ def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, sa
     first = say("my landlord keeps my deposit, what can I do")
     assert first.intent == "unknown" and first.handoff and first.ticket_id
     assert "today" in first.text  # Monday 10:00: the desk is open
-    # While the ticket is open the bot stays silent and files the resident's messages under it (but emergencies).
-    assert bot.handle(Inbound(channel="test", user_id="u1", text="I want to talk to a real person"), now=MONDAY) is None
-    assert count(bot, Message, ticket_id=first.ticket_id, direction="in") == 2
+    # While the ticket waits for the desk the bot still answers, and files the resident's messages under it.
+    again = say("I want to talk to a real person")
+    assert again.handoff and again.ticket_id == first.ticket_id and not again.silent
+    assert again.text == bot.renderer.ui("en", "added_to_ticket")
+    assert say("where do I throw batteries?").category == "hazardous"
+    assert count(bot, Message, ticket_id=first.ticket_id, direction="in") == 3
     assert say("help! fire in my kitchen").intent == "emergency"
     assert count(bot, Ticket, status="open") == 1
     friday_night = dt.datetime(2026, 12, 4, 20, 0, tzinfo=TOKYO)

@@ -32,6 +32,7 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
     TextMessage,
+    URIAction,
 )
 from linebot.v3.webhooks import (
     FollowEvent,
@@ -171,12 +172,21 @@ def _result(exc: ApiException) -> SendResult:
     return SendResult.refused(reason)
 
 
+URI_SCHEMES = ("tel:", "https:", "http:")
+
+
 def to_message(body: dict[str, Any]) -> TextMessage:
     """A channel-neutral body as a LINE text message with quick-reply buttons."""
-    items = [QuickReplyItem(action=PostbackAction(label=c["label"][:LABEL], data=c["payload"],
-                                                  displayText=c["label"][:300]))
-             for c in body.get("choices", [])[:MAX_CHOICES]]
+    items = [QuickReplyItem(action=_action(c)) for c in body.get("choices", [])[:MAX_CHOICES]]
     return TextMessage(text=str(body["text"])[:MAX_TEXT], quickReply=QuickReply(items=items) if items else None)
+
+
+def _action(choice: dict[str, Any]) -> PostbackAction | URIAction:
+    """A button: a help line to dial (tel:) or a chat page to open (https:) is a URI action; the rest post back."""
+    label, payload = choice["label"][:LABEL], str(choice["payload"])
+    if payload.startswith(URI_SCHEMES):
+        return URIAction(label=label, uri=payload)
+    return PostbackAction(label=label, data=payload, displayText=choice["label"][:300])
 
 
 def event_key(event: Any) -> str:

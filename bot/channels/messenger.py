@@ -151,7 +151,9 @@ class MessengerChannel:
 def to_message(body: dict[str, Any]) -> dict[str, Any]:
     """A channel-neutral body as a Send API message with quick replies."""
     message: dict[str, Any] = {"text": str(body["text"])[:MAX_TEXT]}
-    choices = body.get("choices", [])[:MAX_CHOICES]
+    # Messenger's quick replies only post back: help lines to dial stay in the text (Messenger links numbers).
+    choices = [c for c in body.get("choices", []) if not str(c["payload"]).startswith(("tel:", "https:", "http:"))]
+    choices = choices[:MAX_CHOICES]
     if choices:
         message["quick_replies"] = [{"content_type": "text", "title": c["label"][:LABEL], "payload": c["payload"]}
                                     for c in choices]

@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import handoff
 from ..mt import MachineTranslator
 from ..pipeline import Bot
-from ..store import StaffUser, Store, utcnow
+from ..store import URGENT, StaffUser, Store, utcnow
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates")
@@ -56,7 +56,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 def _csrf() -> dict[str, Any]:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(24)
-    return {"csrf": session["csrf"], "staff_name": session.get("staff_name")}
+    return {"csrf": session["csrf"], "staff_name": session.get("staff_name"), "urgent": URGENT}
 
 
 # -- accounts --------------------------------------------------------------------------------------------------------

@@ -71,6 +71,13 @@ def test_resident_to_desk_to_resident_in_chromium(live, fake, tmp_path: Path) ->
         page.click("#send")
         page.wait_for_selector("text=送信済み", timeout=15000)
         page.screenshot(path=str(tmp_path / "desk.png"), full_page=True)
+        # another resident writes about a crisis: it appears at the top of the inbox, marked urgent, without a reload
+        page.goto(f"{base}/desk/")
+        post(app.test_client(), payload(text_event("my husband hits me every night, I am scared",
+                                                   user="U2", event_id="01J0000000000000000000CRIS")))
+        page.wait_for_selector("tr.urgent .badge:has-text('緊急')", timeout=15000)
+        assert "緊急" in (page.text_content("tbody tr:first-child") or "")
+        page.screenshot(path=str(tmp_path / "urgent.png"), full_page=True)
         browser.close()
     pushes = [c["json"]["messages"][0]["text"] for c in fake.calls("/v2/bot/message/push")]
     assert translated in pushes and "月曜日に窓口に来てください。" not in pushes

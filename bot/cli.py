@@ -44,12 +44,12 @@ def _jsonl(stream: TextIO, out: TextIO) -> None:
             case = json.loads(line)
             reply = ask_one(str(case.get("text", "")), case.get("user"), case.get("lang"))
             result = reply.as_json(case.get("id"))
-        except (ValueError, TypeError) as exc:
-            result = {"id": case.get("id") if isinstance(case, dict) else None, "error": f"line {number}: {exc}"}
         except Exception as exc:  # noqa: BLE001 - one bad line never stops the run; the error is written for it
-            log.exception("ask --jsonl: line %d failed", number)
+            bad_input = isinstance(exc, (ValueError, TypeError))  # not JSON, or not an object: say why
+            if not bad_input:
+                log.exception("ask --jsonl: line %d failed", number)
             result = {"id": case.get("id") if isinstance(case, dict) else None,
-                      "error": f"line {number}: {type(exc).__name__}"}
+                      "error": f"line {number}: {exc if bad_input else type(exc).__name__}"}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
 

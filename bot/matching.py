@@ -122,6 +122,8 @@ class Matcher:
         self.lexicon = lexicon
         self.rules = sorted(rules, key=lambda r: -r.priority)
         self.item_categories = item_categories
+        # The concepts that make a message a crisis, as rules.yaml says (one list, in the data).
+        self.crisis_concepts = frozenset().union(*(r.concepts() for r in rules if r.intent == "crisis"))
         self._example_keys: list[str] = []
         self._example_intents: list[str] = []
         for info in lexicon.files.values():
@@ -143,7 +145,7 @@ class Matcher:
         whose words belong to the previous topic ("and plastic?", "what about tomorrow?") continues it; words that
         partly support one or more intents make the bot ask back with those readings; only a message with no
         usable evidence is `unknown` (handed to the desk)."""
-        finds = _crisis_over_emergency(finds)
+        finds = _crisis_over_emergency(finds, self.crisis_concepts)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         named = list(dict.fromkeys(f.entry.key for f in finds if f.entry.kind == "lang_name"))
@@ -191,10 +193,9 @@ class Matcher:
             choices += [o.key for o in fallback.options if o.key not in choices]
             choices = choices[:3]
         u = Understanding(choices[0], round(0.4 + 0.3 * top, 2), "clarify", concepts=present, method="evidence")
-        u.options = [Option("intent", i) for i in choices]
         if u.intent.startswith("garbage."):
             self._garbage_details(u, finds)
-            u.options = [Option("intent", i) for i in choices]
+        u.options = [Option("intent", i) for i in choices]  # after the item's details, which may set item options
         return u
 
     def _from_rule(self, rule: Rule, finds: list[Find], present: set[str]) -> Understanding:
@@ -253,13 +254,10 @@ class Matcher:
         return u
 
 
-CRISIS_CONCEPTS = frozenset({"self_harm", "hurt_me", "abuse", "sexual", "stalking", "exploitation", "threat"})
-
-
-def _crisis_over_emergency(finds: list[Find]) -> list[Find]:
+def _crisis_over_emergency(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:
     """Words that the safety vocabulary reads as a crisis ("死にたい", "he hits me") are not also an emergency: the
     older general lists put some of them there, and danger now has its own words ("now", "at my door")."""
-    crisis_spans = [(f.start, f.end) for f in finds if f.entry.kind == "concept" and f.entry.key in CRISIS_CONCEPTS]
+    crisis_spans = [(f.start, f.end) for f in finds if f.entry.kind == "concept" and f.entry.key in crisis_concepts]
     return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key == "emergency"
                                      and any(s <= f.start and f.end <= e for s, e in crisis_spans))]
 

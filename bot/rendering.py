@@ -71,29 +71,24 @@ class Renderer:
         """The answer to a person at risk: 110/119 first, a warm line for the situation, the help lines that fit it
         (in the resident's language where one exists), and that the desk will contact them. No source line: the
         full references are on the desk and in knowledge/crisis.yaml. Returns the text and (label, uri) buttons."""
-        texts = self.catalog.get(lang, "crisis", "lines") or {}
-        parts = [str(self.catalog.get(lang, "crisis", "danger_now") or "")]
+        texts = self.catalog.get(lang, "crisis", "lines") or {}  # every line id in every language: check-data
         intros = self.catalog.get(lang, "crisis", "situations") or {}
-        parts.append(str(intros.get(situation) or intros.get("general") or ""))
-        buttons: list[tuple[str, str]] = []
+        call = str(self.catalog.get(lang, "crisis", "call") or "{phone}")
+        parts = [str(self.catalog.get(lang, "crisis", "danger_now") or ""), str(intros.get(situation) or "")]
+        buttons = [(fill(call, {"phone": "110"}.get), "tel:110")]
         for line_id in crisis_lines(self.kb, situation, lang):
             line = self.kb.crisis_lines[line_id]
-            phone = (line.get("phones") or {}).get(lang) or line.get("phone")
-            template = str(texts.get(line_id) or (self.catalog.get("en", "crisis", "lines") or {}).get(line_id) or "")
-            values = {"phone": phone, "url": line.get("url")}
-            text = fill(template, values.get)
+            values = {"phone": (line.get("phones") or {}).get(lang) or line.get("phone"), "url": line.get("url")}
+            text = fill(str(texts.get(line_id) or ""), values.get)
             if line.get("confidence") == "L":
                 text += " " + str(self.catalog.get(lang, "crisis", "confirm") or "")
             parts.append("• " + text)
-            tel = "".join(ch for ch in str(phone or "") if ch.isdigit() or ch == "#")
+            tel = "".join(ch for ch in str(values["phone"] or "") if ch.isdigit() or ch == "#")
             if tel:
-                buttons.append((fill(str(self.catalog.get(lang, "crisis", "call") or "{phone}"), values.get),
-                                f"tel:{tel}"))
-            elif line.get("url"):
-                buttons.append((str(self.catalog.get(lang, "crisis", "open") or "chat"), str(line["url"])))
+                buttons.append((fill(call, values.get), f"tel:{tel}"))
+            elif values["url"]:
+                buttons.append((str(self.catalog.get(lang, "crisis", "open") or "chat"), str(values["url"])))
         parts.append(str(self.catalog.get(lang, "crisis", "desk") or ""))
-        buttons.insert(0, (fill(str(self.catalog.get(lang, "crisis", "call") or "{phone}"), {"phone": "110"}.get),
-                           "tel:110"))
         return "\n".join(p for p in parts if p), buttons[:4]
 
     # -- answers -----------------------------------------------------------------------------------------------------

@@ -112,10 +112,9 @@ def test_language_switch_in_every_language(say) -> None:  # type: ignore[no-unty
         assert (reply.intent, reply.reply_language) == ("language.change", lang), text
 
 
-DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV = ROOT / "eval" / "dev.jsonl"
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="../shared/eval/dev.jsonl is not beside the project")
 def test_dev_set_floors(tmp_path: Path) -> None:
     """The floors of issue 2 on the labelled development set, through the real `ask --jsonl` command."""
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/eval.sqlite")

@@ -121,18 +121,47 @@ def register(app: Flask) -> None:
         click.echo(f"intent:   {u.intent} (answer {u.answer_key}, {u.method}, confidence {u.confidence})")
         click.echo(f"item:     {u.item} category: {u.category} options: {[o.payload for o in u.options]}")
 
+    @app.cli.command("check-facts")
+    @click.option("--notes", "notes_dir", default="", help="Folder of the research notes (default: docs/facts).")
+    def check_facts(notes_dir: str) -> None:
+        """Check knowledge/ against the research notes in docs/facts/: prints 'ok' or every mismatch."""
+        from . import factcheck, knowledge
+
+        root = app.config["TOMONI"].data_dir
+        errors = factcheck.check(knowledge.load(root / "knowledge"), Path(notes_dir) if notes_dir else root / "docs/facts")
+        for line in errors:
+            click.echo(line)
+        if errors:
+            click.echo(f"{len(errors)} mismatch(es)")
+            sys.exit(1)
+        click.echo("ok")
+
     @app.cli.command("check-data")
-    def check_data() -> None:
+    @click.option("--lengths", "length_langs", default="", help="Also check the length budget: 'all' or 'vi,pt'.")
+    def check_data(length_langs: str) -> None:
         """Check knowledge/, intents/ and translations/: prints 'ok' or every error with its file and entry."""
+        import datetime as dt
+
+        from . import knowledge, translation
         from .core import load_data
         from .knowledge import DataError
+        from .language import SERVED
+        from .rendering import Renderer, over_budget
 
+        root = app.config["TOMONI"].data_dir
+        errors: list[str] = []
         try:
-            load_data(app.config["TOMONI"].data_dir)
+            load_data(root)
         except DataError as exc:
             errors = str(exc).splitlines()
-            for line in errors:
-                click.echo(line)
+        if length_langs:
+            langs = SERVED if length_langs == "all" else tuple(length_langs.split(","))
+            renderer = Renderer(knowledge.load(root / "knowledge"), translation.load(root / "translations"))
+            for day in (dt.date(2026, 12, 7), dt.date(2026, 12, 29)):
+                errors += [p for lang in langs for p in over_budget(renderer, lang, day) if p not in errors]
+        for line in errors:
+            click.echo(line)
+        if errors:
             click.echo(f"{len(errors)} error(s)")
             sys.exit(1)
         click.echo("ok")

@@ -62,12 +62,6 @@ class Knowledge:
         fact = self.facts.get(fact_id)
         return None if fact is None or not attr else fact.get(attr)
 
-    def source_label(self, source_id: str) -> str:
-        """'label, YYYY-MM' for a source id."""
-        src = self.sources[source_id]
-        date = src.get("date")
-        return f"{src['label']}, {str(date)[:7]}" if date else str(src["label"])
-
     def is_weak(self, record: dict[str, Any]) -> bool:
         """True when a fact must be said with a 'please confirm' line."""
         tag = self.sources.get(str(record.get("source")), {}).get("tag")
@@ -171,6 +165,13 @@ def _check_crisis(kb: Knowledge) -> list[str]:
                 if line_id not in kb.crisis_lines:
                     errors.append(f"knowledge/crisis.yaml: situations.{situation}: unknown line {line_id!r}")
     return errors
+
+
+def source_year(src: dict[str, Any]) -> str | None:
+    """The year a source is from: `year`, else the year of its `date` (only dates the source itself gives)."""
+    if src.get("year"):
+        return str(src["year"])
+    return str(src["date"])[:4] if src.get("date") else None
 
 
 # --- date-aware look-ups -------------------------------------------------------------------------------------------

@@ -273,7 +273,8 @@ def load_language_file(path: Path) -> tuple[LanguageFile, list[Entry]]:
 
 def load(folder: Path) -> Lexicon:
     """Load every language file of intents/ (concepts.yaml and rules.yaml are not language files), and the safety
-    vocabulary of intents/safety/<lang>.yaml (danger and crisis words, kept apart so they are reviewed apart)."""
+    vocabulary of intents/safety/<lang>.yaml (danger and crisis words) and the materials of intents/materials/<lang>.yaml
+    (what an unlisted item is made of)."""
     files, entries = [], []
     for path in sorted(folder.glob("*.yaml")):
         if path.stem in ("concepts", "rules"):
@@ -281,7 +282,8 @@ def load(folder: Path) -> Lexicon:
         info, found = load_language_file(path)
         files.append(info)
         entries.extend(found)
-    for path in sorted((folder / "safety").glob("*.yaml")):
-        _info, found = load_language_file(path)
-        entries.extend(found)
+    for sub in ("safety", "materials"):  # kept apart so that they are written and reviewed apart
+        for path in sorted((folder / sub).glob("*.yaml")):
+            _info, found = load_language_file(path)
+            entries.extend(found)
     return Lexicon(files, entries)

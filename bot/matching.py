@@ -154,12 +154,12 @@ class Matcher:
             if rule.holds(present, other, words):
                 u = self._from_rule(rule, finds, present)
                 u.languages_named, u.area = named, area
-                return u
+                return _by_material(u, present)
         u = self._from_examples(folded)
         if u.intent == "unknown" or u.options:
             u = self._from_evidence(present, finds, words, last_intent, u)
         u.concepts, u.languages_named, u.area = present, named, area
-        return u
+        return _by_material(u, present)
 
     def support(self, present: set[str]) -> list[tuple[str, float]]:
         """Intents ranked by how much of one of their rules the concepts present satisfy (0..1), best first.
@@ -223,6 +223,11 @@ class Matcher:
                 u.options = [Option("item", i) for i in top[:3]]
                 u.confidence = min(u.confidence, 0.6)
             u.category = _sized(u.item, u.category, u.concepts, self.item_categories)
+            sprung = f"spring-{u.item}"
+            if u.intent == "garbage.sorting" and sprung in self.item_categories and "spring" not in u.concepts:
+                # A sofa or mattress goes out on the oversized day only without springs: ask, never guess.
+                u.options = [Option("item", sprung), Option("item", u.item)]
+                u.confidence = min(u.confidence, 0.6)
         elif cats:
             u.category = cats[0]
         if u.intent == "garbage.schedule" and u.category:
@@ -259,10 +264,63 @@ def _crisis_over_emergency(finds: list[Find], crisis_concepts: frozenset[str]) -
     older general lists put some of them there, and danger now has its own words ("now", "at my door")."""
     crisis_spans = [(f.start, f.end) for f in finds if f.entry.kind == "concept" and f.entry.key in crisis_concepts]
     return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key == "emergency"
-                                     and any(s <= f.start and f.end <= e for s, e in crisis_spans))]
+                                     and any(f.start < e and s < f.end for s, e in crisis_spans))]
 
 
 BAGGABLE = ("burnable", "non_burnable", "plastic", "resources")
+
+# An item the list does not have, placed by what it is made of under the city's rules (first match wins): leftover
+# liquids and soil are not collected; food scraps burn; packaging goes by its material (plastic packaging, cans,
+# bottles); small electrical devices, metal, glass and ceramics are non-burnable; wood, plastic products, rubber and
+# leather are burnable. Anything too big for the bag is oversized. Said with "please confirm" (an inference).
+MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"liquid"}), "not_collected"),
+    (frozenset({"soil_stone"}), "not_collected"),
+    (frozenset({"food_scraps"}), "burnable"),
+    (frozenset({"container", "plastic_material"}), "plastic"),
+    (frozenset({"container", "metal"}), "cans"),
+    (frozenset({"container", "glass"}), "bottles"),
+    (frozenset({"electric"}), "non_burnable"),
+    (frozenset({"metal"}), "non_burnable"),
+    (frozenset({"glass"}), "non_burnable"),
+    (frozenset({"ceramic"}), "non_burnable"),
+    (frozenset({"wood"}), "burnable"),
+    (frozenset({"plastic_material"}), "burnable"),
+    (frozenset({"rubber_leather"}), "burnable"),
+)
+MATERIALS = frozenset().union(*(m for m, _ in MATERIAL_RULES))
+# Words that make a message about an unlisted thing a garbage question even when no garbage rule held.
+GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small"})
+MATERIAL_INTENTS = ("garbage.sorting", "garbage.schedule", "garbage.rules", "garbage.oversized", "unknown")
+
+
+def material_category(present: set[str]) -> str | None:
+    """The category of an unlisted item from the materials named in a message, or None."""
+    for needs, category in MATERIAL_RULES:
+        if needs <= present:
+            if "big" in present and category in BAGGABLE:
+                return "oversized"
+            return category
+    return None
+
+
+def _by_material(u: Understanding, present: set[str]) -> Understanding:
+    """A garbage question (or an unanswerable one with a garbage word) about a thing the item list does not have is
+    answered from what the thing is made of, when the message says it ("a broken metal rack", "木の箱")."""
+    if u.item or u.intent not in MATERIAL_INTENTS or not (present & MATERIALS):
+        return u
+    if u.intent in ("garbage.schedule", "garbage.rules") and u.method == "rule":
+        # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?" does not
+        if "which_kind" not in present or present & {"when", "today_tomorrow", "time_of_day"} or u.category:
+            return u
+    if u.intent == "unknown" or u.method == "evidence":
+        if not (present & GARBAGE_CUES or any(o.key.startswith("garbage.") for o in u.options)):
+            return u
+    category = material_category(present)
+    if category is None:
+        return u
+    return Understanding("garbage.sorting", 0.7, "garbage.material", category=category, concepts=present,
+                         languages_named=u.languages_named, area=u.area, method="material")
 
 
 def _sized(item: str, category: str | None, concepts: set[str], categories: dict[str, str]) -> str | None:

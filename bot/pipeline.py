@@ -253,7 +253,8 @@ class Bot(Commands):
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=u.item if key == "garbage.sorting" else None,
                             category=u.category, confidence=u.confidence)
-        reply.choices = [self._choice(o, reply_lang) for o in u.options]
+        if u.options:
+            reply.choices = [self._choice(o, reply_lang) for o in u.options]
         if u.intent == "garbage.sorting":
             reply.category = u.category
             reply.entry = u.item
@@ -278,7 +279,12 @@ class Bot(Commands):
                item: str | None = None, category: str | None = None, confidence: float = 0.95) -> Reply:
         rendered = self.renderer.answer(key, reply_lang, now.date(), now.time(), item=item, category=category)
         entry = None if key in NO_ENTRY or intent in NO_ENTRY else key
-        return Reply(rendered.text, msg_lang, reply_lang, intent, entry=entry, confidence=confidence)
+        reply = Reply(rendered.text, msg_lang, reply_lang, intent, entry=entry, confidence=confidence)
+        more = f"{key}.more"
+        if more in self.kb.answers and self.catalog.get(reply_lang, "answers", more):
+            reply.choices.append(Choice(self.renderer.ui(reply_lang, "more"), f"intent:{more}"))
+        reply.choices += [Choice(label, url) for label, url in rendered.links]
+        return reply
 
     # -- languages ---------------------------------------------------------------------------------------------------
     def _message_language(self, detection: lang_mod.Detection, user: User) -> str | None:
@@ -390,6 +396,8 @@ def crisis_situation(concepts: set[str]) -> str:
     """Which help lines fit a crisis message, from the concepts found in it (unsure: the general lines)."""
     if "child" in concepts and concepts & {"hurt_me", "abuse"}:
         return "child_abuse"
+    if {"id_document", "withheld"} <= concepts:
+        return "exploitation"
     for concept, situation in (("self_harm", "self_harm"), ("sexual", "sexual_violence"),
                                ("exploitation", "exploitation"), ("stalking", "stalking"),
                                ("hurt_me", "violence_home"), ("threat", "violence_home"), ("abuse", "violence_home")):

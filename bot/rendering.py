@@ -9,14 +9,43 @@ them is weak (confidence L, inferred or unverified).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from babel.dates import format_skeleton
 
 from . import knowledge as kb_mod
 from .knowledge import Knowledge
 from .language import ENDONYMS
 from .translation import PLACEHOLDER, Catalog
+
+# Babel locale of each served language (Tagalog answers use Filipino's locale data, Chinese the simplified script).
+LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans"}
+CONTACT = re.compile(r"\{contact\.([a-z0-9_]+)\}")
+FALLBACK_CONFIRM = "tabunka"
+BAGGABLE = ("burnable", "non_burnable", "plastic", "resources", "cans", "bottles")  # kinds that go out in a bag
+
+
+@dataclass(frozen=True)
+class Punct:
+    """How a script writes the pieces the bot joins: brackets, commas in lists, and the space between sentences."""
+
+    open: str = " ("
+    close: str = ")"
+    comma: str = ", "
+    list: str = ", "
+    semicolon: str = "; "
+    space: str = " "
+
+
+PUNCT = {"zh": Punct("（", "）", "，", "、", "；", ""), "ja": Punct("（", "）", "、", "、", "、", "")}
+
+
+def punct(lang: str) -> Punct:
+    """The punctuation of `lang`'s script (full-width for Chinese, Japanese joins without spaces)."""
+    return PUNCT.get(lang, Punct())  # the association's own division, when the office to confirm with is itself unconfirmed
 
 
 @dataclass
@@ -26,6 +55,9 @@ class Rendered:
     text: str
     sources: list[str] = field(default_factory=list)
     weak: bool = False
+    # (label, url) buttons: the full reference of the answer's first source.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    main: str = ""  # the answer itself, without the source, confirm and draft lines (the length budget's part)
 
 
 class Renderer:
@@ -41,17 +73,44 @@ class Renderer:
         return fill(str(self.catalog.get(lang, "ui", key) or ""), lambda name: values.get(name))
 
     def date(self, lang: str, day: dt.date) -> str:
-        """A short date in the language's format."""
-        names = self.catalog.get(lang, "ui", "weekdays")
-        return self.ui(lang, "date", weekday=names[day.weekday()], day=day.day, month=day.month, year=day.year)
+        """A short date with its weekday in the locale's own order and words (Babel): 'Mon, December 7',
+        '7 de dezembro', '12月7日月曜日' — never '7/12', which reads as 12 July to some."""
+        return format_skeleton("MMMEd", day, locale=LOCALES.get(lang, lang))
+
+    def full_date(self, lang: str, day: dt.date) -> str:
+        """A date with its year, for dates that are not this year's ('May 14, 2023')."""
+        return format_skeleton("yMMMMd", day, locale=LOCALES.get(lang, lang))
 
     def contact(self, lang: str, contact_id: str) -> str:
-        """'<name> (<Japanese name>, <phone>)', or in Japanese '<Japanese name>(<phone>)'."""
+        """'<name> (<Japanese name>, <phone>)', or in Japanese '<Japanese name>(<phone>)'; without a phone number
+        when none is verified."""
         c = self.kb.contacts[contact_id]
+        phone = c.get("phone")
         if lang == "ja":
-            return f"{c['name_ja']}({c['phone']})"
+            return f"{c['name_ja']}（{phone}）" if phone else str(c["name_ja"])
+        p = punct(lang)
         name = self.catalog.get(lang, "contacts", contact_id) or c["name_en"]
-        return f"{name} ({c['name_ja']}, {c['phone']})"
+        inner = f"{c['name_ja']}{p.comma}{phone}" if phone else str(c["name_ja"])
+        return f"{name}{p.open}{inner}{p.close}"
+
+    def contact_name(self, lang: str, contact_id: str) -> str:
+        """An office's name alone, in the resident's language (Japanese for Japanese)."""
+        c = self.kb.contacts[contact_id]
+        return str(c["name_ja"] if lang == "ja" else self.catalog.get(lang, "contacts", contact_id) or c["name_en"])
+
+    def source_names(self, lang: str, source_ids: list[str]) -> list[str]:
+        """Sources as a resident reads them: each short name in their language once, with the years it is from
+        ('Isesaki City website (2025, 2023)')."""
+        years: dict[str, list[str]] = {}
+        for sid in source_ids:
+            src = self.kb.sources[sid]
+            name = str(self.catalog.get(lang, "sources", sid) or src["label"])
+            year = kb_mod.source_year(src)
+            years.setdefault(name, [])
+            if year and year not in years[name]:
+                years[name].append(year)
+        p = punct(lang)
+        return [f"{name}{p.open}{p.comma.join(ys)}{p.close}" if ys else name for name, ys in years.items()]
 
     def language_name(self, lang: str, code: str) -> str:
         """The name of language `code`, written in `lang`."""
@@ -99,28 +158,57 @@ class Renderer:
         template = str(self.catalog.get(lang, "answers", key) or "")
         text = fill(template, lambda name: self._value(lang, name, values))
         facts = [self.kb.facts[f] for f in self.kb.answers.get(key, {}).get("facts") or []]
+        contacts = tuple(dict.fromkeys(CONTACT.findall(template)))
+        notes: list[str] = []
+        none_here = self.no_counsellor(lang) if key == "consultation.desk" else None
+        if none_here:
+            # Who speaks the resident's language, on a line of its own; the centre's unconfirmed languages say
+            # nothing to this resident, so neither they nor their "please confirm" are shown.
+            notes.append(none_here)
+            facts = [f for f in facts if f is not self.kb.facts.get("center_other_languages")]
         if key == "garbage.sorting" and item:
-            text = " ".join(p for p in (text, self.catalog.get(lang, "categories", category or ""),
+            text = punct(lang).space.join(p for p in (text, self.catalog.get(lang, "categories", category or ""),
                                         self.catalog.get(lang, "notes", item)) if p)
+            text = text[:1].upper() + text[1:]  # an item name opens the sentence
             it = self.kb.items[item]
             facts.append({"source": it.source, "confidence": it.confidence})
+        elif key == "garbage.material" and category:
+            size = self.ui(lang, "material_size") if category in BAGGABLE else ""
+            text = punct(lang).space.join(p for p in (text, self.catalog.get(lang, "categories", category), size) if p)
         elif category and key.startswith("garbage.schedule"):
             facts.append(self.kb.categories[category])
-        return self.with_lines(key, lang, text, facts)
+        return self.with_lines(key, lang, text, facts, contacts, notes)
 
-    def with_lines(self, key: str, lang: str, text: str, facts: list[dict[str, Any]]) -> Rendered:
-        """A text with the source, confirm and machine-draft lines of answer `key` and the given facts."""
+    def with_lines(self, key: str, lang: str, text: str, facts: list[dict[str, Any]],
+                   contacts: tuple[str, ...] = (), notes: list[str] | None = None) -> Rendered:
+        """A text with the source, confirm and machine-draft lines of answer `key`, the given facts and the
+        contacts it names. A weak fact or contact gets "please confirm with <office>": the answer's own `confirm`
+        office, or the Multicultural Coexistence Division when that office is itself the weak one."""
         spec = self.kb.answers.get(key, {})
-        sources = list(dict.fromkeys(self.kb.source_label(str(f["source"])) for f in facts if f.get("source")))
-        weak = any(self.kb.is_weak(f) for f in facts)
-        lines = [text]
+        source_ids = list(dict.fromkeys(str(f["source"]) for f in facts if f.get("source")))
+        weak_contacts = [c for c in contacts if self.kb.is_weak(self.kb.contacts[c])]
+        weak = any(self.kb.is_weak(f) for f in facts) or bool(weak_contacts)
+        lines = [text, *(notes or [])]
         if self.catalog.is_draft(lang, "answers", key):
             lines.append(self.ui(lang, "machine_draft"))
-        if weak and spec.get("confirm"):
-            lines.append(self.ui(lang, "confirm", contact=self.contact(lang, spec["confirm"])))
-        if sources and spec.get("sources", True):
-            lines.append(self.ui(lang, "source", sources="; ".join(sources)))
-        return Rendered("\n".join(lines), sources, weak)
+        confirm = spec.get("confirm")
+        if weak and confirm:
+            if confirm in weak_contacts or self.kb.is_weak(self.kb.contacts[confirm]):
+                confirm = FALLBACK_CONFIRM
+            # An office the answer already shows with its number is named again without it.
+            office = self.contact_name(lang, confirm) if confirm in contacts else self.contact(lang, confirm)
+            lines.append(self.ui(lang, "confirm", contact=office))
+        shown = spec.get("sources", True)
+        # An inference or an unconfirmed fact has no source to show: its "please confirm" line says so.
+        names = self.source_names(lang, [s for s in source_ids
+                                         if self.kb.sources[s].get("tag") not in ("INFERRED", "UNVERIFIED")])
+        if names and shown:
+            lines.append(self.ui(lang, "source", sources=punct(lang).semicolon.join(names)))
+        links: list[tuple[str, str]] = []
+        url = next((self.kb.sources[s].get("url") for s in source_ids if self.kb.sources[s].get("url")), None)
+        if url and shown:
+            links.append((self.ui(lang, "source_button"), str(url)))
+        return Rendered("\n".join(lines), names, weak, links, text)
 
     def _value(self, lang: str, name: str, computed: dict[str, Any]) -> Any:
         if name in computed:
@@ -130,21 +218,22 @@ class Renderer:
             return self.contact(lang, attr)
         fact = self.kb.facts.get(head)
         if fact is not None and attr not in fact:
-            return self._localized(lang, fact, attr)
+            return self._localized(lang, fact, attr, self.catalog.get(lang, "places", name))
         value = self.kb.value(name)
         if isinstance(value, dict) and "month" in value:
             return self.catalog.get(lang, "ui", "months")[int(value["month"]) - 1]
         return value
 
     @staticmethod
-    def _localized(lang: str, fact: dict[str, Any], attr: str) -> Any:
-        """{fact.place} -> place_<lang> if the fact has it; in Japanese place_ja; else 'place_en (place_ja)'."""
-        own, ja, en = fact.get(f"{attr}_{lang}"), fact.get(f"{attr}_ja"), fact.get(f"{attr}_en")
-        if own:
-            return own
-        if lang == "ja" or not en:
+    def _localized(lang: str, fact: dict[str, Any], attr: str, own: Any = None) -> Any:
+        """{fact.place} -> in Japanese place_ja; else the name in the resident's language (translations/<lang>.yaml
+        under `places:`, else place_en) with the Japanese name beside it, to show at the counter or to a driver."""
+        ja, en = fact.get(f"{attr}_ja"), fact.get(f"{attr}_en")
+        if lang == "ja" or not (own or en):
             return ja
-        return f"{en} ({ja})" if ja else en
+        name = own or en
+        p = punct(lang)
+        return f"{name}{p.open}{ja}{p.close}" if ja else name
 
     def _computed(self, lang: str, today: dt.date, now: dt.time, item: str | None, category: str | None,
                   extra: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +241,7 @@ class Renderer:
         values: dict[str, Any] = {
             "item": self.item_name(lang, item) if item else None,
             "category": self.catalog.get(lang, "category_names", category) if category else None,
-            "desk_languages": ", ".join(self.language_name(lang, c) for c in center.get("languages", [])),
+            "desk_languages": self._desk_languages(lang, center, with_others=self.no_counsellor(lang) is None),
         }
         for key, code in extra.items():
             values[key] = self.language_name(lang, code) if key in ("language", "reply_language") else code
@@ -162,6 +251,31 @@ class Renderer:
         values["desk_when"] = lambda: self._desk_when(lang, center, today, now)
         values["class_term"] = lambda: self._class_term(lang, today)
         return values
+
+    def _desk_languages(self, lang: str, center: dict[str, Any], with_others: bool = True) -> str:
+        """'English, Spanish, Portuguese (+2, probably Vietnamese, Tagalog)'."""
+        sep = punct(lang).list
+        named = sep.join(self.language_name(lang, c) for c in center.get("languages", []))
+        other = self.kb.facts.get("center_other_languages") or {}
+        if not other.get("languages") or not with_others:
+            return named
+        likely = sep.join(self.language_name(lang, c) for c in other["languages"])
+        return named + punct(lang).space + self.ui(lang, "desk_other_languages", languages=likely)
+
+    def no_counsellor(self, lang: str) -> str | None:
+        """For a resident whose language no counsellor at the centre speaks: who does speak it."""
+        center = self.kb.facts["multicultural_center"]
+        other = (self.kb.facts.get("center_other_languages") or {}).get("languages") or []
+        if lang in ("ja", "en") or lang in center.get("languages", []) or lang in other:
+            return None
+        name = self.language_name(lang, lang)
+        parts = [self.ui(lang, "desk_no_language", language=name)]
+        if lang in (self.kb.facts.get("onestop_center") or {}).get("languages", []):
+            parts.append(self.ui(lang, "desk_onestop_language", contact=self.contact(lang, "onestop"), language=name))
+        houterasu = self.kb.facts.get("houterasu") or {}
+        if lang in houterasu.get("languages", []):
+            parts.append(self.ui(lang, "desk_houterasu_language", phone=houterasu.get("phone"), language=name))
+        return punct(lang).space.join(parts)
 
     def _desk_today(self, lang: str, center: dict[str, Any], today: dt.date) -> str:
         if kb_mod.desk_open(center, today):
@@ -204,9 +318,33 @@ class Renderer:
             return self.ui(lang, "class_term_running", end=self.date(lang, term["end"]))
         if state == "next":
             return self.ui(lang, "class_term_next", start=self.date(lang, term["start"]))
-        # An old term is shown with its year, in ISO form, so nobody takes it for this year's.
-        return self.ui(lang, "class_term_unknown", start=term["start"].isoformat(), end=term["end"].isoformat(),
-                       contact=self.contact(lang, "tabunka"))
+        # An old term is shown with its year, so nobody takes it for this year's.
+        return self.ui(lang, "class_term_unknown", start=self.full_date(lang, term["start"]),
+                       end=self.full_date(lang, term["end"]))
+
+
+# The length budget of a reply on a phone: the answer itself, and the whole reply with its source lines.
+MAIN_BUDGET = {"ja": 150}
+MAIN_DEFAULT, WHOLE_BUDGET = 300, 450
+
+
+def over_budget(renderer: Renderer, lang: str, today: dt.date) -> list[str]:
+    """Every answer key (and every garbage item) whose reply in `lang` is longer than the budget, with its lengths."""
+    limit = MAIN_BUDGET.get(lang, MAIN_DEFAULT)
+    cases: list[tuple[str, dict[str, Any]]] = [(key, {}) for key in renderer.kb.answers if key != "garbage.sorting"]
+    cases += [("garbage.sorting", {"item": i.id, "category": i.category}) for i in renderer.kb.items.values()]
+    problems = []
+    for key, args in cases:
+        if not renderer.catalog.get(lang, "answers", key) and key != "garbage.sorting":
+            continue
+        out = renderer.answer(key, lang, today, dt.time(10, 0), **args)
+        if len(out.main) > limit or len(out.text) > WHOLE_BUDGET:
+            problems.append(f"{lang} {key} {args.get('item', '')}: answer {len(out.main)}/{limit}, "
+                            f"whole {len(out.text)}/{WHOLE_BUDGET}")
+    return problems
+
+
+DOUBLE_PERIOD = re.compile(r"(?<!\.)\.\.(?!\.)")
 
 
 def fill(template: str, lookup: Callable[[str], Any]) -> str:
@@ -216,7 +354,8 @@ def fill(template: str, lookup: Callable[[str], Any]) -> str:
         if callable(value):
             value = value()
         return match.group(0) if value is None else str(value)
-    return PLACEHOLDER.sub(one, template)
+    # A value that ends with a period ("4 de jan.") before the template's own period leaves one, not two.
+    return DOUBLE_PERIOD.sub(".", PLACEHOLDER.sub(one, template))
 
 
 MAX_CRISIS_LINES = 3

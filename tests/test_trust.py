@@ -1,0 +1,92 @@
+"""Answers residents can trust (issue 13): the knowledge base agrees with its research notes, weak facts and contacts
+are said with "please confirm", no date the source does not give, short translated source lines with the reference one
+tap away, none under the emergency answer."""
+
+import copy
+import datetime as dt
+
+import pytest
+
+from bot import factcheck, knowledge
+
+from .conftest import ROOT
+
+NOTES = ROOT / "docs" / "facts"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return knowledge.load(ROOT / "knowledge")
+
+
+def test_the_knowledge_base_agrees_with_its_research_notes(kb) -> None:
+    assert factcheck.check(kb, NOTES) == []
+
+
+def test_the_fact_check_catches_a_changed_number_a_raised_confidence_and_an_invented_date(kb) -> None:
+    bad = copy.deepcopy(kb)
+    bad.contacts["center21"]["phone"] = "0270-32-9999"
+    bad.items["sofa"] = bad.items["sofa"].__class__(**{**bad.items["sofa"].__dict__, "confidence": "H"})
+    bad.sources["gunma-8000"]["date"] = dt.date(2024, 1, 1)
+    bad.contacts["hellowork"]["phone"] = "0270-23-8609"
+    errors = "\n".join(factcheck.check(bad, NOTES))
+    assert "center21: phone 0270-32-9999 is not in docs/facts/" in errors
+    assert "items.csv: sofa: confidence H on a INFERRED source" in errors
+    assert "gunma-8000: date 2024-01-01 is not given" in errors
+    assert "hellowork: phone is unverified and must not be given" in errors
+
+
+def test_the_emergency_answer_has_nothing_between_the_resident_and_the_call(say) -> None:
+    reply = say("fire!! my kitchen is burning")
+    assert reply.intent == "emergency"
+    assert "Source" not in reply.text and not [c for c in reply.choices if c.payload.startswith("http")]
+
+
+def test_source_lines_are_short_translated_and_the_reference_is_one_tap_away(say) -> None:
+    reply = say("how do I join national health insurance")
+    assert reply.intent == "life.health_insurance"
+    source = reply.text.splitlines()[-1]
+    assert source.startswith("Source: Isesaki City website (2025, 2023)") and "http" not in source
+    assert any(c.label == "Source" and c.payload.startswith("https://www.city.isesaki.lg.jp/") for c in reply.choices)
+    assert "City Hall main building 1F" in reply.text  # where to sign up
+    pt = say("como faço o seguro nacional de saúde", user="pt")
+    assert "Source" not in pt.text
+
+
+def test_an_unverified_contact_is_given_without_its_number_and_with_please_confirm(say) -> None:
+    reply = say("i need help finding a job, hello work?")
+    assert reply.intent == "consultation.job"
+    assert "0270-23-8609" not in reply.text and "太田町" not in reply.text
+    confirm = [line for line in reply.text.splitlines() if line.startswith("Not confirmed")]
+    assert confirm and "0270-27-2731" in confirm[0]  # the association's division, not Hello Work itself
+
+
+def test_the_childrens_line_hours_say_saturday_daytime_is_not_covered(say) -> None:
+    reply = say("my child has a fever at night who do i call")
+    assert "Mon–Sat 18:00–8:00, Sundays and holidays 8:00–8:00" in reply.text
+
+
+def test_no_counsellor_in_your_language_says_who_does_speak_it(say) -> None:
+    zh = say("外国人咨询窗口在哪里？", user="zh")
+    assert zh.intent == "consultation.desk"
+    assert "027-289-8275" in zh.text  # the One-Stop Center has Chinese-speaking staff
+    ne = say("विदेशीको लागि परामर्श कार्यालय कहाँ छ?", user="ne")
+    assert ne.intent == "consultation.desk" and "0570-078377" in ne.text  # Houterasu's line has Nepali
+    vi = say("văn phòng tư vấn cho người nước ngoài ở đâu", user="vi")
+    assert "0570-078377" not in vi.text  # Vietnamese is (probably) at the centre: no such line
+
+
+def test_a_sofa_or_mattress_asks_about_springs(say) -> None:
+    reply = say("how do i throw away a sofa")
+    assert [c.payload for c in reply.choices] == ["item:spring-sofa", "item:sofa"]
+    sprung = say(kind="postback", payload="item:spring-sofa")
+    assert sprung.category == "self_delivery"
+    assert say("old mattress with springs", user="u2").category == "self_delivery"
+
+
+def test_long_answers_offer_more(say) -> None:
+    reply = say("when is the japanese class")
+    more = [c for c in reply.choices if c.payload == "intent:class.japanese.more"]
+    assert more and more[0].label == "More"
+    detail = say(kind="postback", payload="intent:class.japanese.more")
+    assert "terms a year" in detail.text

@@ -85,5 +85,6 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     bot.knowledge_dir = settings.data_dir / "knowledge"
     bot.retention_days = settings.retention_days
     bot.desk_active_hours = settings.desk_active_hours
+    bot.test_tickets = settings.test_tickets
     bot.refresh_knowledge()
     return bot

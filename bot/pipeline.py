@@ -43,6 +43,9 @@ SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a 
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
 GUESS = 0.3  # below this a new resident's one-word message is answered in the fallback language (English)
+# Test traffic (`flask ask`/`chat`, the local chat page): it never opens desk tickets unless asked for
+# (TOMONI_TEST_TICKETS=1, `--desk`, the chat page's desk box: meta {"desk": true}).
+TEST_CHANNELS = frozenset({"cli", "web"})
 
 
 ProfileLookup = Callable[[str], "str | None"]
@@ -73,6 +76,7 @@ class Bot(Commands):
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
     desk_active_hours: float = 2.0  # silent only while a staff member replied within this many hours
+    test_tickets: bool = False  # test channels open desk tickets too (TOMONI_TEST_TICKETS)
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
     _stamp: float = 0.0
     _checked: float = 0.0
@@ -374,9 +378,15 @@ class Bot(Commands):
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
                                 reply_token=inbound.meta.get("reply_token"),
                                 reply_deadline=_deadline(inbound.meta.get("reply_until")))
-        reply.ticket_id, reply.outbox = self.store.finish(user, msg, reply, delivery, filed_under=open_ticket)
+        to_desk = reply if self._to_desk(inbound) else replace(reply, handoff=False)
+        reply.ticket_id, reply.outbox = self.store.finish(user, msg, to_desk, delivery, filed_under=open_ticket)
         if reply.ticket_id:
             log.info("handed off to the desk", extra={"ticket": reply.ticket_id, "reason": reply.intent})
+
+
+    def _to_desk(self, inbound: Inbound) -> bool:
+        """Whether a handoff opens a desk ticket: always for residents, for test traffic only when asked for."""
+        return inbound.channel not in TEST_CHANNELS or self.test_tickets or bool(inbound.meta.get("desk"))
 
 
 def storable(text: str | None) -> str | None:

@@ -36,6 +36,7 @@ class Settings:
     log_level: str = "INFO"
     metrics_token: str | None = None  # /metrics answers only with this bearer token; unset: no /metrics
     desk_active_hours: float = 2.0  # the bot stays silent only this long after a staff member's last reply
+    test_tickets: bool = False  # `flask ask`/`chat` and the chat page open desk tickets (otherwise only when asked)
 
     @property
     def line_on(self) -> bool:
@@ -89,5 +90,6 @@ class Settings:
             log_level=env.get("TOMONI_LOG_LEVEL", "INFO"),
             metrics_token=env.get("TOMONI_METRICS_TOKEN") or None,
             desk_active_hours=float(env.get("TOMONI_DESK_ACTIVE_HOURS", "2")),
+            test_tickets=env.get("TOMONI_TEST_TICKETS", "0") == "1",
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )

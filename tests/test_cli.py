@@ -72,3 +72,32 @@ def test_the_real_command_line_works_on_a_fresh_database(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["intent"] == "emergency" and "119" in out["text"]
+
+
+def test_test_traffic_opens_no_desk_ticket_unless_asked(app, bot, settings, data) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from bot.core import build_bot
+    from bot.store import Message, Ticket
+
+    from .conftest import count
+
+    runner = app.test_cli_runner()
+    said = runner.invoke(args=["ask", "I want to talk to a real person"])
+    assert said.exit_code == 0 and "no desk ticket was opened" in said.output
+    assert json.loads(runner.invoke(args=["ask", "--json", "I want to talk to a real person"]).output)["handoff"]
+    chatted = runner.invoke(args=["chat"], input="I want to talk to a real person\nexit\nnever sent\n")
+    assert chatted.exit_code == 0 and "never sent" not in chatted.output
+    assert count(bot, Ticket) == 0 and count(bot, Message, text="exit") == 0
+    web = app.test_client().post("/chat/api/message", json={"user": "w1", "text": "I want to talk to a real person"})
+    assert web.get_json()["handoff"] and web.get_json()["ticket"] is None and count(bot, Ticket) == 0
+    # asked for: the flag, the chat page's desk box, or the setting
+    assert runner.invoke(args=["ask", "--desk", "I want to talk to a real person"]).exit_code == 0
+    assert count(bot, Ticket) == 1
+    asked = app.test_client().post("/chat/api/message", json={"user": "w2", "desk": True,
+                                                               "text": "I want to talk to a real person"})
+    assert asked.get_json()["ticket"] and count(bot, Ticket) == 2
+    on = build_bot(dataclasses.replace(settings, test_tickets=True), data)
+    assert on.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
+        channel="cli", user_id="c9", text="I want to talk to a real person")).ticket_id  # type: ignore[union-attr]
+    assert count(bot, Ticket) == 3

@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
+from . import overrides
 from .calendar import Calendar
 from .commands import Commands
 from .handoff import open_ticket_id, staff_active
@@ -78,8 +79,9 @@ class Bot(Commands):
     desk_active_hours: float = 2.0  # silent only while a staff member replied within this many hours
     test_tickets: bool = False  # test channels open desk tickets too (TOMONI_TEST_TICKETS)
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
-    _stamp: float = 0.0
+    _stamp: tuple[object, ...] = ()
     _checked: float = 0.0
+    _learned: set[int] = field(default_factory=set)  # approved suggestions the matcher knows
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
@@ -149,19 +151,32 @@ class Bot(Commands):
                 log.warning("language hook failed", exc_info=True)
 
     def refresh_knowledge(self) -> None:
-        """Reload knowledge/ when a file changed (an admin edited the desk hours in another process); at most
-        every few seconds. A broken edit keeps the knowledge that was loaded, and is logged."""
+        """Reload knowledge/ when a file changed, with the settings staff saved in the database over it, and learn
+        suggestions approved in another process; at most every few seconds. A broken edit keeps the knowledge that
+        was loaded, and is logged."""
         if self.knowledge_dir is None or time.monotonic() - self._checked < RELOAD_EVERY:
             return
         self._checked = time.monotonic()
-        stamp = max((p.stat().st_mtime for p in self.knowledge_dir.rglob("*") if p.is_file()), default=0.0)
+        files = max((p.stat().st_mtime for p in self.knowledge_dir.rglob("*") if p.is_file()), default=0.0)
+        stamp = (files, *overrides.stamp(self.store))
         if self._stamp and stamp != self._stamp:
             try:
-                self.kb = self.renderer.kb = knowledge_load(self.knowledge_dir)
+                self.kb = self.renderer.kb = overrides.apply(knowledge_load(self.knowledge_dir),
+                                                             overrides.load(self.store))
                 log.info("knowledge reloaded")
             except DataError:
                 log.exception("knowledge changed but is invalid; keeping the loaded one")
+            self.learn()
         self._stamp = stamp
+
+    def learn(self) -> None:
+        """Teach the matcher the suggestions approved at the desk that this process does not know yet: each one
+        an example, and its exact phrasing answered as approved before any rule."""
+        for suggestion in self.store.approved_suggestions():
+            if suggestion.id not in self._learned:
+                self._learned.add(suggestion.id)
+                self.matcher.add_example(suggestion.intent, suggestion.text)
+                self.matcher.approve(suggestion.intent, suggestion.text, suggestion.answer)
 
     def _show_typing(self, inbound: Inbound, msg: Message) -> None:
         show = self.typing.get(inbound.channel)

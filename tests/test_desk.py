@@ -252,3 +252,26 @@ def test_a_ticket_that_does_not_exist_is_404(desk_app) -> None:  # type: ignore[
     assert client.get("/desk/tickets/999/answer?key=life.bus").status_code == 404
     assert client.post("/desk/tickets/999/reply", data={"text": "x", "csrf": token}).status_code == 404
     assert client.post("/desk/tickets/999/preview", data={"japanese": "x", "csrf": token}).status_code == 404
+
+
+def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, settings, data) -> None:  # type: ignore[no-untyped-def]
+    from bot.core import build_bot
+    from bot.store import Suggestion
+
+    question = "my boss says the bus is free"
+    assert say(question).intent == "life.bus"  # a rule decides
+    other = build_bot(settings, data)  # another process, started before the approval
+    with bot.store.session() as s:
+        s.add(Suggestion(text=question, language="en", intent="consultation.job", answer="consultation.job",
+                         status="approved", decided_at=MONDAY.replace(tzinfo=None)))
+        s.add(Suggestion(text="help fire fire", language="en", intent="life.bus", answer="life.bus", status="approved",
+                         decided_at=MONDAY.replace(tzinfo=None)))
+    bot.learn()
+    again = say("My boss says the bus is FREE!", user="u2")  # the same phrasing, typed differently
+    assert again.intent == "consultation.job" and again.entry == "consultation.job"
+    assert say("help fire fire", user="u3").intent == "emergency"  # danger is never taught away
+    assert say("my boss says the bus is free on sundays", user="u4").intent == "life.bus"  # only that phrasing
+    other._checked = 0.0  # its next check (every few seconds) finds the approval in the database
+    reply = other.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
+        channel="test", user_id="u5", text=question), now=MONDAY)
+    assert reply and reply.intent == "consultation.job"

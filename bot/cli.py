@@ -193,6 +193,23 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(exc).splitlines()[0]) from exc
         click.echo(f"desk user {username!r} ({role}) created")
 
+    @desk.command("change-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice(["staff", "admin"]), default=None, help="a new role")
+    @click.option("--deactivate", "active", flag_value=False, default=None, help="no more logins; sessions end")
+    @click.option("--activate", "active", flag_value=True, help="allow logins again")
+    @click.option("--new-password", is_flag=True, help="asks for a new password; every session of the account ends")
+    def desk_change_user(username: str, role: str | None, active: bool | None, new_password: bool) -> None:
+        """Change a desk account: role, (de)activation, password. Takes effect on the account's next request."""
+        from .desk.auth import change_account
+
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True) if new_password else None
+        try:
+            change_account(_bot().store, username, role=role, active=active, password=password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"desk user {username!r} changed")
+
     translations = AppGroup("translations", help="Offline machine translation (Argos) and translators' drafts.")
     app.cli.add_command(translations)
 

@@ -36,6 +36,8 @@ class Settings:
     log_level: str = "INFO"
     metrics_token: str | None = None  # /metrics answers only with this bearer token; unset: no /metrics
     desk_active_hours: float = 2.0  # the bot stays silent only this long after a staff member's last reply
+    desk_idle_minutes: float = 60.0  # a desk session ends after this long without use
+    desk_session_hours: float = 12.0  # and this long after login, used or not
     test_tickets: bool = False  # `flask ask`/`chat` and the chat page open desk tickets (otherwise only when asked)
 
     @property
@@ -90,6 +92,8 @@ class Settings:
             log_level=env.get("TOMONI_LOG_LEVEL", "INFO"),
             metrics_token=env.get("TOMONI_METRICS_TOKEN") or None,
             desk_active_hours=float(env.get("TOMONI_DESK_ACTIVE_HOURS", "2")),
+            desk_idle_minutes=float(env.get("TOMONI_DESK_IDLE_MINUTES", "60")),
+            desk_session_hours=float(env.get("TOMONI_DESK_SESSION_HOURS", "12")),
             test_tickets=env.get("TOMONI_TEST_TICKETS", "0") == "1",
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )

@@ -8,14 +8,15 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import announce
 from ..language import SERVED
 from ..store import Announcement, User
-from . import _bot, _deliver_now, _mt, blueprint, login_required
-from .insight import admin_required
+from . import _bot, _deliver_now, _mt, blueprint
+from .auth import admin_required
 
 
 @blueprint.get("/announcements")
@@ -39,7 +40,7 @@ def create_announcement() -> Any:
     with _bot().store.session() as s:
         ann = Announcement(title=title, body_ja=body, texts=json.dumps(announce.drafts(_mt(), body), ensure_ascii=False),
                            source_url=(request.form.get("source_url") or "").strip()[:500] or None,
-                           created_by=int(session["staff_id"]))
+                           created_by=int(current_user.id))
         s.add(ann)
         s.flush()
         ann_id = ann.id

@@ -9,12 +9,13 @@ import re
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_login import login_required
 
 from ..knowledge import WEEKDAYS
 from ..knowledge import load as load_knowledge
 from ..language import SERVED
-from . import _bot, blueprint, login_required
-from .insight import admin_required
+from . import _bot, blueprint
+from .auth import admin_required
 
 FACTS = "desks.yaml"
 TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")

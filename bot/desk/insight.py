@@ -14,7 +14,7 @@ from ..figures import compute
 from ..privacy import export, forget_by_id
 from ..reminders import monthly_pushes
 from ..store import Message, Suggestion, utcnow
-from . import _bot, blueprint
+from . import _bot, answer_labels, blueprint, language_names
 from .auth import admin_required
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,7 @@ def suggestions() -> Any:
     bot = _bot()
     with bot.store.session() as s:
         pending = list(s.scalars(select(Suggestion).where(Suggestion.status == "pending").order_by(Suggestion.id)))
-    labels = {k: str(bot.catalog.get("ja", "intent_labels", k) or k) for k in bot.kb.answers}
-    return render_template("desk/suggestions.html", pending=pending, labels=labels)
+    return render_template("desk/suggestions.html", pending=pending, labels=answer_labels(), names=language_names())
 
 
 @blueprint.post("/suggestions/<int:suggestion_id>/<decision>")

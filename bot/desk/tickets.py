@@ -89,7 +89,7 @@ def send_reply(ticket_id: int) -> Any:
     """Send the checked text through the channel's outbox: in the resident's language, or easy Japanese said to be
     Japanese. Refused for a closed ticket, and for unchanged Japanese in the box of the resident's language."""
     tkt, user = _ticket(ticket_id)
-    form = {k: (request.form.get(k) or "").strip() for k in ("text", "japanese", "mode")}
+    form = {k: (request.form.get(k) or "").replace("\r\n", "\n").strip() for k in ("text", "japanese", "mode")}
     text, lang = form["text"][:5000], resident_language(user)
     if tkt.status != "open":
         return _page(ticket_id, "この相談は終了しています。送信していません。", form, 409)

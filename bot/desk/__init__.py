@@ -7,10 +7,13 @@ every POST, resident text always escaped, times in the city's time zone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import yaml
 from flask import Blueprint, Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -66,6 +69,19 @@ def answer_labels() -> dict[str, str]:
             if (label := bot.catalog.get("ja", "intent_labels", key))}
 
 
+@functools.cache
+def labels() -> dict[str, Any]:
+    """bot/desk/labels.yaml: staff Japanese for concepts and weekdays."""
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "labels.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def topic(concepts: str) -> str:
+    """What a handed-off message was about ("fee,money_case"), in staff Japanese (料金・お金、税金・お金の手続き)."""
+    names = labels()["concepts"]
+    return "、".join(names.get(c, f"その他({c})") for c in concepts.split(",") if c) or concepts
+
+
 @blueprint.app_template_filter("localtime")
 def localtime(value: dt.datetime | None, fmt: str = "%m/%d %H:%M") -> str:
     """A stored time (naive UTC) in the city's time zone."""
@@ -77,7 +93,8 @@ def localtime(value: dt.datetime | None, fmt: str = "%m/%d %H:%M") -> str:
 
 @blueprint.app_context_processor
 def _globals() -> dict[str, Any]:
-    return {"urgent": URGENT, "channel_names": CHANNELS}
+    return {"urgent": URGENT, "channel_names": CHANNELS, "weekday_names": labels()["weekdays"],
+            "topic": topic}
 
 
 @blueprint.app_errorhandler(CSRFError)

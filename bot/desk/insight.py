@@ -79,8 +79,8 @@ def decide(suggestion_id: int, decision: str) -> Any:
 def stats() -> Any:
     """Tickets per language and week, median time to first reply, the topics most often handed off."""
     bot = _bot()
-    figures = compute(bot.store)
-    names = {code: str(n) for code, n in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
+    figures = compute(bot.store, bot.timezone)
+    names = language_names()
     pushes = monthly_pushes(bot.store, bot.calendar, bot.now().date()) if bot.calendar else 0
     return render_template("desk/stats.html", f=figures, names=names, pushes=pushes)
 

@@ -174,3 +174,65 @@ def test_an_approved_suggestion_changes_the_answer(live, fake, bot) -> None:  # 
     now = bot.now()
     job = bot.renderer.answer("consultation.job", "en", now.date(), now.time()).text
     assert fake.calls("/v2/bot/message/reply")[2]["json"]["messages"][0]["text"] == job
+
+
+def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(settings, tmp_path: Path) -> None:
+    """Hours saved on the desk live in the database: the checkout stays clean, `git pull` of a new desks.yaml
+    succeeds, and the bot keeps the staff's hours with the upstream change."""
+    import dataclasses
+    import subprocess
+
+    from bot import create_app
+    from bot.core import build_bot
+    from bot.desk import add_user
+    from bot.messages import Inbound
+    from bot.settings import ROOT
+
+    from .conftest import MONDAY
+
+    def git(cwd: Path, *args: str) -> str:
+        done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=cwd,
+                              capture_output=True, text=True, check=True)
+        return done.stdout
+
+    origin, server = tmp_path / "origin", tmp_path / "server"
+    for name in ("knowledge", "intents", "translations"):
+        shutil.copytree(ROOT / name, origin / name)
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "shipped")
+    git(tmp_path, "clone", "-q", str(origin), str(server))
+    local = dataclasses.replace(settings, data_dir=server)
+    bot = build_bot(local)
+    add_user(bot.store, "boss", "an admin password", "admin")
+    app = create_app(local, bot=bot)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_port}"
+    try:
+        with chromium() as page:
+            log_in(page, base, "boss", "an admin password")
+            page.click("header a:has-text('時間と言語')")
+            page.fill("input[name=open]", "9:00")
+            page.check("input[aria-label='第3金曜日は休み']")
+            page.check("input[aria-label='月曜日 ベトナム語']")
+            page.click("button:has-text('保存')")
+            page.wait_for_selector("text=保存しました")
+            assert git(server, "status", "--porcelain") == ""
+            # upstream ships a new desks.yaml; the server upgrades
+            desks = origin / "knowledge/desks.yaml"
+            desks.write_text(desks.read_text(encoding="utf-8").replace("1st floor", "first floor"), encoding="utf-8")
+            git(origin, "commit", "-q", "-am", "desks: wording")
+            git(server, "pull", "-q")
+            assert git(server, "status", "--porcelain") == "" and "first floor" in (
+                server / "knowledge/desks.yaml").read_text(encoding="utf-8")
+            page.reload()
+            assert page.input_value("input[name=open]") == "9:00"
+            assert page.is_checked("input[aria-label='第3金曜日は休み']")
+    finally:
+        httpd.shutdown()
+    bot._checked = 0.0
+    reply = bot.handle(Inbound(channel="test", user_id="v1", text="what time does the multicultural center open?"),
+                       now=MONDAY)
+    assert reply and "9:00" in reply.text
+    assert "first floor" in bot.kb.facts["multicultural_center"]["place_en"]

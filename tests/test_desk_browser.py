@@ -236,3 +236,53 @@ def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(settings, tm
                        now=MONDAY)
     assert reply and "9:00" in reply.text
     assert "first floor" in bot.kb.facts["multicultural_center"]["place_en"]
+
+
+def test_the_chat_page_behaves_like_a_messaging_app_on_a_phone(app, bot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """44 px targets on a phone, the language kept, a handoff said, the desk's reply shown, then "passed on" for a
+    message filed under the ticket, and details without `undefined`."""
+    from sqlalchemy import select
+
+    from bot import handoff
+    from bot.desk import add_user
+    from bot.store import StaffUser, Ticket
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    small = """[...document.querySelectorAll('button, select, input, .choices a, header label')]
+        .filter(e => e.offsetParent !== null && e.type !== 'checkbox')
+        .filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))"""
+    try:
+        with chromium(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as page:
+            page.goto(f"http://127.0.0.1:{httpd.server_port}/")
+            page.select_option("#lang", "pt")
+            page.check("#desk")
+            page.check("#details")
+            page.fill("#text", "quero falar com uma pessoa")
+            page.click("form button")
+            page.wait_for_selector(".msg.out")
+            assert page.input_value("#lang") == "pt"  # kept after a message
+            page.fill("#text", "mudar idioma")
+            page.click("form button")
+            page.wait_for_selector(".choices button")
+            assert page.evaluate(small) == []
+            with bot.store.session() as s:
+                ticket_id = s.scalars(select(Ticket.id)).one()
+            add_user(bot.store, "sato", "a long password")
+            with bot.store.session() as s:
+                staff_id = s.scalars(select(StaffUser.id)).one()
+            handoff.reply(bot.store, ticket_id, "Olá, aqui é o balcão de consulta.", "pt", staff_id)
+            page.wait_for_selector(".msg.staff:has-text('aqui é o balcão')", timeout=10000)
+            page.fill("#text", "obrigado! e amanhã?")
+            page.click("form button")
+            passed_on = bot.renderer.ui("pt", "added_to_ticket")
+            page.wait_for_selector(f".system:has-text('{passed_on[:30]}')")
+            page.reload()  # state kept across a reload
+            assert page.input_value("#lang") == "pt" and page.is_checked("#desk") and page.is_checked("#details")
+            page.fill("#text", "👍")
+            page.click("form button")
+            page.wait_for_function("document.querySelectorAll('.meta').length >= 1")
+            page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+            assert "undefined" not in (page.text_content("body") or "")
+    finally:
+        httpd.shutdown()

@@ -101,3 +101,23 @@ def test_test_traffic_opens_no_desk_ticket_unless_asked(app, bot, settings, data
     assert on.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
         channel="cli", user_id="c9", text="I want to talk to a real person")).ticket_id  # type: ignore[union-attr]
     assert count(bot, Ticket) == 3
+
+
+def test_a_missing_or_wrong_setting_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    import pytest
+
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="SECRET_KEY is not set"):
+        Settings.from_env({"TOMONI_ENV": "production"})
+    with pytest.raises(SettingsError, match="TOMONI_RETENTION_DAYS must be a whole number"):
+        Settings.from_env({"TOMONI_RETENTION_DAYS": "a year"})
+    with pytest.raises(SettingsError, match="TOMONI_TIMEZONE"):
+        Settings.from_env({"TOMONI_TIMEZONE": "Isesaki"})
+    assert Settings.from_env({"TOMONI_DESK_IDLE_MINUTES": "15"}).desk_idle_minutes == 15.0
+    env = {"TOMONI_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite",
+           "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "app", "check-data"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Tomoni cannot start: SECRET_KEY is not set.")

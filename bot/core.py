@@ -78,7 +78,7 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     language.warm_up()
     matcher = matching.Matcher(data.lexicon, data.rules, {i.id: i.category for i in data.kb.items.values()})
     kb = overrides.apply(data.kb, overrides.load(store))  # hours and languages staff saved, over the files
-    bot = Bot(store, kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
+    bot = Bot(store, kb, data.catalog, data.lexicon, matcher, Renderer(kb, data.catalog), settings.timezone)
     bot.translator = MachineTranslator(data.catalog, store)
     bot.calendar = data.calendar
     bot.knowledge_dir = settings.data_dir / "knowledge"

@@ -267,6 +267,7 @@ def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(desk
     assert bot.renderer.language_days("vi", "vi") in ask(bot, "tôi muốn nói chuyện với người thật", "v2")
     other._checked = 0.0
     assert "9:00" in ask(other, hours_question, "v3")  # within seconds in every process
+    assert "9:00" in ask(build_bot(settings, data), hours_question, "v5")  # and in a process started later
     # back to the shipped defaults
     admin.post("/desk/admin/hours", data={"csrf_token": form["csrf_token"], "action": "reset"})
     assert "8:30" in ask(bot, hours_question, "v4") and "最初の設定" in admin.get("/desk/admin/hours").get_data(

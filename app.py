@@ -1,5 +1,12 @@
 """Entry point for gunicorn and `flask --app app ...`."""
 
-from bot import create_app
+import sys
 
-app = create_app()
+from bot import create_app
+from bot.settings import SettingsError
+
+try:
+    app = create_app()
+except SettingsError as exc:  # a missing or wrong setting: one sentence, not a traceback
+    sys.stderr.write(f"Tomoni cannot start: {exc}\n")
+    raise SystemExit(3) from None  # 3: gunicorn stops (a boot error) instead of restarting the worker forever

@@ -35,11 +35,10 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
     if bot is None and not os.environ.get("FLASK_RUN_FROM_CLI"):
         current_bot(app)  # a server fails at start-up on broken data, not at the first message
 
-    from . import cli, web
-    from .desk import blueprint as desk_blueprint
+    from . import cli, desk, web
 
     app.register_blueprint(web.blueprint)
-    app.register_blueprint(desk_blueprint)
+    desk.init_app(app)
     cli.register(app)
     if settings.line_on or settings.messenger_on:
         _add_channels(app, settings)

@@ -25,24 +25,35 @@ def _bot() -> Bot:
     return current_bot(current_app)
 
 
-def ask_one(text: str, user: str | None = None, lang: str | None = None, payload: str | None = None) -> Reply:
-    """Send one message as a resident of the `cli` channel and return the bot's reply."""
+def ask_one(text: str, user: str | None = None, lang: str | None = None, payload: str | None = None,
+            desk: bool = False) -> Reply:
+    """Send one message as a resident of the `cli` channel and return the bot's reply. A handoff opens a desk
+    ticket only with `desk` (or TOMONI_TEST_TICKETS=1): test traffic stays out of the residents' inbox."""
     inbound = Inbound(channel="cli", user_id=user or f"anon-{uuid.uuid4().hex}", kind="postback" if payload else "text",
-                      text=text, payload=payload, preferred_language=lang)
+                      text=text, payload=payload, preferred_language=lang, meta={"desk": True} if desk else {})
     reply = _bot().handle(inbound)
     if reply is None:  # nothing to say (another worker had it): still one line per input
         return Reply("", None, "en", "unknown", silent=True)
     return reply
 
 
-def _jsonl(stream: TextIO, out: TextIO) -> None:
+def _echo(reply: Reply) -> None:
+    """The reply as a resident would read it, its choices numbered, and whether a desk ticket was opened."""
+    click.echo(reply.text)
+    for number, choice in enumerate(reply.choices, 1):
+        click.echo(f"  {number}. {choice.label}")
+    if reply.handoff and not reply.ticket_id:
+        click.echo("  (test: no desk ticket was opened; --desk or TOMONI_TEST_TICKETS=1 opens one)")
+
+
+def _jsonl(stream: TextIO, out: TextIO, desk: bool = False) -> None:
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
         case: Any = None
         try:
             case = json.loads(line)
-            reply = ask_one(str(case.get("text", "")), case.get("user"), case.get("lang"))
+            reply = ask_one(str(case.get("text", "")), case.get("user"), case.get("lang"), desk=desk)
             result = reply.as_json(case.get("id"))
         except Exception as exc:  # noqa: BLE001 - one bad line never stops the run; the error is written for it
             bad_input = isinstance(exc, (ValueError, TypeError))  # not JSON, or not an object: say why
@@ -63,42 +74,42 @@ def register(app: Flask) -> None:
     @click.option("--jsonl", is_flag=True, help="read JSON lines on stdin, write one JSON object per line")
     @click.option("--user", default=None, help="a user id, to continue a conversation")
     @click.option("--lang", default=None, help="the user's preferred language")
-    def ask(text: str, as_json: bool, jsonl: bool, user: str | None, lang: str | None) -> None:
+    @click.option("--desk", is_flag=True, help="a handoff opens a real desk ticket (test traffic does not, by default)")
+    def ask(text: str, as_json: bool, jsonl: bool, user: str | None, lang: str | None, desk: bool) -> None:
         """Ask the bot as a resident would (same pipeline and storage as LINE and Messenger)."""
         if jsonl:
-            _jsonl(sys.stdin, sys.stdout)
+            _jsonl(sys.stdin, sys.stdout, desk)
             return
-        reply = ask_one(text, user, lang)
+        reply = ask_one(text, user, lang, desk=desk)
         if as_json:
             click.echo(json.dumps(reply.as_json(None), ensure_ascii=False))
         else:
-            click.echo(reply.text)
-            for number, choice in enumerate(reply.choices, 1):
-                click.echo(f"  {number}. {choice.label}")
+            _echo(reply)
 
     @app.cli.command("chat")
     @click.option("--user", default=None, help="continue as this user")
     @click.option("--lang", default=None, help="start in this language")
-    def chat(user: str | None, lang: str | None) -> None:
+    @click.option("--desk", is_flag=True, help="a handoff opens a real desk ticket (test traffic does not, by default)")
+    def chat(user: str | None, lang: str | None, desk: bool) -> None:
         """Talk to the bot in the terminal; choices are numbered (type the number). Ctrl-D ends."""
         user = user or f"chat-{uuid.uuid4().hex[:8]}"
         choices: list[Any] = []
-        click.echo("Tomoni chat: type a message (Ctrl-D to quit).")
+        click.echo("Tomoni chat: type a message (exit or Ctrl-D to quit).")
         while True:
             try:
                 line = input("> ").strip()
             except (EOFError, KeyboardInterrupt):
                 click.echo()
                 return
+            if line.lower() in ("exit", "quit"):
+                return
             if line.isdigit() and 0 < int(line) <= len(choices):
-                reply = ask_one("", user, lang, payload=choices[int(line) - 1].payload)
+                reply = ask_one("", user, lang, payload=choices[int(line) - 1].payload, desk=desk)
             else:
-                reply = ask_one(line, user, lang)
+                reply = ask_one(line, user, lang, desk=desk)
             lang = None
-            click.echo(reply.text)
+            _echo(reply)
             choices = reply.choices
-            for number, choice in enumerate(choices, 1):
-                click.echo(f"  {number}. {choice.label}")
 
     @app.cli.command("explain")
     @click.argument("text")
@@ -210,6 +221,23 @@ def register(app: Flask) -> None:
         except (ValueError, IntegrityError) as exc:
             raise click.ClickException(str(exc).splitlines()[0]) from exc
         click.echo(f"desk user {username!r} ({role}) created")
+
+    @desk.command("change-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice(["staff", "admin"]), default=None, help="a new role")
+    @click.option("--deactivate", "active", flag_value=False, default=None, help="no more logins; sessions end")
+    @click.option("--activate", "active", flag_value=True, help="allow logins again")
+    @click.option("--new-password", is_flag=True, help="asks for a new password; every session of the account ends")
+    def desk_change_user(username: str, role: str | None, active: bool | None, new_password: bool) -> None:
+        """Change a desk account: role, (de)activation, password. Takes effect on the account's next request."""
+        from .desk.auth import change_account
+
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True) if new_password else None
+        try:
+            change_account(_bot().store, username, role=role, active=active, password=password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"desk user {username!r} changed")
 
     translations = AppGroup("translations", help="Offline machine translation (Argos) and translators' drafts.")
     app.cli.add_command(translations)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import calendar as garbage_calendar
-from . import knowledge, language, lexicon, matching, translation
+from . import knowledge, language, lexicon, matching, overrides, translation
 from .mt import MachineTranslator
 from .pipeline import Bot
 from .rendering import Renderer
@@ -77,13 +77,14 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     store = Store(make_engine(settings.database_url))
     language.warm_up()
     matcher = matching.Matcher(data.lexicon, data.rules, {i.id: i.category for i in data.kb.items.values()})
-    for suggestion in store.approved_suggestions():
-        matcher.add_example(suggestion.intent, suggestion.text)
-    bot = Bot(store, data.kb, data.catalog, data.lexicon, matcher, Renderer(data.kb, data.catalog), settings.timezone)
+    kb = overrides.apply(data.kb, overrides.load(store))  # hours and languages staff saved, over the files
+    bot = Bot(store, kb, data.catalog, data.lexicon, matcher, Renderer(kb, data.catalog), settings.timezone)
     bot.translator = MachineTranslator(data.catalog, store)
     bot.calendar = data.calendar
     bot.knowledge_dir = settings.data_dir / "knowledge"
     bot.retention_days = settings.retention_days
     bot.desk_active_hours = settings.desk_active_hours
+    bot.test_tickets = settings.test_tickets
+    bot.learn()
     bot.refresh_knowledge()
     return bot

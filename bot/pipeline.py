@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
+from . import overrides
 from .calendar import Calendar
 from .commands import Commands
 from .handoff import open_ticket_id, staff_active
@@ -43,6 +44,9 @@ SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a 
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
 GUESS = 0.3  # below this a new resident's one-word message is answered in the fallback language (English)
+# Test traffic (`flask ask`/`chat`, the local chat page): it never opens desk tickets unless asked for
+# (TOMONI_TEST_TICKETS=1, `--desk`, the chat page's desk box: meta {"desk": true}).
+TEST_CHANNELS = frozenset({"cli", "web"})
 
 
 ProfileLookup = Callable[[str], "str | None"]
@@ -73,9 +77,11 @@ class Bot(Commands):
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
     desk_active_hours: float = 2.0  # silent only while a staff member replied within this many hours
+    test_tickets: bool = False  # test channels open desk tickets too (TOMONI_TEST_TICKETS)
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
-    _stamp: float = 0.0
+    _stamp: tuple[object, ...] = ()
     _checked: float = 0.0
+    _learned: set[int] = field(default_factory=set)  # approved suggestions the matcher knows
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
@@ -145,19 +151,32 @@ class Bot(Commands):
                 log.warning("language hook failed", exc_info=True)
 
     def refresh_knowledge(self) -> None:
-        """Reload knowledge/ when a file changed (an admin edited the desk hours in another process); at most
-        every few seconds. A broken edit keeps the knowledge that was loaded, and is logged."""
+        """Reload knowledge/ when a file changed, with the settings staff saved in the database over it, and learn
+        suggestions approved in another process; at most every few seconds. A broken edit keeps the knowledge that
+        was loaded, and is logged."""
         if self.knowledge_dir is None or time.monotonic() - self._checked < RELOAD_EVERY:
             return
         self._checked = time.monotonic()
-        stamp = max((p.stat().st_mtime for p in self.knowledge_dir.rglob("*") if p.is_file()), default=0.0)
+        files = max((p.stat().st_mtime for p in self.knowledge_dir.rglob("*") if p.is_file()), default=0.0)
+        stamp = (files, *overrides.stamp(self.store))
         if self._stamp and stamp != self._stamp:
             try:
-                self.kb = self.renderer.kb = knowledge_load(self.knowledge_dir)
+                self.kb = self.renderer.kb = overrides.apply(knowledge_load(self.knowledge_dir),
+                                                             overrides.load(self.store))
                 log.info("knowledge reloaded")
             except DataError:
                 log.exception("knowledge changed but is invalid; keeping the loaded one")
+            self.learn()
         self._stamp = stamp
+
+    def learn(self) -> None:
+        """Teach the matcher the suggestions approved at the desk that this process does not know yet: each one
+        an example, and its exact phrasing answered as approved before any rule."""
+        for suggestion in self.store.approved_suggestions():
+            if suggestion.id not in self._learned:
+                self._learned.add(suggestion.id)
+                self.matcher.add_example(suggestion.intent, suggestion.text)
+                self.matcher.approve(suggestion.intent, suggestion.text, suggestion.answer)
 
     def _show_typing(self, inbound: Inbound, msg: Message) -> None:
         show = self.typing.get(inbound.channel)
@@ -380,9 +399,15 @@ class Bot(Commands):
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
                                 reply_token=inbound.meta.get("reply_token"),
                                 reply_deadline=_deadline(inbound.meta.get("reply_until")))
-        reply.ticket_id, reply.outbox = self.store.finish(user, msg, reply, delivery, filed_under=open_ticket)
+        to_desk = reply if self._to_desk(inbound) else replace(reply, handoff=False)
+        reply.ticket_id, reply.outbox = self.store.finish(user, msg, to_desk, delivery, filed_under=open_ticket)
         if reply.ticket_id:
             log.info("handed off to the desk", extra={"ticket": reply.ticket_id, "reason": reply.intent})
+
+
+    def _to_desk(self, inbound: Inbound) -> bool:
+        """Whether a handoff opens a desk ticket: always for residents, for test traffic only when asked for."""
+        return inbound.channel not in TEST_CHANNELS or self.test_tickets or bool(inbound.meta.get("desk"))
 
 
 def storable(text: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Settings: the only place that reads the environment (names fixed in ../shared/CONTRACT.md)."""
+"""Settings: the only place that reads the environment (every variable, with its default, in docs/settings.md)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong: the message is one sentence for the person who starts the service."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,9 @@ class Settings:
     log_level: str = "INFO"
     metrics_token: str | None = None  # /metrics answers only with this bearer token; unset: no /metrics
     desk_active_hours: float = 2.0  # the bot stays silent only this long after a staff member's last reply
+    desk_idle_minutes: float = 60.0  # a desk session ends after this long without use
+    desk_session_hours: float = 12.0  # and this long after login, used or not
+    test_tickets: bool = False  # `flask ask`/`chat` and the chat page open desk tickets (otherwise only when asked)
 
     @property
     def line_on(self) -> bool:
@@ -54,7 +63,10 @@ class Settings:
         development = env.get("TOMONI_ENV", "development") == "development"
         secret = env.get("SECRET_KEY")
         if not secret and not development:
-            raise RuntimeError("SECRET_KEY must be set when TOMONI_ENV is not 'development'")
+            raise SettingsError("SECRET_KEY is not set. Outside development (TOMONI_ENV=production) the desk's "
+                                "sessions need a fixed secret: add SECRET_KEY=<64 random hex characters, from "
+                                "python3 -c 'import secrets; print(secrets.token_hex(32))'> to the service's "
+                                "environment (docs/deploy.md, docs/settings.md).")
         defaults = cls()
         if not secret:  # development: one key kept in instance/, so every process shares desk sessions
             key_file = ROOT / "instance" / "secret_key"
@@ -72,7 +84,7 @@ class Settings:
             database_url=database_url,
             redis_url=env.get("REDIS_URL") or None,
             secret_key=secret or defaults.secret_key,
-            timezone=env.get("TOMONI_TIMEZONE", "Asia/Tokyo"),
+            timezone=_timezone(env.get("TOMONI_TIMEZONE") or "Asia/Tokyo"),
             line_channel_secret=env.get("LINE_CHANNEL_SECRET") or None,
             line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN") or None,
             line_api_base_url=env.get("LINE_API_BASE_URL") or defaults.line_api_base_url,
@@ -83,11 +95,38 @@ class Settings:
             auto_migrate=env.get("TOMONI_AUTO_MIGRATE", "1") != "0",
             development=development,
             web_chat=env.get("TOMONI_WEB_CHAT", "0") == "1",
-            retention_days=int(env.get("TOMONI_RETENTION_DAYS", "365")),
+            retention_days=_number(env, "TOMONI_RETENTION_DAYS", 365, int),
             # servers outside development log (text, or json); development and `flask` commands stay quiet
             log_format=env.get("TOMONI_LOG_FORMAT") or (None if development else "text"),
             log_level=env.get("TOMONI_LOG_LEVEL", "INFO"),
             metrics_token=env.get("TOMONI_METRICS_TOKEN") or None,
-            desk_active_hours=float(env.get("TOMONI_DESK_ACTIVE_HOURS", "2")),
+            desk_active_hours=_number(env, "TOMONI_DESK_ACTIVE_HOURS", 2, float),
+            desk_idle_minutes=_number(env, "TOMONI_DESK_IDLE_MINUTES", 60, float),
+            desk_session_hours=_number(env, "TOMONI_DESK_SESSION_HOURS", 12, float),
+            test_tickets=env.get("TOMONI_TEST_TICKETS", "0") == "1",
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float]) -> Any:
+    """A numeric setting, or a sentence that names it."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return kind(default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number (it is {raw!r}); "
+                            f"unset, it is {default}.") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be more than 0 (it is {raw!r}).")
+    return value
+
+
+def _timezone(name: str) -> str:
+    """A time zone name the system knows (Asia/Tokyo), or a sentence that says so."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"TOMONI_TIMEZONE {name!r} is not a time zone name such as Asia/Tokyo.") from None
+    return name

@@ -136,6 +136,8 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Part of every desk session: a new value (logout, deactivation, new password) ends all sessions at once.
+    session_nonce: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -147,11 +149,22 @@ class Suggestion(Base):
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
     intent: Mapped[str] = mapped_column(String(40))
+    answer: Mapped[str | None] = mapped_column(String(64))  # the answer key staff chose (intent: its first two parts)
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # pending|approved|rejected
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Setting(Base):
+    """A setting staff changed at run time (desk hours, weekday languages): JSON over the shipped YAML default."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Reminder(Base):

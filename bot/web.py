@@ -50,9 +50,19 @@ def chat_message() -> Any:
     body = str(data.get("text") or "")[:MAX_TEXT]
     payload = data.get("payload") if isinstance(data.get("payload"), str) else None
     inbound = Inbound(channel="web", user_id=data["user"][:64], kind="postback" if payload else "text", text=body,
-                      payload=payload, preferred_language=data.get("lang") if isinstance(data.get("lang"), str) else None)
-    reply = _bot().handle(inbound)
-    return jsonify(reply.as_json(None) if reply else {})
+                      payload=payload, preferred_language=data.get("lang") if isinstance(data.get("lang"), str) else None,
+                      meta={"desk": True} if data.get("desk") is True else {})
+    bot = _bot()
+    reply = bot.handle(inbound)
+    if reply is None:
+        return jsonify(text="", options=[], handoff=False, silent=True)
+    out = reply.as_json(None)
+    # Beyond `ask --json`: the desk ticket (none for test traffic unless asked), and for a message filed silently
+    # under a ticket while staff talk with the resident, the line that says it was passed on.
+    out["ticket"] = reply.ticket_id
+    if reply.silent:
+        out["notice"] = bot.renderer.ui(reply.reply_language, "added_to_ticket")
+    return jsonify(out)
 
 
 def _machine() -> dict[str, Any]:

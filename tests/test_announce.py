@@ -147,13 +147,13 @@ def test_from_the_desk_to_line_and_messenger(settings, bot, fake) -> None:  # ty
         client = app.test_client()
         login(client)
         token = csrf_of(client.get("/desk/announcements").get_data(as_text=True))
-        res = client.post("/desk/announcements", data={"csrf": token, "title": "年末年始",
+        res = client.post("/desk/announcements", data={"csrf_token": token, "title": "年末年始",
                                                         "body_ja": "年末年始は ごみの 収集が ありません。",
                                                         "source_url": "https://example.org/x"})
         page_url = res.headers["Location"]
         page = client.get(page_url).get_data(as_text=True)
         assert "機械翻訳がありません" in page  # no model installed here: every language is flagged
-        form = {"csrf": token, "audience": "all", "action": "send", "text_vi": "Tết: không thu gom rác.",
+        form = {"csrf_token": token, "audience": "all", "action": "send", "text_vi": "Tết: không thu gom rác.",
                 "text_pt": "Fim de ano: sem coleta.", "text_ja": "年末年始は ごみの 収集が ありません。"}
         client.post(page_url, data=form)
         assert fake.wait_for(lambda: fake.calls("/v2/bot/message/multicast") and any(

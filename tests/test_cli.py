@@ -72,3 +72,52 @@ def test_the_real_command_line_works_on_a_fresh_database(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["intent"] == "emergency" and "119" in out["text"]
+
+
+def test_test_traffic_opens_no_desk_ticket_unless_asked(app, bot, settings, data) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from bot.core import build_bot
+    from bot.store import Message, Ticket
+
+    from .conftest import count
+
+    runner = app.test_cli_runner()
+    said = runner.invoke(args=["ask", "I want to talk to a real person"])
+    assert said.exit_code == 0 and "no desk ticket was opened" in said.output
+    assert json.loads(runner.invoke(args=["ask", "--json", "I want to talk to a real person"]).output)["handoff"]
+    chatted = runner.invoke(args=["chat"], input="I want to talk to a real person\nexit\nnever sent\n")
+    assert chatted.exit_code == 0 and "never sent" not in chatted.output
+    assert count(bot, Ticket) == 0 and count(bot, Message, text="exit") == 0
+    web = app.test_client().post("/chat/api/message", json={"user": "w1", "text": "I want to talk to a real person"})
+    assert web.get_json()["handoff"] and web.get_json()["ticket"] is None and count(bot, Ticket) == 0
+    # asked for: the flag, the chat page's desk box, or the setting
+    assert runner.invoke(args=["ask", "--desk", "I want to talk to a real person"]).exit_code == 0
+    assert count(bot, Ticket) == 1
+    asked = app.test_client().post("/chat/api/message", json={"user": "w2", "desk": True,
+                                                               "text": "I want to talk to a real person"})
+    assert asked.get_json()["ticket"] and count(bot, Ticket) == 2
+    on = build_bot(dataclasses.replace(settings, test_tickets=True), data)
+    assert on.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
+        channel="cli", user_id="c9", text="I want to talk to a real person")).ticket_id  # type: ignore[union-attr]
+    assert count(bot, Ticket) == 3
+
+
+def test_a_missing_or_wrong_setting_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    import pytest
+
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="SECRET_KEY is not set"):
+        Settings.from_env({"TOMONI_ENV": "production"})
+    with pytest.raises(SettingsError, match="TOMONI_RETENTION_DAYS must be a whole number"):
+        Settings.from_env({"TOMONI_RETENTION_DAYS": "a year"})
+    with pytest.raises(SettingsError, match="TOMONI_TIMEZONE"):
+        Settings.from_env({"TOMONI_TIMEZONE": "Isesaki"})
+    assert Settings.from_env({"TOMONI_DESK_IDLE_MINUTES": "15"}).desk_idle_minutes == 15.0
+    env = {"TOMONI_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite",
+           "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "app", "check-data"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Tomoni cannot start: SECRET_KEY is not set.")

@@ -27,12 +27,12 @@ def desk_app(settings, bot, fake):  # type: ignore[no-untyped-def]
 
 
 def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def login(client, password: str = PASSWORD, username: str = "sato"):  # type: ignore[no-untyped-def]
     token = csrf_of(client.get("/desk/login").get_data(as_text=True))
-    return client.post("/desk/login", data={"username": username, "password": password, "csrf": token})
+    return client.post("/desk/login", data={"username": username, "password": password, "csrf_token": token})
 
 
 def resident_hands_off(app, fake, text: str, user: str = "U1", n: int = 1) -> int:  # type: ignore[no-untyped-def]
@@ -46,10 +46,11 @@ def resident_hands_off(app, fake, text: str, user: str = "U1", n: int = 1) -> in
 
 def test_every_desk_page_needs_a_login(desk_app) -> None:  # type: ignore[no-untyped-def]
     client = desk_app.test_client()
-    for path in ("/desk/", "/desk/inbox/rows", "/desk/tickets/1", "/desk/tickets/1/answer?key=life.bus"):
+    for path in ("/desk/", "/desk/tickets/1", "/desk/tickets/1/answer?key=life.bus"):
         res = client.get(path)
         assert res.status_code == 302 and "/desk/login" in res.headers["Location"]
-    assert client.post("/desk/tickets/1/reply", data={"text": "x"}).status_code == 302
+    assert client.get("/desk/inbox/rows").status_code == 401  # the inbox's own polling: the page then reloads
+    assert client.post("/desk/tickets/1/reply", data={"text": "x"}).status_code in (302, 400)
 
 
 def test_login_is_slowed_down_after_failed_attempts(desk_app, bot) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +80,7 @@ def test_forms_need_the_csrf_token(desk_app, fake) -> None:  # type: ignore[no-u
     client = desk_app.test_client()
     login(client)
     assert client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello"}).status_code == 400
-    assert client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello", "csrf": "forged"}).status_code == 400
+    assert client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello", "csrf_token": "forged"}).status_code == 400
 
 
 def test_the_whole_desk_path(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
@@ -96,7 +97,7 @@ def test_the_whole_desk_path(desk_app, bot, fake) -> None:  # type: ignore[no-un
     assert answer["language"] == "en" and "lawyer" in answer["text"].lower()
     # the staff reply goes out through the outbox as a push, and the page shows it was sent
     res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please come to the desk on Monday.",
-                                                              "csrf": token})
+                                                              "csrf_token": token})
     assert res.status_code == 302
     assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == "Please come to the desk on Monday."
                                      for c in fake.calls("/v2/bot/message/push")))
@@ -111,7 +112,7 @@ def test_the_whole_desk_path(desk_app, bot, fake) -> None:  # type: ignore[no-un
         row = s.scalars(select(Outbox).where(Outbox.origin == "staff")).one()
     assert row.status == "sent"
     # closing returns the resident to the bot, told in their language
-    client.post(f"/desk/tickets/{ticket}/close", data={"csrf": token})
+    client.post(f"/desk/tickets/{ticket}/close", data={"csrf_token": token})
     closed = bot.catalog.get("en", "ui", "ticket_closed")
     assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == closed
                                      for c in fake.calls("/v2/bot/message/push")))
@@ -126,7 +127,7 @@ def test_a_failed_staff_reply_waits_in_the_outbox_and_the_page_says_so(desk_app,
     login(client)
     token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
     fake.fail("/v2/bot/message/push", 503)
-    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "We will call you.", "csrf": token})
+    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "We will call you.", "csrf_token": token})
     page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
     assert "送信待ち(再試行)" in page or "送信済み" in page  # retried by the worker; never lost
     with bot.store.session() as s:
@@ -168,6 +169,15 @@ def test_cli_add_user(desk_app, bot) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0, result.output
     assert desk_app.test_cli_runner().invoke(args=["desk", "add-user", "suzuki", "--password",
                                                    "another good password"]).exit_code != 0
+    runner = desk_app.test_cli_runner()
+    assert runner.invoke(args=["desk", "change-user", "suzuki", "--role", "staff", "--deactivate"]).exit_code == 0
+    with bot.store.session() as s:
+        user = s.scalars(select(StaffUser).where(StaffUser.username == "suzuki")).one()
+        assert (user.role, user.active) == ("staff", False)
+    changed = runner.invoke(args=["desk", "change-user", "suzuki", "--new-password"],
+                            input="a brand new password\na brand new password\n")
+    assert changed.exit_code == 0, changed.output
+    assert runner.invoke(args=["desk", "change-user", "nobody", "--activate"]).exit_code != 0
 
 
 def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
@@ -180,7 +190,7 @@ def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(desk_app, bot, fa
     token = csrf_of(staff.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
     with bot.store.session() as s:
         message_id = s.scalars(select(Message.id).where(Message.text == question)).one()
-    staff.post(f"/desk/tickets/{ticket}/suggest", data={"csrf": token, "message_id": message_id,
+    staff.post(f"/desk/tickets/{ticket}/suggest", data={"csrf_token": token, "message_id": message_id,
                                                           "answer": "life.bus"})
     assert staff.get("/desk/suggestions").status_code == 403  # admins only
     add_user(bot.store, "boss", "an admin password", "admin")
@@ -189,7 +199,7 @@ def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(desk_app, bot, fa
     page = admin.get("/desk/suggestions").get_data(as_text=True)
     assert question in page
     suggestion_id = re.search(r"/desk/suggestions/(\d+)/approve", page).group(1)  # type: ignore[union-attr]
-    admin.post(f"/desk/suggestions/{suggestion_id}/approve", data={"csrf": csrf_of(page)})
+    admin.post(f"/desk/suggestions/{suggestion_id}/approve", data={"csrf_token": csrf_of(page)})
     assert "提案はありません" in admin.get("/desk/suggestions").get_data(as_text=True)
     from bot.text import fold
 
@@ -202,46 +212,66 @@ def test_figures_count_without_personal_text(desk_app, bot, fake) -> None:  # ty
     client = desk_app.test_client()
     login(client)
     token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
-    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please call us.", "csrf": token})
+    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please call us.", "csrf_token": token})
     html = client.get("/desk/stats").get_data(as_text=True)
-    assert "相談の件数: 1" in html and "英語" in html and "landlord" in html  # the concept, not the words
-    assert "deposit" not in html and "Please call us" not in html
+    assert "相談の件数: 1" in html and "英語" in html and "大家・家主" in html  # the concept, not the words
+    assert "deposit" not in html and "landlord" not in html and "Please call us" not in html and "数字" not in html
 
 
-def test_an_admin_edits_hours_and_weekday_languages_and_the_bot_says_them(settings, fake, tmp_path, data) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
-    import shutil
+def git_status() -> str:
+    """`git status --porcelain` of the repository the tests run in ('' outside a git checkout)."""
+    import subprocess
 
-    from bot.core import build_bot
     from bot.settings import ROOT
 
-    for name in ("knowledge", "intents", "translations"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    local = dataclasses.replace(settings, data_dir=tmp_path)
-    bot = build_bot(local)
-    with channel_app(local, bot, line_channel_secret=SECRET, line_channel_access_token="t",
-                     line_api_base_url=fake.url) as app:
-        add_user(bot.store, "boss", "an admin password", "admin")
-        add_user(bot.store, "sato", PASSWORD)
-        staff = app.test_client()
-        login(staff)
-        assert staff.get("/desk/admin/hours").status_code == 403
-        admin = app.test_client()
-        login(admin, "an admin password", "boss")
-        page = admin.get("/desk/admin/hours").get_data(as_text=True)
-        form = {"csrf": csrf_of(page), "open": "9:00", "close": "17:00", "closed_dates": "12-29, 12-30, 12-31",
-                "closed_nth": "wed1", "closed_holidays": "on", "mon_vi": "on", "thu_vi": "on", "tue_pt": "on",
-                "verified": "on"}
-        assert "形式" in admin.post("/desk/admin/hours", data=dict(form, open="25:99")).get_data(as_text=True)
-        assert admin.post("/desk/admin/hours", data=form).status_code == 302
-        saved = (tmp_path / "knowledge/desks.yaml").read_text(encoding="utf-8")
-        assert "Consultation desks." in saved.splitlines()[0] or saved.startswith("#")  # comments kept
-        reply = bot.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
-            channel="test", user_id="v1", text="quầy tư vấn cho người nước ngoài mở cửa mấy giờ?"), now=MONDAY)
-        assert reply and "9:00" in reply.text and "Thứ" in reply.text
-        handed = bot.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
-            channel="test", user_id="v2", text="tôi muốn nói chuyện với người thật"), now=MONDAY)
-        assert handed and bot.renderer.language_days("vi", "vi") in handed.text
+    done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    return done.stdout if done.returncode == 0 else ""
+
+
+HOURS_FORM = {"open": "9:00", "close": "17:00", "closed_dates": "12/29, 12-30, 12月31日", "nth_wed_1": "on",
+              "closed_holidays": "on", "mon_vi": "on", "thu_vi": "on", "tue_pt": "on", "verified": "on"}
+
+
+def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(desk_app, bot, settings, data) -> None:  # type: ignore[no-untyped-def]
+    from bot.core import build_bot
+    from bot.messages import Inbound
+    from bot.settings import ROOT
+
+    shipped = (ROOT / "knowledge/desks.yaml").read_bytes()
+    before = git_status()
+    other = build_bot(settings, data)  # another process
+    add_user(bot.store, "boss", "an admin password", "admin")
+    staff = desk_app.test_client()
+    login(staff)
+    assert staff.get("/desk/admin/hours").status_code == 403
+    admin = desk_app.test_client()
+    login(admin, "an admin password", "boss")
+    page = admin.get("/desk/admin/hours").get_data(as_text=True)
+    assert "水曜日" in page and "第1" in page and "wed1" not in page and "12/29" in page
+    form = dict(HOURS_FORM, csrf_token=csrf_of(page))
+    for bad in ({"open": "25:99"}, {"closed_dates": "13/45"}, {"open": "18:00"}):
+        shown = admin.post("/desk/admin/hours", data=dict(form, **bad)).get_data(as_text=True)
+        assert 'role="alert"' in shown
+    assert admin.post("/desk/admin/hours", data=form).status_code == 302
+    assert (ROOT / "knowledge/desks.yaml").read_bytes() == shipped and git_status() == before
+    saved = admin.get("/desk/admin/hours").get_data(as_text=True)
+    assert "データベースに保存" in saved and "12/29, 12/30, 12/31" in saved
+
+    def ask(b, text: str, user: str) -> str:  # type: ignore[no-untyped-def]
+        reply = b.handle(Inbound(channel="test", user_id=user, text=text), now=MONDAY)
+        return str(reply.text) if reply else ""
+
+    hours_question = "quầy tư vấn cho người nước ngoài mở cửa mấy giờ?"
+    assert "9:00" in ask(bot, hours_question, "v1") and "Thứ" in ask(bot, hours_question, "v1")
+    assert bot.renderer.language_days("vi", "vi") in ask(bot, "tôi muốn nói chuyện với người thật", "v2")
+    other._checked = 0.0
+    assert "9:00" in ask(other, hours_question, "v3")  # within seconds in every process
+    assert "9:00" in ask(build_bot(settings, data), hours_question, "v5")  # and in a process started later
+    # back to the shipped defaults
+    admin.post("/desk/admin/hours", data={"csrf_token": form["csrf_token"], "action": "reset"})
+    assert "8:30" in ask(bot, hours_question, "v4") and "最初の設定" in admin.get("/desk/admin/hours").get_data(
+        as_text=True)
 
 
 def test_a_ticket_that_does_not_exist_is_404(desk_app) -> None:  # type: ignore[no-untyped-def]
@@ -250,5 +280,154 @@ def test_a_ticket_that_does_not_exist_is_404(desk_app) -> None:  # type: ignore[
     token = csrf_of(client.get("/desk/").get_data(as_text=True))
     assert client.get("/desk/tickets/999").status_code == 404
     assert client.get("/desk/tickets/999/answer?key=life.bus").status_code == 404
-    assert client.post("/desk/tickets/999/reply", data={"text": "x", "csrf": token}).status_code == 404
-    assert client.post("/desk/tickets/999/preview", data={"japanese": "x", "csrf": token}).status_code == 404
+    assert client.post("/desk/tickets/999/reply", data={"text": "x", "csrf_token": token}).status_code == 404
+    assert client.post("/desk/tickets/999/preview", data={"japanese": "x", "csrf_token": token}).status_code == 404
+
+
+def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, settings, data) -> None:  # type: ignore[no-untyped-def]
+    from bot.core import build_bot
+    from bot.store import Suggestion
+
+    question = "my boss says the bus is free"
+    assert say(question).intent == "life.bus"  # a rule decides
+    other = build_bot(settings, data)  # another process, started before the approval
+    with bot.store.session() as s:
+        s.add(Suggestion(text=question, language="en", intent="consultation.job", answer="consultation.job",
+                         status="approved", decided_at=MONDAY.replace(tzinfo=None)))
+        s.add(Suggestion(text="help fire fire", language="en", intent="life.bus", answer="life.bus", status="approved",
+                         decided_at=MONDAY.replace(tzinfo=None)))
+    bot.learn()
+    again = say("My boss says the bus is FREE!", user="u2")  # the same phrasing, typed differently
+    assert again.intent == "consultation.job" and again.entry == "consultation.job"
+    assert say("help fire fire", user="u3").intent == "emergency"  # danger is never taught away
+    assert say("my boss says the bus is free on sundays", user="u4").intent == "life.bus"  # only that phrasing
+    other._checked = 0.0  # its next check (every few seconds) finds the approval in the database
+    reply = other.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
+        channel="test", user_id="u5", text=question), now=MONDAY)
+    assert reply and reply.intent == "consultation.job"
+
+
+def test_without_a_model_japanese_is_never_sent_as_the_residents_language(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, "I want to talk to a real person about my rent")
+    client = desk_app.test_client()
+    login(client)
+    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    assert "英語への機械翻訳はできません" in page and "やさしい日本語で送る" in page and "英語で直接書く" in page
+    token = csrf_of(page)
+    japanese = "月曜日に窓口に来てください。"
+    preview = client.post(f"/desk/tickets/{ticket}/preview", data={"japanese": japanese, "csrf_token": token}).get_json()
+    assert preview["kind"] == "none" and preview["text"] == "" and "できません" in preview["message"]
+    for text in (japanese, "げつようびに きてください", f"  {japanese}\n"):  # unchanged, or kana, in the English box
+        res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": text, "japanese": japanese,
+                                                                  "mode": "direct", "csrf_token": token})
+        assert res.status_code == 400 and "送信していません" in res.get_data(as_text=True)
+    assert count(bot, Outbox, origin="staff") == 0
+    # easy Japanese, said to be Japanese in the resident's language
+    client.post(f"/desk/tickets/{ticket}/reply", data={"text": japanese, "japanese": japanese, "mode": "easy_ja",
+                                                        "csrf_token": token})
+    label = bot.catalog.get("en", "desk", "easy_japanese_label")
+    assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == f"{label}\n{japanese}"
+                                     for c in fake.calls("/v2/bot/message/push")))
+    # written in the resident's language, with a Japanese place name in it
+    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please come to 伊勢崎市役所 on Monday.",
+                                                        "japanese": japanese, "mode": "direct", "csrf_token": token})
+    assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == "Please come to 伊勢崎市役所 on Monday."
+                                     for c in fake.calls("/v2/bot/message/push")))
+    with bot.store.session() as s:
+        assert [m.language for m in s.scalars(select(Message).where(Message.staff_id.is_not(None)))] == ["ja", "en"]
+    assert "やさしい日本語で送信" in client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+
+
+def test_a_closed_ticket_takes_no_reply(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit")
+    client = desk_app.test_client()
+    login(client)
+    token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
+    client.post(f"/desk/tickets/{ticket}/close", data={"csrf_token": token})
+    res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": "One more thing.", "csrf_token": token})
+    assert res.status_code == 409 and "終了しています" in res.get_data(as_text=True)
+    assert client.post(f"/desk/tickets/{ticket}/close", data={"csrf_token": token}).status_code == 409
+    assert count(bot, Message, text="One more thing.") == 0
+
+
+def test_every_desk_post_needs_the_csrf_token(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
+    add_user(__import__("bot", fromlist=["current_bot"]).current_bot(desk_app).store, "boss", "an admin password",
+             "admin")
+    client = desk_app.test_client()
+    login(client, "an admin password", "boss")
+    posts = [r for r in desk_app.url_map.iter_rules() if r.rule.startswith("/desk/") and "POST" in (r.methods or ())]
+    assert len(posts) >= 12
+    for rule in posts:
+        path = rule.rule.replace("<int:ticket_id>", "1").replace("<int:suggestion_id>", "1").replace(
+            "<int:user_id>", "1").replace("<int:announcement_id>", "1").replace("<decision>", "approve")
+        res = client.post(path, data={"text": "x"})
+        assert res.status_code == 400 and "フォームの有効期限" in res.get_data(as_text=True), path
+
+
+def test_sessions_are_revocable_and_expire(desk_app, bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from flask.testing import FlaskClient
+
+    from bot.desk import auth
+
+    add_user(bot.store, "boss", "an admin password", "admin")
+    admin = desk_app.test_client()
+    login(admin, "an admin password", "boss")
+    assert admin.get("/desk/suggestions").status_code == 200
+    auth.change_account(bot.store, "boss", role="staff")  # demoted: the next request knows
+    assert admin.get("/desk/suggestions").status_code == 403 and admin.get("/desk/").status_code == 200
+    auth.change_account(bot.store, "boss", active=False)  # deactivated: out at once
+    assert admin.get("/desk/").status_code == 302
+    # logout ends the session on the server: the old cookie no longer works
+    staff = desk_app.test_client()
+    login(staff)
+    cookie = staff.get_cookie("session")
+    assert cookie is not None and staff.get("/desk/").status_code == 200
+    staff.post("/desk/logout", data={"csrf_token": csrf_of(staff.get("/desk/").get_data(as_text=True))})
+    replay: FlaskClient = desk_app.test_client()
+    replay.set_cookie("session", cookie.value)
+    assert replay.get("/desk/").status_code == 302
+    # idle and absolute time limits; the inbox's own polling does not count as use
+    login(staff)
+    start = auth.clock()
+    monkeypatch.setattr(auth, "clock", lambda: start + 59 * 60)
+    assert staff.get("/desk/inbox/rows").status_code == 200
+    monkeypatch.setattr(auth, "clock", lambda: start + 61 * 60)
+    assert staff.get("/desk/inbox/rows").status_code == 401
+    monkeypatch.setattr(auth, "clock", lambda: start)
+    login(staff)
+    for minutes in range(50, 12 * 60, 50):  # used all day long
+        monkeypatch.setattr(auth, "clock", lambda m=minutes: start + m * 60)
+        assert staff.get("/desk/").status_code == 200
+    monkeypatch.setattr(auth, "clock", lambda: start + 12 * 3600 + 60)
+    expired = staff.get("/desk/")
+    assert expired.status_code == 302 and "expired=1" in expired.headers["Location"]
+    assert "ログアウトしました" in staff.get(expired.headers["Location"]).get_data(as_text=True)
+
+
+def test_desk_pages_speak_plain_staff_japanese_in_local_time(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from bot.desk import plain, topic
+
+    assert plain("ごみの 出(だ)し方(かた)") == "ごみの出し方"
+    assert plain("コミュニティバス(あおぞら)") == "コミュニティバス(あおぞら)"  # not furigana: kept
+    assert topic("fee,money_case") == "料金・お金、税金・お金の手続き"
+    ticket = resident_hands_off(desk_app, fake, "I want to talk to a real person")
+    with bot.store.session() as s:
+        for msg in s.scalars(select(Message).where(Message.ticket_id == ticket)):
+            msg.created_at = dt.datetime(2026, 12, 1, 4, 38)  # 13:38 in Isesaki
+        s.get_one(Ticket, ticket).opened_at = dt.datetime(2026, 12, 1, 4, 38)
+    add_user(bot.store, "boss", "an admin password", "admin")
+    client = desk_app.test_client()
+    login(client, "an admin password", "boss")
+    furigana = re.compile(r"[\u4e00-\u9fff][(（][\u3041-\u309f]+[)）]")
+    pages = {path: client.get(path).get_data(as_text=True) for path in (
+        "/desk/", f"/desk/tickets/{ticket}", "/desk/stats", "/desk/suggestions", "/desk/admin/hours",
+        "/desk/announcements")}
+    for path, html in pages.items():
+        assert not furigana.search(html), (path, furigana.search(html))
+        assert "UTC" not in html and "数字" not in html and ">?<" not in html, path
+    assert "12/01 13:38" in pages[f"/desk/tickets/{ticket}"] and "12/01 13:38から" in pages["/desk/"]
+    assert ">LINE<" in pages["/desk/"] and ">line<" not in pages["/desk/"]
+    assert "統計" in pages["/desk/stats"] and ">mon<" not in pages["/desk/admin/hours"]
+    assert "wed1" not in pages["/desk/admin/hours"] and "月曜日" in pages["/desk/admin/hours"]

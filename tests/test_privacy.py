@@ -87,6 +87,6 @@ def test_the_desk_exports_and_deletes_one_resident_admin_only(app, bot, say) -> 
     exported = json.loads(admin.get(f"/desk/residents/{user_id}/export").get_data(as_text=True))
     assert exported["messages"][0]["text"] == "I want to talk to a real person about my tax"
     token = csrf_of(admin.get("/desk/").get_data(as_text=True))
-    assert admin.post(f"/desk/residents/{user_id}/delete", data={"csrf": token}).status_code == 302
+    assert admin.post(f"/desk/residents/{user_id}/delete", data={"csrf_token": token}).status_code == 302
     again = json.loads(admin.get(f"/desk/residents/{user_id}/export").get_data(as_text=True))
     assert all(m["text"] == "" for m in again["messages"]) and again["user"]["platform_id"].startswith("deleted:")

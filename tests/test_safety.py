@@ -174,8 +174,8 @@ def test_inbox_shows_the_urgent_badge(app, bot, say) -> None:  # type: ignore[no
     add_user(bot.store, "staff1", "correct horse battery")
     client = app.test_client()
     page = client.get("/desk/login").get_data(as_text=True)
-    token = page.split('name="csrf" value="')[1].split('"')[0]
-    client.post("/desk/login", data={"username": "staff1", "password": "correct horse battery", "csrf": token})
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/desk/login", data={"username": "staff1", "password": "correct horse battery", "csrf_token": token})
     inbox = client.get("/desk/").get_data(as_text=True)
     assert "緊急" in inbox and 'class="urgent"' in inbox
     assert "緊急" in client.get(f"/desk/tickets/{reply.ticket_id}").get_data(as_text=True)

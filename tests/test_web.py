@@ -43,8 +43,9 @@ def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
 def test_desk_replies_reach_the_chat_page(app, client, bot) -> None:  # type: ignore[no-untyped-def]
     from bot import handoff
 
-    first = client.post("/chat/api/message", json={"user": "w9", "text": "I want to talk to a real person"}).get_json()
-    assert first["handoff"]
+    first = client.post("/chat/api/message", json={"user": "w9", "text": "I want to talk to a real person",
+                                                    "desk": True}).get_json()
+    assert first["handoff"] and first["ticket"]
     assert client.get("/chat/api/updates?user=w9&after=0").get_json()["messages"] == []
     from sqlalchemy import select
 

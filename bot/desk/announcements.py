@@ -8,14 +8,15 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import announce
 from ..language import SERVED
 from ..store import Announcement, User
-from . import _bot, _deliver_now, _mt, blueprint, login_required
-from .insight import admin_required
+from . import _bot, _deliver_now, _mt, blueprint, language_names, plain
+from .auth import admin_required
 
 
 @blueprint.get("/announcements")
@@ -39,7 +40,7 @@ def create_announcement() -> Any:
     with _bot().store.session() as s:
         ann = Announcement(title=title, body_ja=body, texts=json.dumps(announce.drafts(_mt(), body), ensure_ascii=False),
                            source_url=(request.form.get("source_url") or "").strip()[:500] or None,
-                           created_by=int(session["staff_id"]))
+                           created_by=int(current_user.id))
         s.add(ann)
         s.flush()
         ann_id = ann.id
@@ -55,10 +56,12 @@ def announcement(announcement_id: int) -> Any:
         ann = s.get(Announcement, announcement_id)
         if ann is None:
             abort(404)
-        areas = list(s.scalars(select(User.area).where(User.area.is_not(None)).distinct()))
+        known = [str(a) for a in s.scalars(select(User.area).where(User.area.is_not(None)).distinct())]
     texts, spec = json.loads(ann.texts), json.loads(ann.audience)
-    names = {c: str(n) for c, n in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
-    topics = bot.catalog.get("ja", "ui", "topics") or {}
+    names = language_names()
+    topics = {key: plain(str(label)) for key, label in (bot.catalog.get("ja", "ui", "topics") or {}).items()}
+    towns = bot.calendar.areas if bot.calendar else {}
+    areas = [(a, towns[a].name_ja if a in towns else a) for a in known]
     size = len(announce.audience(bot.store, spec))
     return render_template("desk/announcement.html", ann=ann, texts=texts, spec=spec, languages=SERVED, names=names,
                            topics=topics, areas=areas, size=size, counts=json.loads(ann.counts or "{}"))

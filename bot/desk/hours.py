@@ -1,7 +1,8 @@
 """Admin page: the desk's opening hours, closures and which counsellor language is on which weekday.
 
-They stay data in knowledge/desks.yaml (edited round-trip, comments kept): an editor can change the file, an admin
-the page; every process reloads it within seconds (Bot.refresh_knowledge)."""
+knowledge/desks.yaml ships the defaults; what an admin saves here is stored in the database (bot.overrides) and laid
+over them, so the data file never changes on the server and upgrades (`git pull`) stay clean. Every process picks
+up a change within seconds (Bot.refresh_knowledge)."""
 
 from __future__ import annotations
 
@@ -9,64 +10,79 @@ import re
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
+from .. import overrides
 from ..knowledge import WEEKDAYS
 from ..knowledge import load as load_knowledge
 from ..language import SERVED
-from . import _bot, blueprint, login_required
-from .insight import admin_required
+from . import _bot, blueprint, language_names
+from .auth import admin_required
 
-FACTS = "desks.yaml"
 TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
-DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-NTH = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)([1-5])$")
-
-
-def _path() -> Any:
-    return current_app.config["TOMONI"].data_dir / "knowledge" / FACTS
+DAY = re.compile(r"^(0?[1-9]|1[0-2])\s*[-/月]\s*(0?[1-9]|[12]\d|3[01])\s*日?$")  # 12/29, 12-29, 12月29日
+WORKDAYS = WEEKDAYS[:5]
+NTH = range(1, 6)
 
 
 @blueprint.route("/admin/hours", methods=["GET", "POST"])
 @login_required
 @admin_required
 def hours() -> Any:
-    """Show and save the desk's hours and weekday languages."""
+    """Show and save the desk's hours and weekday languages (or go back to the shipped defaults)."""
     bot = _bot()
     errors: list[str] = []
     if request.method == "POST":
-        errors = _save(request.form)
+        if request.form.get("action") == "reset":
+            for name in overrides.EDITABLE:
+                overrides.reset(bot.store, overrides.fact_key(name))
+            _reload()
+            return redirect(url_for("desk.hours", saved="reset"))
+        values, errors = read(request.form)
         if not errors:
-            bot.kb = bot.renderer.kb = load_knowledge(_path().parent)
+            for name, value in values.items():
+                overrides.save(bot.store, overrides.fact_key(name), value, int(current_user.id))
+            _reload()
             return redirect(url_for("desk.hours", saved=1))
     center, table = bot.kb.facts["multicultural_center"], bot.kb.facts["weekday_languages"]
-    names = {c: str(n) for c, n in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
-    return render_template("desk/hours.html", center=center, table=table, weekdays=WEEKDAYS[:5], languages=SERVED,
-                           names=names, errors=errors, saved=request.args.get("saved"))
+    stored = overrides.load(bot.store)
+    edited = any(overrides.fact_key(name) in stored for name in overrides.EDITABLE)
+    closed = {(str(d), int(n)) for d, n in center.get("closed_nth_weekdays") or []}
+    dates = ", ".join(f"{int(d[:2])}/{int(d[3:])}" for d in center.get("closed_dates") or [])
+    return render_template("desk/hours.html", center=center, table=table, weekdays=WORKDAYS, nth=NTH, closed=closed,
+                           dates=dates, languages=SERVED, names=language_names(), errors=errors, edited=edited,
+                           saved=request.args.get("saved"))
 
 
-def _save(form: Any) -> list[str]:
-    from ruamel.yaml import YAML
+def _reload() -> None:
+    """This process at once (the others within seconds): the files, with what is stored over them."""
+    bot = _bot()
+    folder = current_app.config["TOMONI"].data_dir / "knowledge"
+    bot.kb = bot.renderer.kb = overrides.apply(load_knowledge(folder), overrides.load(bot.store))
 
+
+def read(form: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The two facts' editable fields from the form, or the errors to show (in staff Japanese)."""
     opening, closing = form.get("open", "").strip(), form.get("close", "").strip()
-    dates = [d.strip() for d in form.get("closed_dates", "").split(",") if d.strip()]
-    nths = [n.strip() for n in form.get("closed_nth", "").split(",") if n.strip()]
-    errors = [f"時刻の形式が違います: {t}" for t in (opening, closing) if not TIME.match(t)]
-    errors += [f"休みの日の形式(MM-DD)が違います: {d}" for d in dates if not DAY.match(d)]
-    errors += [f"第n曜日の形式(例 wed1)が違います: {n}" for n in nths if not NTH.match(n)]
+    raw_dates = [d.strip() for d in re.split(r"[,、,\s]+", form.get("closed_dates", "")) if d.strip()]
+    errors = [f"時刻は 8:30 のように書いてください: {t or '(空)'}" for t in (opening, closing) if not TIME.match(t)]
+    errors += [f"休みの日は 12/29 のように書いてください: {d}" for d in raw_dates if not DAY.match(d)]
     if errors:
-        return errors
-    y = YAML()
-    y.preserve_quotes = True
-    path = _path()
-    data = y.load(path.read_text(encoding="utf-8"))
-    center, table = data["facts"]["multicultural_center"], data["facts"]["weekday_languages"]
-    center["open"], center["close"] = opening, closing
-    center["closed_dates"] = dates
-    center["closed_nth_weekdays"] = [[NTH.match(n).group(1), int(NTH.match(n).group(2))] for n in nths]  # type: ignore[union-attr]
-    center["closed_holidays"] = form.get("closed_holidays") == "on"
-    for wd in WEEKDAYS[:5]:
-        table[wd] = [code for code in SERVED if form.get(f"{wd}_{code}") == "on"]
+        return {}, errors
+    if _minutes(opening) >= _minutes(closing):
+        return {}, ["閉まる時刻は開く時刻より後にしてください。"]
+    dates = []
+    for d in raw_dates:
+        month, day = DAY.match(d).groups()  # type: ignore[union-attr]
+        dates.append(f"{int(month):02d}-{int(day):02d}")
+    center = {"open": opening, "close": closing, "closed_dates": sorted(set(dates)),
+              "closed_nth_weekdays": [[wd, n] for wd in WORKDAYS for n in NTH if form.get(f"nth_{wd}_{n}") == "on"],
+              "closed_holidays": form.get("closed_holidays") == "on"}
+    table: dict[str, Any] = {wd: [c for c in SERVED if form.get(f"{wd}_{c}") == "on"] for wd in WORKDAYS}
     table["verified"] = form.get("verified") == "on"
-    with path.open("w", encoding="utf-8") as f:
-        y.dump(data, f)
-    return []
+    return {"multicultural_center": center, "weekday_languages": table}, []
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)

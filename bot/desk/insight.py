@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..figures import compute
 from ..privacy import export, forget_by_id
 from ..reminders import monthly_pushes
 from ..store import Message, Suggestion, utcnow
-from . import _bot, blueprint, login_required
+from . import _bot, answer_labels, blueprint, language_names
+from .auth import admin_required
 
 log = logging.getLogger(__name__)
-
-
-def admin_required(view: Any) -> Any:
-    """Only admins (after login_required)."""
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if session.get("role") != "admin":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def intent_of(answer_key: str) -> str:
@@ -47,8 +38,8 @@ def suggest(ticket_id: int) -> Any:
         msg = s.get(Message, int(request.form.get("message_id", "0")))
         if msg is None or msg.ticket_id != ticket_id or msg.direction != "in":
             abort(400, "not a message of this ticket")
-        s.add(Suggestion(text=msg.text[:1000], language=msg.language, intent=intent_of(key),
-                         created_by=int(session["staff_id"])))
+        s.add(Suggestion(text=msg.text[:1000], language=msg.language, intent=intent_of(key), answer=key,
+                         created_by=int(current_user.id)))
     return redirect(url_for("desk.ticket", ticket_id=ticket_id))
 
 
@@ -60,15 +51,15 @@ def suggestions() -> Any:
     bot = _bot()
     with bot.store.session() as s:
         pending = list(s.scalars(select(Suggestion).where(Suggestion.status == "pending").order_by(Suggestion.id)))
-    labels = {k: str(bot.catalog.get("ja", "intent_labels", k) or k) for k in bot.kb.answers}
-    return render_template("desk/suggestions.html", pending=pending, labels=labels)
+    return render_template("desk/suggestions.html", pending=pending, labels=answer_labels(), names=language_names())
 
 
 @blueprint.post("/suggestions/<int:suggestion_id>/<decision>")
 @login_required
 @admin_required
 def decide(suggestion_id: int, decision: str) -> Any:
-    """Approve (the question becomes an example the matcher uses, at once) or reject."""
+    """Approve (this phrasing gets the chosen answer, before the rules; similar ones through the examples; at once
+    here and within seconds in every other process) or reject."""
     if decision not in ("approve", "reject"):
         abort(404)
     bot = _bot()
@@ -77,10 +68,9 @@ def decide(suggestion_id: int, decision: str) -> Any:
         if item is None or item.status != "pending":
             abort(404)
         item.status = "approved" if decision == "approve" else "rejected"
-        item.decided_by, item.decided_at = int(session["staff_id"]), utcnow()
-        text, intent = item.text, item.intent
+        item.decided_by, item.decided_at = int(current_user.id), utcnow()
     if decision == "approve":
-        bot.matcher.add_example(intent, text)  # other processes load approved examples when they start
+        bot.learn()
     return redirect(url_for("desk.suggestions"))
 
 
@@ -89,8 +79,8 @@ def decide(suggestion_id: int, decision: str) -> Any:
 def stats() -> Any:
     """Tickets per language and week, median time to first reply, the topics most often handed off."""
     bot = _bot()
-    figures = compute(bot.store)
-    names = {code: str(n) for code, n in (bot.catalog.get("ja", "ui", "language_names") or {}).items()}
+    figures = compute(bot.store, bot.timezone)
+    names = language_names()
     pushes = monthly_pushes(bot.store, bot.calendar, bot.now().date()) if bot.calendar else 0
     return render_template("desk/stats.html", f=figures, names=names, pushes=pushes)
 
@@ -101,7 +91,7 @@ def stats() -> Any:
 def export_resident(user_id: int) -> Any:
     """Everything stored about one resident, as JSON (on their request; the export is logged)."""
     data = export(_bot().store, user_id)
-    log.warning("resident data exported", extra={"staff": session.get("staff_id"), "user": user_id})
+    log.warning("resident data exported", extra={"staff": current_user.id, "user": user_id})
     return current_app.response_class(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json",
                                       headers={"Content-Disposition": f"attachment; filename=resident-{user_id}.json"})
 
@@ -112,5 +102,5 @@ def export_resident(user_id: int) -> Any:
 def delete_resident(user_id: int) -> Any:
     """Delete one resident's data (their words and profile; anonymous counts stay); logged."""
     forget_by_id(_bot().store, user_id)
-    log.warning("resident data deleted by the desk", extra={"staff": session.get("staff_id"), "user": user_id})
+    log.warning("resident data deleted by the desk", extra={"staff": current_user.id, "user": user_id})
     return redirect(url_for("desk.inbox"))

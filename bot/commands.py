@@ -11,6 +11,7 @@ from .matching import Understanding
 from .messages import Choice, Reply
 from .privacy import forget
 from .reminders import parse_time, subscribe, unsubscribe
+from .rendering import punct
 
 if TYPE_CHECKING:
     from .calendar import Calendar
@@ -52,16 +53,16 @@ class Commands:
         name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
         r, today = self.renderer, now.date()
         if u.category:
-            dates = ", ".join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
+            dates = punct(lang).list.join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
             text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", u.category),
                         area=name, dates=dates)
         else:
             span = 2 if "today_tomorrow" in u.concepts else 7
             days = [today + dt.timedelta(days=n) for n in range(span)]
-            listed = [r.ui(lang, "schedule_day", date=r.date(lang, d), categories=", ".join(
+            listed = [r.ui(lang, "schedule_day", date=r.date(lang, d), categories=punct(lang).list.join(
                 str(self.catalog.get(lang, "category_names", c)) for c in self.calendar.on(area.id, d))
                 or r.ui(lang, "schedule_nothing")) for d in days if span == 2 or self.calendar.on(area.id, d)]
-            text = r.ui(lang, "schedule_days", area=name, days="; ".join(listed))
+            text = r.ui(lang, "schedule_days", area=name, days=punct(lang).semicolon.join(listed))
         lines = [r.ui(lang, "area_set", area=name)] if u.area else []
         lines += [text, str(self.catalog.get(lang, "answers", "garbage.rules.time") or "")]
         if self.calendar.sample:
@@ -116,6 +117,6 @@ class Commands:
         set_topics(self.store, user.id, topics, joining)
         if joining:
             user.announcements_off = False
-        listed = ", ".join(str(names.get(t, t)) for t in topics)
+        listed = punct(lang).list.join(str(names.get(t, t)) for t in topics)
         key = "announcements_joined" if joining else "announcements_left"
         return Reply(self.renderer.ui(lang, key, topics=listed), lang, lang, "announcements", confidence=1.0)

@@ -39,6 +39,12 @@ _VI_LETTERS = re.compile("[ăắằẳẵặấầẩẫậđẹẻẽếềể�
 _LETTER = re.compile(r"[^\W\d_]")
 # Characters common in Chinese sentences and absent from (or rare in) Japanese.
 _ZH_ONLY = set("的了吗么什哪这个们没吧呢啊语说请谢你我他她们还给让过对为会儿号钱块东车员门问题样时间经机业处怎么该应扔么圾")
+# Japanese forms of characters (shinjitai and kokuji) that neither simplified nor traditional Chinese writes:
+# 蛍光灯 is Japanese (Chinese writes 萤/螢), 避難所 could be either.
+_JA_ONLY = set("蛍広図駅弁払込畳働栃匂峠枠畑沢浜県売読営労発変気楽薬険検験済転鉄歳隣桜乗帰戦銭択経絵続緑関観権様継"
+               "齢円価児拠団塩壊圧雑歯単巣戻毎産説伝悪焼糸縄覚訳証豊軽辺遅録頼顔騒麺両仮帯処渋弾厳挙栄黙暦黒涙")
+
+HAN_SHARED = "han-shared"
 
 # Languages we detect but do not write: named in their own words when the bot says it cannot write them.
 ENDONYMS = {"fr": "Français", "de": "Deutsch", "it": "Italiano", "ko": "한국어", "th": "ภาษาไทย", "my": "မြန်မာဘာသာ"}
@@ -128,11 +134,15 @@ def _blank(folded: str, finds: list[Find]) -> str:
 def _han(folded: str, finds: list[Find]) -> Detection:
     if any(ch in _ZH_ONLY for ch in folded):
         return Detection("zh", 0.95, "script")
+    if any(ch in _JA_ONLY for ch in folded):
+        return Detection("ja", 0.9, "script")
+    # Characters both languages write (避難所): the vocabulary decides, and a resident who already writes Japanese or
+    # Chinese keeps that language (method "han-shared", see the pipeline).
     votes = Counter(f.entry.lang for f in finds if f.entry.lang in ("ja", "zh"))
     if votes["ja"] > votes["zh"]:
-        return Detection("ja", 0.8, "vocabulary")
+        return Detection("ja", 0.8, HAN_SHARED)
     # Han characters no vocabulary knows (a town name such as 境平塚): Chinese, but too unsure to answer in it.
-    return Detection("zh", 0.8 if votes["zh"] else 0.25, "script")
+    return Detection("zh", 0.8 if votes["zh"] else 0.25, HAN_SHARED)
 
 
 def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:

@@ -228,10 +228,15 @@ class Bot(Commands):
             lang = self._message_language(detection, user)
             return self._reminder(u, text, lang if lang in lang_mod.SERVED else self._fallback_language(user),
                                   user, now)
+        sure_lang = str(detection.lang if detection.lang in lang_mod.SERVED and detection.sure else
+                        self._fallback_language(user))
         if u.intent == "privacy.delete":
-            lang = detection.lang if detection.lang in lang_mod.SERVED and detection.sure else \
-                self._fallback_language(user)
-            return self._confirm_delete(str(lang), now)
+            user.last_intent = "privacy.delete"  # a typed "yes" / "no" next is asked again, with the buttons
+            return self._confirm_delete(sure_lang, now)
+        if user.last_intent == "privacy.delete" and u.answer_key == "ack":
+            # A typed yes/no is not enough to delete everything (or to keep it): the question again, with buttons.
+            user.last_intent = None
+            return self._confirm_delete(sure_lang, now)
         msg_lang = self._message_language(detection, user)
         guess_ok = detection.confidence >= GUESS or msg_lang in (user.language, user.profile_language)
         reply_lang = msg_lang if msg_lang in lang_mod.SERVED and guess_ok else self._fallback_language(user)
@@ -307,6 +312,8 @@ class Bot(Commands):
 
     # -- languages ---------------------------------------------------------------------------------------------------
     def _message_language(self, detection: lang_mod.Detection, user: User) -> str | None:
+        if detection.method == lang_mod.HAN_SHARED and user.language in ("ja", "zh"):
+            return str(user.language)  # 避難所 from someone who writes Japanese is Japanese
         if detection.lang and detection.confidence >= lang_mod.CUTOFF:
             # The first confident message sets the sticky language; later ones change it only when quite sure,
             # and never override a language the resident chose.
@@ -425,7 +432,8 @@ def crisis_situation(concepts: set[str]) -> str:
         return "exploitation"
     for concept, situation in (("self_harm", "self_harm"), ("sexual", "sexual_violence"),
                                ("exploitation", "exploitation"), ("stalking", "stalking"),
-                               ("hurt_me", "violence_home"), ("threat", "violence_home"), ("abuse", "violence_home")):
+                               ("hurt_me", "violence_home"), ("threat", "violence_home"), ("abuse", "violence_home"),
+                               ("despair", "self_harm")):
         if concept in concepts:
             return situation
     return "general"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_skeleton
+from babel.numbers import format_decimal
 
 from . import knowledge as kb_mod
 from .knowledge import Knowledge
@@ -222,6 +223,9 @@ class Renderer:
         value = self.kb.value(name)
         if isinstance(value, dict) and "month" in value:
             return self.catalog.get(lang, "ui", "months")[int(value["month"]) - 1]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1000 and not attr.endswith("year"):
+            # Amounts are grouped as each locale reads them (1,500 / 1.500 / 1 500); years never are.
+            return format_decimal(value, locale=LOCALES.get(lang, lang))
         return value
 
     @staticmethod

@@ -90,3 +90,11 @@ def test_the_desk_exports_and_deletes_one_resident_admin_only(app, bot, say) -> 
     assert admin.post(f"/desk/residents/{user_id}/delete", data={"csrf_token": token}).status_code == 302
     again = json.loads(admin.get(f"/desk/residents/{user_id}/export").get_data(as_text=True))
     assert all(m["text"] == "" for m in again["messages"]) and again["user"]["platform_id"].startswith("deleted:")
+
+
+def test_a_typed_yes_or_no_after_the_delete_question_asks_again_with_the_buttons(say) -> None:  # type: ignore[no-untyped-def]
+    say("データを消して", user="d1")
+    again = say("いいえ", user="d1")
+    assert again.intent == "privacy.delete" and "消しますか" in again.text
+    assert [c.payload for c in again.choices] == ["privacy:delete-yes", "privacy:delete-no"]
+    assert say("はい", user="d1").intent == "greeting"  # asked once more only: nothing deleted by a typed word

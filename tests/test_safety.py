@@ -179,3 +179,31 @@ def test_inbox_shows_the_urgent_badge(app, bot, say) -> None:  # type: ignore[no
     inbox = client.get("/desk/").get_data(as_text=True)
     assert "緊急" in inbox and 'class="urgent"' in inbox
     assert "緊急" in client.get(f"/desk/tickets/{reply.ticket_id}").get_data(as_text=True)
+
+
+# Pain said without the word suicide: strong pain together with "no way out / no one to talk to" is a crisis, with
+# the mental-health lines; either half alone is an everyday sentence.
+PAIN = [
+    ("en", "i feel so hopeless lately and honestly there's nobody to talk to"),
+    ("pt", "ando deprimida demais e sinceramente não aguento mais"),
+    ("es", "estoy muy triste todos los días, ya no puedo más"),
+    ("vi", "dạo này em tuyệt vọng lắm, không biết phải làm sao nữa"),
+    ("tl", "walang pag-asa na talaga, hindi ko na kaya"),
+    ("zh", "每天都很痛苦，真的撑不下去"),
+    ("ne", "म धेरै निराश छु, अब सहन सक्दिन"),
+    ("id", "aku putus asa, udah gak kuat lagi"),
+    ("ja", "毎日つらいです。相談できる人がいない"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), PAIN)
+def test_pain_without_the_word_suicide_is_a_crisis(say, lang, text) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text, user=f"pain-{lang}")
+    assert reply.intent == "crisis" and reply.entry == "crisis.self_harm" and reply.reply_language == lang
+
+
+@pytest.mark.parametrize("text", ["this heat, i can't take it anymore. when is burnable day?",
+                                  "estou muito triste, perdi o calendário do lixo",
+                                  "もう無理、ごみの分別むずかしい"])
+def test_half_of_it_is_not_a_crisis(say, text) -> None:  # type: ignore[no-untyped-def]
+    assert say(text).intent != "crisis"

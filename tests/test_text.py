@@ -25,3 +25,11 @@ def test_tokens_and_word_count() -> None:
     assert [t.text for t in tokens(fold("Call #7119, now!"))] == ["call", "#7119", "now"]
     assert word_count(fold("where do I throw batteries")) == 5
     assert 2 <= word_count(fold("粗大ごみの出し方")) <= 4
+
+
+def test_kanji_only_japanese_and_shared_kanji_follow_the_writer(say) -> None:  # type: ignore[no-untyped-def]
+    assert say("蛍光灯", user="k1").reply_language == "ja"  # 蛍 is written only in Japanese
+    say("ごみの日はいつですか", user="k2")
+    assert say("避難所", user="k2").reply_language == "ja"  # characters both write: the writer's language
+    say("垃圾什么时候收", user="k3")
+    assert say("避難所", user="k3").reply_language == "zh"

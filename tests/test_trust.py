@@ -90,3 +90,10 @@ def test_long_answers_offer_more(say) -> None:
     assert more and more[0].label == "More"
     detail = say(kind="postback", payload="intent:class.japanese.more")
     assert "terms a year" in detail.text
+
+
+def test_amounts_are_grouped_per_locale_and_years_never(say) -> None:  # type: ignore[no-untyped-def]
+    pt = say("quando tem aula de japonês?", user="y1").text
+    assert "1.500" in pt and "2023" in pt and "2.023" not in pt
+    ja = say("地震のとき どうする", user="y2").text
+    assert "2,023" not in ja

@@ -239,7 +239,7 @@ class Matcher:
                 u.confidence = min(u.confidence, 0.6)
             u.category = _sized(u.item, u.category, u.concepts, self.item_categories)
             sprung = f"spring-{u.item}"
-            if u.intent == "garbage.sorting" and sprung in self.item_categories and "spring" not in u.concepts:
+            if u.intent == "garbage.sorting" and sprung in self.item_categories and not u.concepts & {"spring", "no_spring"}:
                 # A sofa or mattress goes out on the oversized day only without springs: ask, never guess.
                 u.options = [Option("item", sprung), Option("item", u.item)]
                 u.confidence = min(u.confidence, 0.6)
@@ -341,7 +341,7 @@ def _by_material(u: Understanding, present: set[str]) -> Understanding:
 def _sized(item: str, category: str | None, concepts: set[str], categories: dict[str, str]) -> str | None:
     """An item's category once the message says how big it is or what is inside it: "does not fit in the bag"
     makes a bagged kind oversized; springs make a mattress or sofa a self-delivery item."""
-    if "spring" in concepts and f"spring-{item}" in categories:
+    if "spring" in concepts and "no_spring" not in concepts and f"spring-{item}" in categories:
         return categories[f"spring-{item}"]
     if "big" in concepts and category in BAGGABLE:
         return "oversized"

@@ -43,6 +43,7 @@ MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
+CHOSEN_KEPT = 0.75  # below this a Latin-script message is answered in the language the resident chose
 GUESS = 0.3  # below this a new resident's one-word message is answered in the fallback language (English)
 # Test traffic (`flask ask`/`chat`, the local chat page): it never opens desk tickets unless asked for
 # (TOMONI_TEST_TICKETS=1, `--desk`, the chat page's desk box: meta {"desk": true}).
@@ -314,6 +315,11 @@ class Bot(Commands):
     def _message_language(self, detection: lang_mod.Detection, user: User) -> str | None:
         if detection.method == lang_mod.HAN_SHARED and user.language in ("ja", "zh"):
             return str(user.language)  # 避難所 from someone who writes Japanese is Japanese
+        if user.language_source == "chosen" and user.language in lang_mod.SERVED and detection.method != "script" \
+                and detection.confidence < CHOSEN_KEPT:
+            # A resident who chose Tagalog and types "spray can" or "abogado libre" (Latin script, shared words)
+            # keeps Tagalog; a whole sentence clearly in another language still switches.
+            return str(user.language)
         if detection.lang and detection.confidence >= lang_mod.CUTOFF:
             # The first confident message sets the sticky language; later ones change it only when quite sure,
             # and never override a language the resident chose.
@@ -426,7 +432,7 @@ def storable(text: str | None) -> str | None:
 
 def crisis_situation(concepts: set[str]) -> str:
     """Which help lines fit a crisis message, from the concepts found in it (unsure: the general lines)."""
-    if "child" in concepts and concepts & {"hurt_me", "abuse"}:
+    if "child" in concepts and concepts & {"hurt_me", "abuse", "hits"}:
         return "child_abuse"
     if {"id_document", "withheld"} <= concepts:
         return "exploitation"

@@ -23,7 +23,7 @@ from .language import ENDONYMS
 from .translation import PLACEHOLDER, Catalog
 
 # Babel locale of each served language (Tagalog answers use Filipino's locale data, Chinese the simplified script).
-LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans"}
+LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans", "es": "es_419"}  # es: Latin American (1,500), as Peruvians write
 CONTACT = re.compile(r"\{contact\.([a-z0-9_]+)\}")
 FALLBACK_CONFIRM = "tabunka"
 BAGGABLE = ("burnable", "non_burnable", "plastic", "resources", "cans", "bottles")  # kinds that go out in a bag

@@ -115,3 +115,10 @@ def test_unfollow_marks_the_user_inactive(bot) -> None:  # type: ignore[no-untyp
     assert bot.handle(Inbound(channel="line", user_id="U5", kind="unfollow"), now=MONDAY) is None
     with bot.store.session() as s:
         assert s.scalars(select(User)).one().active is False
+
+
+def test_a_chosen_language_holds_for_shared_words_but_not_for_a_clear_switch(say) -> None:  # type: ignore[no-untyped-def]
+    assert say(kind="postback", payload="lang:tl", user="ch").reply_language == "tl"
+    assert say("abogado libre", user="ch").reply_language == "tl"  # Tagalog words too, not a switch to Spanish
+    assert say("spray can", user="ch").reply_language == "tl"
+    assert say("Eu gostaria de saber quando é o dia do lixo queimável no meu bairro", user="ch").reply_language == "pt"

@@ -25,6 +25,8 @@ TOPIC_CONCEPTS = (("garbage", "garbage"), ("class", "classes"), ("japanese", "cl
                   ("events", "events"))
 
 
+KANJI_READERS = ("ja", "zh")  # town names in kanji only: 今泉町, not "Imaizumi-cho", for readers of Chinese too
+
 class Commands:
     """Collection days, reminders and data deletion (see the module docstring)."""
 
@@ -47,10 +49,10 @@ class Commands:
                                 confidence=u.confidence)
             reply.text += "\n" + self.renderer.ui(lang, "schedule_ask_area")
             if len(self.calendar.areas) <= 12:
-                reply.choices = [Choice(a.name_ja if lang == "ja" else a.name_en, f"area:{a.id}")
+                reply.choices = [Choice(a.name_ja if lang in KANJI_READERS else a.name_en, f"area:{a.id}")
                                  for a in self.calendar.areas.values()]
             return reply
-        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
+        name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
         r, today = self.renderer, now.date()
         if u.category:
             dates = punct(lang).list.join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
@@ -84,7 +86,7 @@ class Commands:
             return self._schedule(Understanding("garbage.schedule", u.confidence, "garbage.schedule"), lang, lang,
                                   user, now)
         at = subscribe(self.store, user.id, parse_time(text))
-        name = area.name_ja if lang == "ja" else f"{area.name_en} ({area.name_ja})"
+        name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
         return Reply(self.renderer.ui(lang, "reminder_on", area=name, time=at), lang, lang, "garbage.schedule",
                      entry="garbage.schedule", confidence=u.confidence)
 

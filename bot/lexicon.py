@@ -233,10 +233,16 @@ def settle(finds: list[Find]) -> list[Find]:
     ordered = sorted(best.values(), key=lambda f: -f.length)
     kept: list[Find] = []
     for f in ordered:
-        if any(k.start <= f.start and f.end <= k.end and k.length > f.length for k in kept):
+        if any(k.start <= f.start and f.end <= k.end and k.length > f.length and _hides(k, f) for k in kept):
             continue
         kept.append(f)
     return sorted(kept, key=lambda f: (f.start, -f.length))
+
+
+def _hides(outer: Find, inner: Find) -> bool:
+    """A longer find hides the finds inside it, except that a figure of speech ("itapon ang kutsilyo", "菜刀怎么扔",
+    "this heat is killing me") hides only the scary concepts, never the garbage item it names."""
+    return not (outer.entry.kind == "concept" and outer.entry.key == "figure" and inner.entry.kind != "concept")
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

@@ -24,7 +24,7 @@ from .handoff import open_ticket_id, staff_active
 from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .lexicon import Lexicon
-from .matching import Matcher, Option, Understanding
+from .matching import UNSCHEDULED, Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
 from .mt import MachineTranslator
 from .observability import Latency
@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
 ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
-NO_ENTRY = ("greeting", "ack", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu", "empty")
+NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu",
+            "empty")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
@@ -246,11 +247,13 @@ class Bot(Commands):
             reply_lang = relay  # a key person asks for an answer to forward ("in Portuguese"): this message only
         if u.area and u.intent.startswith("garbage."):
             user.area = u.area  # remembered: "when" questions are answered for this town from now on
-        if u.intent == "garbage.schedule" and not u.category and user.last_item:
-            u.category = self.kb.items[user.last_item].category if user.last_item in self.kb.items else None
+        if u.intent == "garbage.schedule" and not u.category and user.last_item in self.kb.items:
+            last = self.kb.items[str(user.last_item)].category
+            # "Where I live: Sakai" after a spring mattress: that item has no collection day, so the town's days
+            u.category = last if last not in UNSCHEDULED else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
         reply = self._answer(u, msg_lang, reply_lang, user, now)
-        reply.concepts = sorted(c for c in u.concepts if c not in ("greeting",))
+        reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
         if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
             note = self.renderer.answer("language.unsupported", reply_lang, now.date(), language=msg_lang,
                                         reply_language=reply_lang).text
@@ -436,10 +439,15 @@ def crisis_situation(concepts: set[str]) -> str:
         return "child_abuse"
     if {"id_document", "withheld"} <= concepts:
         return "exploitation"
+    if "boss" in concepts and "family" not in concepts and concepts & {"threat", "hurt_me", "hits"} \
+            and not concepts & {"self_harm", "sexual"}:
+        return "exploitation"  # "my boss does not pay me and threatens me": the labour lines, not the DV ones
+    if "threat" in concepts and not concepts & {"family", "hurt_me", "abuse", "self_harm", "sexual", "stalking"}:
+        return "general"  # "someone wants to kill me" is not told "violence at home is not your fault"
     for concept, situation in (("self_harm", "self_harm"), ("sexual", "sexual_violence"),
                                ("exploitation", "exploitation"), ("stalking", "stalking"),
                                ("hurt_me", "violence_home"), ("threat", "violence_home"), ("abuse", "violence_home"),
-                               ("despair", "self_harm")):
+                               ("despair", "self_harm"), ("no_way_out", "self_harm")):
         if concept in concepts:
             return situation
     return "general"

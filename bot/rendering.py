@@ -141,7 +141,7 @@ class Renderer:
             values = {"phone": (line.get("phones") or {}).get(lang) or line.get("phone"), "url": line.get("url")}
             text = fill(str(texts.get(line_id) or ""), values.get)
             if line.get("confidence") == "L":
-                text += " " + str(self.catalog.get(lang, "crisis", "confirm") or "")
+                text = _with_note(text, str(self.catalog.get(lang, "crisis", "confirm") or ""), punct(lang).space)
             parts.append("• " + text)
             tel = "".join(ch for ch in str(values["phone"] or "") if ch.isdigit() or ch == "#")
             if tel:
@@ -378,3 +378,13 @@ def crisis_lines(kb: Knowledge, situation: str, lang: str) -> list[str]:
     if not any(lines[i].get("always_open") for i in chosen):
         chosen += [i for i in ids if lines[i].get("always_open") and i not in chosen][:1]
     return chosen[:MAX_CRISIS_LINES]
+
+
+def _with_note(text: str, note: str, space: str) -> str:
+    """A bracketed note after a text; one that already ends in brackets takes the note inside them:
+    "… (English, Portuguese; please check this number …)" rather than ") (".
+    Full-width brackets (Chinese, Japanese) get a full-width semicolon and no space."""
+    for close, sep in ((")", "; "), ("）", "；")):
+        if text.endswith(close) and note[:1] in "(（" and note[-1:] in ")）":
+            return text[:-1] + sep + note[1:-1] + close
+    return text + space + note if note else text

@@ -10,10 +10,11 @@ import pytest
     ("木製の 箱は なにごみ？", "burnable"),
     ("leftover engine oil, how to dispose", "not_collected"),
 ])
-def test_an_unlisted_item_is_placed_by_its_material_and_said_with_please_confirm(say, text, category) -> None:
+def test_an_unlisted_item_is_placed_by_its_material_and_said_with_please_confirm(bot, say, text, category) -> None:  # type: ignore[no-untyped-def]
     reply = say(text)
     assert (reply.intent, reply.category) == ("garbage.sorting", category)
-    assert "please confirm" in reply.text or "確かめて" in reply.text or category == "not_collected"
+    confirm = str(bot.catalog.get(reply.reply_language, "ui", "confirm")).split("{contact}")[0]
+    assert confirm in reply.text or category == "not_collected"  # "not confirmed: please check with ..."
 
 
 def test_a_listed_item_keeps_its_own_answer(say) -> None:
@@ -27,3 +28,25 @@ def test_materials_never_turn_a_schedule_question_or_danger_into_sorting(say) ->
 
 def test_a_material_alone_with_no_garbage_word_is_not_a_garbage_answer(say) -> None:
     assert say("my wooden house is cold in winter").intent != "garbage.sorting"
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("¿Las botellas PET van en la bolsa de plástico?", "pet-bottle"),  # the bag is where it goes, not the item
+    ("where do pet bottles go? in the plastic bag?", "pet-bottle"),
+    ("My old TV stopped working. Can I put it out on oversized garbage day?", "television"),
+    ("when can I throw out my spring mattress", "spring-mattress"),
+])
+def test_the_item_asked_about_gets_its_own_answer(say, text, item) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and reply.entry == item
+    assert "is collected on the days" not in reply.text  # not a calendar line for a category without a day
+
+
+def test_a_knife_question_is_garbage_not_a_figure_of_speech(say) -> None:  # type: ignore[no-untyped-def]
+    for text in ("菜刀怎么扔", "paano itapon ang kutsilyo", "चक्कु कसरी फाल्ने?"):
+        assert say(text, user=text).entry == "knife-scissors"
+
+
+def test_one_stray_word_in_a_long_question_about_something_else_goes_to_the_desk(say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("Paano ko makukuha ang lump-sum withdrawal ng pension ko pag umuwi na ako sa Pilipinas?")
+    assert reply.intent == "unknown" and reply.handoff and not reply.choices

@@ -122,3 +122,16 @@ def test_a_chosen_language_holds_for_shared_words_but_not_for_a_clear_switch(say
     assert say("abogado libre", user="ch").reply_language == "tl"  # Tagalog words too, not a switch to Spanish
     assert say("spray can", user="ch").reply_language == "tl"
     assert say("Eu gostaria de saber quando é o dia do lixo queimável no meu bairro", user="ch").reply_language == "pt"
+
+
+def test_thanks_gets_you_are_welcome_not_the_greeting(say) -> None:  # type: ignore[no-untyped-def]
+    for text, start in (("thank you!", "You're welcome"), ("obrigada", "De nada"), ("谢谢", "不客气"),
+                        ("cảm ơn ạ", "Không có gì")):
+        reply = say(text, user=text)
+        assert reply.intent == "greeting" and reply.text.startswith(start) and not reply.handoff
+
+
+def test_chinese_readers_see_town_names_in_kanji(say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("垃圾什么时候收", user="zh-town")
+    assert "今泉町" in [c.label for c in reply.choices]
+    assert "Imaizumi" not in " ".join(c.label for c in reply.choices)

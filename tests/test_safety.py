@@ -70,7 +70,8 @@ def test_an_unverified_line_is_said_with_please_confirm(bot) -> None:  # type: i
     assert weak
     text, _ = bot.renderer.crisis("en", "self_harm")
     shown_weak = [i for i in crisis_lines(bot.kb, "self_harm", "en") if i in weak]
-    assert text.count(bot.catalog.get("en", "crisis", "confirm")) == len(shown_weak)
+    note = str(bot.catalog.get("en", "crisis", "confirm")).strip("()")  # inside the line's own brackets, or its own
+    assert text.count(note) == len(shown_weak)
 
 
 @pytest.mark.parametrize("text", [
@@ -207,3 +208,47 @@ def test_pain_without_the_word_suicide_is_a_crisis(say, lang, text) -> None:  # 
                                   "もう無理、ごみの分別むずかしい"])
 def test_half_of_it_is_not_a_crisis(say, text) -> None:  # type: ignore[no-untyped-def]
     assert say(text).intent != "crisis"
+
+
+@pytest.mark.parametrize("text", ["un hombre está golpeando a mi hermana ahorita",
+                                  "my neighbour is beating his son right now",
+                                  "sinasaktan ng asawa ko ang anak namin ngayon"])
+def test_someone_beaten_right_now_is_an_emergency(say, text) -> None:  # type: ignore[no-untyped-def]
+    assert say(text).intent == "emergency"
+
+
+@pytest.mark.parametrize(("text", "situation"), [("my neighbour beats his son, I hear it every night", "child_abuse"),
+                                                 ("मेरो बच्चालाई बुबाले पिट्छ", "child_abuse"),
+                                                 ("Majikan saya mengambil paspor saya", "exploitation")])
+def test_abuse_told_by_anyone_gets_the_lines_for_it(say, text, situation) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text)
+    assert reply.intent == "crisis" and reply.entry == f"crisis.{situation}"
+
+
+def test_a_mattress_without_springs_is_not_asked_about(say) -> None:  # type: ignore[no-untyped-def]
+    for text in ("mattress without springs", "colchão sem molas", "スプリングなしのマットレス"):
+        reply = say(text, user=text)
+        assert reply.category == "oversized" and not [c for c in reply.choices if c.payload.startswith("item:")]
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    ("meu chefe não paga o salário e me ameaça", "exploitation"),  # the employer: the labour lines
+    ("有人要杀我", "general"),  # a stranger's threat is not "violence at home"
+    ("my husband threatens to kill me", "violence_home"),
+    ("meu marido me bate quando bebe, tenho medo dele", "violence_home"),  # "bebe" (drinks) is not a baby
+    ("Wala na akong pag-asa, hindi ko na kaya", "self_harm"),
+])
+def test_the_lines_follow_who_is_doing_it(say, text, situation) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.entry == f"crisis.{situation}"
+
+
+def test_a_please_check_note_joins_the_brackets_it_follows(bot) -> None:  # type: ignore[no-untyped-def]
+    from bot.rendering import _with_note
+    assert _with_note("Yorisoi 0120 (English, Português)", "(please check)", " ") == \
+        "Yorisoi 0120 (English, Português; please check)"
+    assert _with_note("寄り添い 0120（中文）", "（请确认）", "") == "寄り添い 0120（中文；请确认）"
+    assert _with_note("TELL 03", "(please check)", " ") == "TELL 03 (please check)"
+    for lang in ("en", "zh", "pt"):
+        text, _ = bot.renderer.crisis(lang, "self_harm")
+        assert ") (" not in text and "）（" not in text and " （" not in text

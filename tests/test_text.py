@@ -33,3 +33,12 @@ def test_kanji_only_japanese_and_shared_kanji_follow_the_writer(say) -> None:  #
     assert say("避難所", user="k2").reply_language == "ja"  # characters both write: the writer's language
     say("垃圾什么时候收", user="k3")
     assert say("避難所", user="k3").reply_language == "zh"
+
+
+def test_romaji_romanised_nepali_and_toneless_vietnamese_are_told_apart(bot) -> None:  # type: ignore[no-untyped-def]
+    from bot import language
+    cases = {"reizouko wa dou yatte sutemasu ka": "ja", "furui kasa wa nan no gomi desu ka": "ja",
+             "yo purano tv kun din faalne ho": "ne", "khong biet vut rac o dau": "vi",
+             "saan po pwede magtapon ng lumang electric fan": "tl", "onde jogo o lixo de vidro": "pt"}
+    for text, lang in cases.items():
+        assert language.detect(text, bot.lexicon).lang == lang, text

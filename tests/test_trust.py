@@ -63,7 +63,7 @@ def test_an_unverified_contact_is_given_without_its_number_and_with_please_confi
 
 def test_the_childrens_line_hours_say_saturday_daytime_is_not_covered(say) -> None:
     reply = say("my child has a fever at night who do i call")
-    assert "Mon–Sat 18:00–8:00, Sundays and holidays 8:00–8:00" in reply.text
+    assert "Mon–Sat 18:00–8:00 next morning; Sundays and holidays 24 hours (8:00–8:00 next day)" in reply.text
 
 
 def test_no_counsellor_in_your_language_says_who_does_speak_it(say) -> None:

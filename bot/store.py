@@ -545,6 +545,22 @@ class Store:
             else:
                 row.status = "failed"
 
+    def problems(self, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+        """For staff, without residents' words or ids: messages that could not be delivered (or whose delivery is
+        unknown), events given up after their tries, and webhook events rejected, newest first."""
+        with self.session() as s:
+            failed = s.execute(select(Outbox.created_at, Outbox.channel, Outbox.origin, Outbox.in_doubt,
+                                      Outbox.last_error, Outbox.user_id).where(Outbox.status == "failed")
+                               .order_by(Outbox.id.desc()).limit(limit)).all()
+            given_up = s.execute(select(Message.created_at, Message.channel, Message.attempts, Message.error,
+                                        Message.user_id).where(Message.direction == "in", Message.processed.is_(True),
+                                                               Message.error.is_not(None))
+                                 .order_by(Message.id.desc()).limit(limit)).all()
+            rejected = s.execute(select(RejectedEvent.created_at, RejectedEvent.channel, RejectedEvent.reason)
+                                 .order_by(RejectedEvent.id.desc()).limit(limit)).all()
+        return {"deliveries": [r._asdict() for r in failed], "given_up": [r._asdict() for r in given_up],
+                "rejected": [r._asdict() for r in rejected]}
+
     def platform_ids(self, channel: str, recipient: str) -> set[str]:
         """The platform's ids of the messages already recorded as sent to a recipient (recent ones)."""
         since = utcnow() - dt.timedelta(days=8)

@@ -76,8 +76,18 @@ def _add_channels(app: Flask, settings: Settings) -> None:
     app.extensions["tomoni_channels"] = chans
     for channel in chans.values():
         app.register_blueprint(channel.blueprint(lambda inbound: current_runtime(app).bot.receive(inbound),
-                                                 lambda message_id: current_runtime(app).submit(message_id)))
-    if not os.environ.get("FLASK_RUN_FROM_CLI") and settings.in_process_worker:
+                                                 lambda message_id: current_runtime(app).submit(message_id),
+                                                 lambda *rejected: current_runtime(app).bot.reject(*rejected)))
+    if not settings.in_process_worker:
+        return
+    if not os.environ.get("FLASK_RUN_FROM_CLI"):
+        current_runtime(app).start_worker()
+        return
+
+    # Under the `flask` command no worker starts with the app (`flask worker`, `flask ask` … must not run one);
+    # the development server (`flask run`) starts it with the first request it serves, like production.
+    @app.before_request
+    def _start_worker() -> None:
         current_runtime(app).start_worker()
 
 

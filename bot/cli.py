@@ -65,6 +65,20 @@ def _jsonl(stream: TextIO, out: TextIO, desk: bool = False) -> None:
         out.flush()
 
 
+def clock_round(app: Flask) -> None:
+    """One round of the clock: due reminders, due announcements, then the outbox."""
+    from . import current_bot, current_runtime
+    from .announce import run_due
+    from .reminders import send_due
+
+    bot = current_bot(app)
+    reminders_sent = send_due(bot.store, bot.calendar, bot.renderer, str(bot.kb.value("garbage_rules.deadline")),
+                              bot.now()) if bot.calendar else 0
+    announcements_sent = run_due(bot.store)
+    current_runtime(app).deliverer.deliver_due()
+    click.echo(f"{bot.now():%Y-%m-%d %H:%M} reminders {reminders_sent}, announcements {announcements_sent}")
+
+
 def register(app: Flask) -> None:
     """Add the commands to the app."""
 
@@ -320,20 +334,24 @@ def register(app: Flask) -> None:
     @app.cli.command("clock")
     @click.option("--every", type=int, default=0, help="repeat every N seconds (the Procfile's clock process)")
     def clock(every: int) -> None:
-        """Send due reminders and scheduled announcements, then deliver the outbox."""
+        """Send due reminders and scheduled announcements, then deliver the outbox. With --every, a database error
+        in a round is logged and the loop goes on (waiting longer after each failed round, up to --every)."""
         import time as _time
 
-        from . import current_runtime
-        from .announce import run_due
-        from .reminders import send_due
+        from .worker import pause
 
-        bot = _bot()
+        failures = 0
         while True:
-            reminders_sent = send_due(bot.store, bot.calendar, bot.renderer, str(bot.kb.value("garbage_rules.deadline")),
-                                      bot.now()) if bot.calendar else 0
-            announcements_sent = run_due(bot.store)
-            current_runtime(app).deliverer.deliver_due()
-            click.echo(f"{bot.now():%Y-%m-%d %H:%M} reminders {reminders_sent}, announcements {announcements_sent}")
+            try:
+                clock_round(app)
+                failures = 0
+            except Exception as exc:
+                if not every:
+                    raise
+                failures += 1
+                log.error("clock round failed; going on", extra={"error": type(exc).__name__, "failures": failures})
+                _time.sleep(min(pause(failures), every))
+                continue
             if not every:
                 return
             _time.sleep(every)

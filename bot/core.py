@@ -85,6 +85,7 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     bot.retention_days = settings.retention_days
     bot.desk_active_hours = settings.desk_active_hours
     bot.test_tickets = settings.test_tickets
+    bot.max_tries = settings.max_event_tries
     bot.learn()
     bot.refresh_knowledge()
     return bot

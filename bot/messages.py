@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+# A channel's way to keep an event it cannot take: (channel, a hash of the event, the reason).
+Reject = Callable[[str, str, str], None]
+ID_LENGTH = 128  # users.external_id and messages.event_id
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,45 @@ class Inbound:
     profile_language: str | None = None
     preferred_language: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+def problem(inbound: Inbound | None) -> str | None:
+    """Why an event cannot be stored as it is, or None. Ids must be text of at most 128 characters without NUL bytes
+    or unpaired surrogates (PostgreSQL and UTF-8 refuse those). A resident's text and button data with such
+    characters are not refused: the pipeline stores them with those characters replaced (pipeline.storable)."""
+    if inbound is None:
+        return None
+    if not isinstance(inbound.user_id, str) or not inbound.user_id:
+        return "no user id"
+    token = (inbound.meta or {}).get("reply_token")
+    for name, value, limit in (("user id", inbound.user_id, ID_LENGTH), ("event id", inbound.event_id, ID_LENGTH),
+                               ("reply token", token, 255)):
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return f"{name} is not text"
+        if len(value) > limit:
+            return f"{name} longer than {limit} characters"
+        if "\x00" in value:
+            return f"NUL byte in the {name}"
+        if _SURROGATE.search(value):
+            return f"unpaired surrogate in the {name}"
+    for name, text in (("text", inbound.text), ("data", inbound.payload)):
+        if text is not None and not isinstance(text, str):
+            return f"{name} is not text"
+    return None
+
+
+def event_ref(item: Any, ignore: Iterable[str] = ()) -> str:
+    """A hash that names a raw event without its content (the same for a redelivery when `ignore` names what
+    changes between deliveries)."""
+    if isinstance(item, dict):
+        item = {k: v for k, v in item.items() if k not in set(ignore)}
+    try:
+        canonical = json.dumps(item, sort_keys=True, ensure_ascii=True, default=str)
+    except ValueError:
+        canonical = repr(item)
+    return hashlib.sha256(canonical.encode("ascii", "backslashreplace")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

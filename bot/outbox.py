@@ -2,7 +2,11 @@
 
 A 5xx, a 429 or a network error is retried with exponential back-off; a 4xx is recorded with its reason and not
 retried; a process killed mid-delivery leaves its rows 'sending' with a lease, and any worker takes them again when
-the lease has passed. LINE pushes carry the row's retry key, so a retried push is never delivered twice.
+the lease has passed. LINE pushes carry the row's retry key, so a retried push is never delivered twice. A call the
+platform cannot de-duplicate (a LINE reply, a Messenger send) marks its row 'in doubt' before it starts: when its
+answer never comes, the next attempt finds out whether the message arrived (LINE: the same reply token again;
+Messenger: the conversation) instead of sending a second copy; when it cannot find out, the row ends 'failed' and in
+doubt ("outcome unknown"), shown to staff, never resent blindly.
 """
 
 from __future__ import annotations
@@ -27,18 +31,26 @@ class SendResult:
     ok: bool
     retryable: bool = False
     error: str | None = None
+    in_doubt: bool | None = None  # the platform may have the message (None: as the row says)
+    delay: float | None = None  # seconds before the next attempt (None: the exponential back-off)
+    platform_id: str | None = None  # the platform's id of the sent message
 
     @classmethod
-    def sent(cls) -> SendResult:
-        return cls(True)
+    def sent(cls, platform_id: str | None = None, note: str | None = None) -> SendResult:
+        return cls(True, error=note, in_doubt=False, platform_id=platform_id)
 
     @classmethod
-    def retry(cls, error: str) -> SendResult:
-        return cls(False, True, error)
+    def retry(cls, error: str, *, in_doubt: bool | None = None, delay: float | None = None) -> SendResult:
+        return cls(False, True, error, in_doubt, delay)
 
     @classmethod
     def refused(cls, error: str) -> SendResult:
-        return cls(False, False, error)
+        return cls(False, False, error, in_doubt=False)
+
+    @classmethod
+    def unknown(cls, error: str) -> SendResult:
+        """Given up without knowing whether the message arrived: not sent again, shown to staff."""
+        return cls(False, False, error, in_doubt=True)
 
 
 class Sender(Protocol):
@@ -80,17 +92,20 @@ class Deliverer:
         try:
             result = sender.send(row, json.loads(row.body), self.store)
         except Exception as exc:  # noqa: BLE001 - a bug or an unexpected client error must not lose the message
-            log.exception("send failed unexpectedly", extra={"outbox": row.id, "channel": row.channel})
-            result = SendResult.retry(f"{type(exc).__name__}: {exc}")
+            # (whether a call had started is in the row: a sender marks it in doubt before such a call)
+            log.error("send failed unexpectedly", extra={"outbox": row.id, "channel": row.channel,
+                                                         "error": type(exc).__name__})
+            result = SendResult.retry(f"{type(exc).__name__}")
         if result.ok:
-            self.store.mark(row.id, sent=True)
+            self.store.mark(row.id, sent=True, error=result.error, in_doubt=False, platform_id=result.platform_id)
             return 1
         if result.retryable and row.attempts + 1 < MAX_ATTEMPTS:
-            retry_at = utcnow() + dt.timedelta(seconds=backoff(row.attempts + 1))
+            delay = result.delay if result.delay is not None else backoff(row.attempts + 1)
             log.warning("send will be retried", extra={"outbox": row.id, "channel": row.channel,
                                                          "attempt": row.attempts + 1, "error": result.error})
-            self.store.mark(row.id, sent=False, error=result.error, retry_at=retry_at)
+            self.store.mark(row.id, sent=False, error=result.error, retry_at=utcnow() + dt.timedelta(seconds=delay),
+                            in_doubt=result.in_doubt)
         else:
             log.error("send failed for good", extra={"outbox": row.id, "channel": row.channel, "error": result.error})
-            self.store.mark(row.id, sent=False, error=result.error)
+            self.store.mark(row.id, sent=False, error=result.error, in_doubt=result.in_doubt)
         return 0

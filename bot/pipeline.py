@@ -16,6 +16,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DataError as ValueRefused
+from sqlalchemy.exc import DBAPIError, StatementError
+
 from . import language as lang_mod
 from . import overrides
 from .calendar import Calendar
@@ -25,7 +28,7 @@ from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .lexicon import Lexicon
 from .matching import UNSCHEDULED, Matcher, Option, Understanding
-from .messages import Choice, Inbound, Reply
+from .messages import Choice, Inbound, Reply, event_ref
 from .mt import MachineTranslator
 from .observability import Latency
 from .privacy import DELETED
@@ -80,6 +83,7 @@ class Bot(Commands):
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
     desk_active_hours: float = 2.0  # silent only while a staff member replied within this many hours
     test_tickets: bool = False  # test channels open desk tickets too (TOMONI_TEST_TICKETS)
+    max_tries: int = 5  # an event whose processing failed this many times is given up (TOMONI_MAX_EVENT_TRIES)
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
     _stamp: tuple[object, ...] = ()
     _checked: float = 0.0
@@ -102,18 +106,42 @@ class Bot(Commands):
         """Store an event before anything else is done with it; None when this event was stored before.
         Text that cannot be stored as it is (a lone surrogate, a NUL byte) is kept with those characters replaced."""
         inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
-        msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
-                                 inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
-                                 lang_mod.normalize_code(inbound.profile_language))
+        try:
+            msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
+                                     inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
+                                     lang_mod.normalize_code(inbound.profile_language))
+        except StatementError as exc:
+            if isinstance(exc, DBAPIError) and not isinstance(exc, ValueRefused):
+                raise  # the database is unreachable or failing: the platform will send the event again
+            # a value the database refuses (the channels' checks should have caught it): this event only
+            self.reject(inbound.channel, event_ref([inbound.event_id, inbound.user_id]),
+                        f"not storable ({type(exc.orig if hasattr(exc, 'orig') else exc).__name__})")
+            return None
         return None if msg is None else msg.id
 
+    def reject(self, channel: str, ref: str, reason: str) -> None:
+        """Keep a webhook event that cannot be taken (staff see it): one log line, without its content."""
+        if self.store.reject(channel, ref, reason):
+            log.warning("webhook event rejected", extra={"channel": channel, "ref": ref, "reason": reason})
+
     def process(self, message_id: int, now: dt.datetime | None = None) -> Reply | None:
-        """Answer a stored event, once: a message another worker is processing (or has processed) is skipped."""
+        """Answer a stored event, once: a message another worker is processing (or has processed) is skipped.
+
+        A failure is recorded on the message (its exception's type, never its words) and raised; the sweep tries it
+        again later, and after `max_tries` tries it is given up: processed, unanswered, listed for staff."""
         if not self.store.claim(message_id):
             return None
         started = time.perf_counter()
         try:
             return self._process(message_id, now)
+        except Exception as exc:
+            where = _where(exc)
+            tries, gave_up = self.store.failed(message_id, f"{type(exc).__name__} at {where}", self.max_tries)
+            if not gave_up:
+                raise
+            log.error("event given up", extra={"message_id": message_id, "tries": tries,
+                                               "error": type(exc).__name__, "where": where})
+            return None
         finally:
             self.latency.observe(time.perf_counter() - started)
 
@@ -424,6 +452,17 @@ class Bot(Commands):
     def _to_desk(self, inbound: Inbound) -> bool:
         """Whether a handoff opens a desk ticket: always for residents, for test traffic only when asked for."""
         return inbound.channel not in TEST_CHANNELS or self.test_tickets or bool(inbound.meta.get("desk"))
+
+
+def _where(exc: BaseException) -> str:
+    """Where an exception was raised (file:line function), without its message, which may hold a resident's words."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "?"
+    last = frames[-1]
+    return f"{Path(last.filename).name}:{last.lineno} {last.name}"
 
 
 def storable(text: str | None) -> str | None:

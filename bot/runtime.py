@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import channels as channel_mod
@@ -24,6 +25,7 @@ class Runtime:
     deliverer: Deliverer
     work: WorkQueue
     worker: Worker | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def submit(self, message_id: int) -> None:
         """Hand a stored event to a worker (this process's thread, or any worker through Redis)."""
@@ -32,7 +34,9 @@ class Runtime:
     def start_worker(self) -> None:
         """Start the in-process worker thread (default without REDIS_URL); idempotent."""
         if self.worker is None:
-            self.worker = Worker(self.bot, self.deliverer, self.work).start()
+            with self._lock:
+                if self.worker is None:
+                    self.worker = Worker(self.bot, self.deliverer, self.work).start()
 
 
 def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Any] | None = None) -> Runtime:

@@ -45,6 +45,7 @@ class Settings:
     desk_idle_minutes: float = 60.0  # a desk session ends after this long without use
     desk_session_hours: float = 12.0  # and this long after login, used or not
     test_tickets: bool = False  # `flask ask`/`chat` and the chat page open desk tickets (otherwise only when asked)
+    max_event_tries: int = 5  # an inbound event whose processing fails this many times is given up (shown to staff)
 
     @property
     def line_on(self) -> bool:
@@ -104,6 +105,7 @@ class Settings:
             desk_idle_minutes=_number(env, "TOMONI_DESK_IDLE_MINUTES", 60, float),
             desk_session_hours=_number(env, "TOMONI_DESK_SESSION_HOURS", 12, float),
             test_tickets=env.get("TOMONI_TEST_TICKETS", "0") == "1",
+            max_event_tries=_number(env, "TOMONI_MAX_EVENT_TRIES", 5, int),
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )
 

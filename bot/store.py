@@ -32,11 +32,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import NullPool
 
 if TYPE_CHECKING:
     from .messages import Reply
@@ -100,6 +102,8 @@ class Message(Base):
     concepts: Mapped[str | None] = mapped_column(String(200))  # what the message was about, without its words
     raw: Mapped[str | None] = mapped_column(Text)  # the channel-neutral event as JSON, to process it (again) later
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # a worker is processing it since
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # times a worker took it (a poison event is given up)
+    error: Mapped[str | None] = mapped_column(String(200))  # why processing failed (an exception's type, no words)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
@@ -121,6 +125,10 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # An attempt may have reached the platform without its answer coming back (a timeout, a 5xx, a process killed
+    # mid-call): the next attempt must find out instead of sending again. 'failed' and in doubt: outcome unknown.
+    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False)
+    platform_id: Mapped[str | None] = mapped_column(String(128))  # the platform's id of the sent message
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -235,6 +243,19 @@ class TranslationCache(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class RejectedEvent(Base):
+    """A webhook event that could not be taken (a malformed shape, an id too long, a NUL byte): kept with its reason
+    so that staff see it, without the resident's words or ids (`ref` is a hash of the event)."""
+
+    __tablename__ = "rejected_events"
+    __table_args__ = (UniqueConstraint("channel", "ref", name="uq_rejected_events_channel_ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 URGENT = ("crisis",)  # ticket reasons shown first in the inbox, with a badge, at any hour
 
 
@@ -265,7 +286,7 @@ class Delivery:
         return Outbox(channel=channel, recipient=self.recipient, user_id=user_id, message_id=message_id,
                       body=json.dumps(self.body, ensure_ascii=False), reply_token=self.reply_token,
                       reply_deadline=self.reply_deadline, retry_key=str(uuid.uuid4()), origin=origin,
-                      status="pending", attempts=0, next_attempt_at=utcnow())
+                      status="pending", attempts=0, next_attempt_at=utcnow(), in_doubt=False)
 
 
 def make_engine(url: str) -> Engine:
@@ -293,7 +314,11 @@ def _sqlite_folder(url: str) -> None:
 
 
 def upgrade(url: str) -> None:
-    """Bring the database schema to the newest migration (alembic upgrade head)."""
+    """Bring the database schema to the newest migration (alembic upgrade head), one process at a time.
+
+    Every process that starts may call this (TOMONI_AUTO_MIGRATE, the release step): on PostgreSQL the migrations run
+    in one transaction that holds an advisory lock, on SQLite under an exclusive lock on a file beside the database,
+    so a second process waits and then finds the schema up to date instead of migrating at the same moment."""
     from alembic import command
     from alembic.config import Config
 
@@ -301,7 +326,38 @@ def upgrade(url: str) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(cfg, "head")
+    if url.startswith("postgresql"):
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        finally:
+            engine.dispose()
+        return
+    with _file_lock(url):
+        command.upgrade(cfg, "head")
+
+
+MIGRATION_LOCK = 0x70_6D_6F_6E_69  # the advisory lock's key ("tomoni" in spirit): any constant shared by all processes
+
+
+@contextmanager
+def _file_lock(url: str) -> Iterator[None]:
+    """An exclusive lock on `<database>.migrate.lock` while migrating a SQLite file (nothing for other URLs)."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        yield
+        return
+    import fcntl
+
+    path = Path(url.removeprefix("sqlite:///") + ".migrate.lock")
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class Store:
@@ -353,15 +409,40 @@ class Store:
         """Take an unprocessed inbound message for processing; False if it is processed or another worker holds it.
 
         The claim is one conditional UPDATE, so two processes racing for a message cannot both win; a claim older
-        than `lease` seconds (its worker died) can be taken again."""
+        than `lease` seconds (its worker died) can be taken again. Every claim counts as a try (see `failed`)."""
         now = utcnow()
         with self.session() as s:
             done = s.execute(
                 update(Message)
                 .where(Message.id == message_id, Message.processed.is_(False),
                        or_(Message.claimed_at.is_(None), Message.claimed_at < now - dt.timedelta(seconds=lease)))
-                .values(claimed_at=now))
+                .values(claimed_at=now, attempts=Message.attempts + 1))
             return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+    def failed(self, message_id: int, error: str, max_tries: int, retry_in: float = 30.0,
+               lease: float = LEASE) -> tuple[int, bool]:
+        """Record that processing a claimed message failed: its error (an exception's type, no words) and, after
+        `max_tries` tries, that it is given up (processed, so no worker takes it again; staff see it). Otherwise it
+        may be taken again after `retry_in` seconds. Returns the tries so far and whether it was given up."""
+        with self.session() as s:
+            msg = s.get_one(Message, message_id)
+            msg.error = error[:200]
+            gave_up = msg.attempts >= max_tries
+            if gave_up:
+                msg.processed = True
+            else:
+                msg.claimed_at = utcnow() - dt.timedelta(seconds=max(lease - retry_in, 0.0))
+            return msg.attempts, gave_up
+
+    def reject(self, channel: str, ref: str, reason: str) -> bool:
+        """Keep a webhook event that cannot be taken, with its reason (once per event: a redelivery adds nothing).
+        True when it was new."""
+        try:
+            with self.session() as s:
+                s.add(RejectedEvent(channel=channel, ref=ref[:64], reason=reason[:200]))
+            return True
+        except IntegrityError:
+            return False
 
     def load(self, message_id: int) -> tuple[Message, User]:
         """A message and its user."""
@@ -437,18 +518,56 @@ class Store:
                     claimed.append(s.get_one(Outbox, row_id))
         return claimed
 
-    def mark(self, row_id: int, *, sent: bool, error: str | None = None, retry_at: dt.datetime | None = None) -> None:
-        """Record an attempt: sent, to be retried at `retry_at`, or failed for good (neither)."""
+    def begin_call(self, row_id: int, lease: float) -> None:
+        """Before a call the platform cannot de-duplicate (a LINE reply, a Messenger send): the row is in doubt from
+        now on, so whoever takes it next (this worker, or another one if this process dies mid-call, after `lease`
+        seconds) checks before sending again. Committed before the call."""
+        with self.session() as s:
+            s.execute(update(Outbox).where(Outbox.id == row_id)
+                      .values(in_doubt=True, status="sending", next_attempt_at=utcnow() + dt.timedelta(seconds=lease)))
+
+    def mark(self, row_id: int, *, sent: bool, error: str | None = None, retry_at: dt.datetime | None = None,
+             in_doubt: bool | None = None, platform_id: str | None = None) -> None:
+        """Record an attempt: sent, to be retried at `retry_at`, or failed for good (neither). `in_doubt` says
+        whether the platform may have the message (None: unchanged); failed and in doubt is 'outcome unknown'."""
         with self.session() as s:
             row = s.get_one(Outbox, row_id)
             row.attempts += 1
             row.last_error = error
+            if in_doubt is not None:
+                row.in_doubt = in_doubt
+            if platform_id:
+                row.platform_id = platform_id[:128]
             if sent:
                 row.status, row.sent_at = "sent", utcnow()
             elif retry_at is not None:
                 row.status, row.next_attempt_at = "pending", retry_at
             else:
                 row.status = "failed"
+
+    def problems(self, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+        """For staff, without residents' words or ids: messages that could not be delivered (or whose delivery is
+        unknown), events given up after their tries, and webhook events rejected, newest first."""
+        with self.session() as s:
+            failed = s.execute(select(Outbox.created_at, Outbox.channel, Outbox.origin, Outbox.in_doubt,
+                                      Outbox.last_error, Outbox.user_id).where(Outbox.status == "failed")
+                               .order_by(Outbox.id.desc()).limit(limit)).all()
+            given_up = s.execute(select(Message.created_at, Message.channel, Message.attempts, Message.error,
+                                        Message.user_id).where(Message.direction == "in", Message.processed.is_(True),
+                                                               Message.error.is_not(None))
+                                 .order_by(Message.id.desc()).limit(limit)).all()
+            rejected = s.execute(select(RejectedEvent.created_at, RejectedEvent.channel, RejectedEvent.reason)
+                                 .order_by(RejectedEvent.id.desc()).limit(limit)).all()
+        return {"deliveries": [r._asdict() for r in failed], "given_up": [r._asdict() for r in given_up],
+                "rejected": [r._asdict() for r in rejected]}
+
+    def platform_ids(self, channel: str, recipient: str) -> set[str]:
+        """The platform's ids of the messages already recorded as sent to a recipient (recent ones)."""
+        since = utcnow() - dt.timedelta(days=8)
+        with self.session() as s:
+            return {str(i) for i in s.scalars(select(Outbox.platform_id).where(
+                Outbox.channel == channel, Outbox.recipient == recipient, Outbox.platform_id.is_not(None),
+                Outbox.created_at >= since))}
 
     def last_inbound_at(self, user_id: int) -> dt.datetime | None:
         """When the user last wrote (Messenger's messaging window counts from it)."""

@@ -21,6 +21,12 @@ from .pipeline import Bot
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten events
+MAX_PAUSE = 30.0  # seconds, the longest wait after repeated loop errors
+
+
+def pause(failures: int) -> float:
+    """Seconds to wait after `failures` loop errors in a row: 1, 2, 4 … up to MAX_PAUSE."""
+    return float(min(2 ** max(failures - 1, 0), MAX_PAUSE))
 
 
 class WorkQueue(Protocol):
@@ -92,21 +98,27 @@ class Worker:
     def _process(self, message_id: int) -> None:
         try:
             reply = self.bot.process(message_id)
-        except Exception:  # noqa: BLE001 - one bad message must not stop the worker; the sweep retries it
-            log.exception("processing failed", extra={"message_id": message_id})
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the worker; the sweep retries it
+            # One line, no traceback: its text may hold the resident's words (the message row has the error's type).
+            log.warning("processing failed; it will be tried again", extra={"message_id": message_id,
+                                                                           "error": type(exc).__name__})
             return
         if reply is not None and reply.outbox is not None:
             self.deliverer.deliver(reply.outbox)  # at once; a failure leaves it to deliver_due's retries
 
     def run(self) -> None:
-        """Loop until stop() is called."""
+        """Loop until stop() is called; an error (the database or Redis unreachable) is logged and waited out, longer
+        each time (1 s, 2 s, 4 s … 30 s), and the loop goes on."""
         log.info("worker started")
+        failures = 0
         while not self._stop.is_set():
             try:
                 self.run_once()
-            except Exception:  # noqa: BLE001 - e.g. the database or Redis briefly unreachable
-                log.exception("worker loop error; continuing")
-                time.sleep(1.0)
+                failures = 0
+            except Exception as exc:  # noqa: BLE001 - e.g. the database or Redis briefly unreachable
+                failures += 1
+                log.error("worker loop error; going on", extra={"error": type(exc).__name__, "failures": failures})
+                self._stop.wait(pause(failures))
 
     def start(self) -> Worker:
         """Run in a daemon thread (the in-process default)."""

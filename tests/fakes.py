@@ -1,6 +1,9 @@
 """Local stand-ins for the LINE Messaging API and the Graph API: real HTTP servers on 127.0.0.1 that record what the
-bot sends and answer like the platforms (including LINE's 409 for a repeated X-Line-Retry-Key), with failures that a
-test can script."""
+bot sends and answer like the platforms, strictly where delivery depends on it: a LINE reply token works once (then
+400 "Invalid reply token"), a LINE retry key is accepted once (then 409), Graph gives every sent message an id and
+lists a conversation's messages (Conversations API). Failures can be scripted per path or injected at a rate, of
+three kinds: refused before anything happens (500), accepted and then no answer (the connection dropped, as a
+timeout would), accepted and then a 500. `delivered` lists every message a resident would see."""
 
 from __future__ import annotations
 
@@ -11,19 +14,30 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+DROP = 0  # a status that means: accept the call, then close the connection without an answer
+SENDS = ("/v2/bot/message/", "/me/messages")  # paths whose calls deliver messages to residents
 
 
 class FakeAPI:
-    """A recording HTTP server; `fail(path, 500, 500)` makes the next calls to that path fail with those statuses."""
+    """A recording HTTP server. `fail(path, 500, 500)`: the next calls to that path are refused with those statuses;
+    `fail(path, "drop")` / `fail(path, "late500")`: the next call is accepted, then dropped / answered 500."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 7) -> None:
         self.requests: list[dict[str, Any]] = []
-        self.script: dict[str, list[int]] = {}
+        self.script: dict[str, list[int | str]] = {}
         self.accepted_keys: set[str] = set()
+        self.used_tokens: set[str] = set()
+        self.delivered: list[dict[str, Any]] = []  # every message accepted for a resident (even if unanswered)
+        self.conversations: dict[str, list[dict[str, Any]]] = {}  # Messenger: PSID -> the page's messages
         self.lock = threading.Lock()
         self.profile_language: str | None = "pt-BR"
-        self.fail_rate = 0.0  # share of message sends answered with a 500 (load tests inject failures)
-        self._random = random.Random(7)
+        self.fail_rate = 0.0  # share of message sends refused with a 500 (load tests inject failures)
+        self.drop_rate = 0.0  # share accepted and then left without an answer
+        self.late_fail_rate = 0.0  # share accepted and then answered 500
+        self._random = random.Random(seed)
+        self._ids = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +48,9 @@ class FakeAPI:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 status, body = fake.respond(self.command, self.path, dict(self.headers), raw)
+                if status == DROP:  # accepted, but the caller never hears back
+                    self.close_connection = True
+                    return
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -69,19 +86,46 @@ class FakeAPI:
         except ValueError:  # an image upload
             body = {"bytes": len(raw)}
         record = {"method": method, "path": path, "headers": headers, "json": body, "at": time.monotonic()}
+        after: int | str | None = None  # what happens once a send is accepted
         with self.lock:
             self.requests.append(record)
             for prefix, statuses in self.script.items():
                 if path.startswith(prefix) and statuses:
-                    return statuses.pop(0), {"message": "scripted failure"}
-            if self.fail_rate and ("/message/" in path or "/me/messages" in path) and \
-                    self._random.random() < self.fail_rate:
-                return 500, {"message": "injected failure"}
+                    if statuses[0] in ("drop", "late500"):
+                        after = statuses.pop(0)
+                        break
+                    return int(statuses.pop(0)), {"message": "scripted failure"}
+            sending = method == "POST" and any(p in path for p in SENDS)
+            if sending and after is None:
+                roll = self._random.random()
+                if roll < self.fail_rate:
+                    return 500, {"message": "injected failure"}
+                if roll < self.fail_rate + self.drop_rate:
+                    after = "drop"
+                elif roll < self.fail_rate + self.drop_rate + self.late_fail_rate:
+                    after = "late500"
             key = headers.get("X-Line-Retry-Key")
             if key:
                 if key in self.accepted_keys:
                     return 409, {"message": "The retry key is already accepted"}
                 self.accepted_keys.add(key)
+            if path.startswith("/v2/bot/message/reply"):
+                token = str((body or {}).get("replyToken"))
+                if token in self.used_tokens:
+                    return 400, {"message": "Invalid reply token"}
+                self.used_tokens.add(token)
+            if sending:
+                status, answer = self._accept(path, body or {})
+                if after == "drop":
+                    return DROP, None
+                if after == "late500":
+                    return 500, {"message": "injected failure after the message was accepted"}
+                return status, answer
+        if "/me/conversations" in path:
+            user = (parse_qs(urlsplit(path).query).get("user_id") or [""])[0]
+            with self.lock:
+                messages = list(reversed(self.conversations.get(user, [])))[:25]
+            return 200, {"data": [{"id": f"t_{user}", "messages": {"data": messages}}] if messages else []}
         if path.startswith("/v2/bot/profile/"):
             profile = {"displayName": "Resident", "userId": path.rsplit("/", 1)[-1]}
             if self.profile_language:
@@ -100,11 +144,24 @@ class FakeAPI:
             return 200, {"richMenuAliasId": alias, "richMenuId": known[-1]["json"]["richMenuId"]}
         if path.startswith(("/v2/bot/richmenu", "/v2/bot/user/")):
             return 200, {}
-        if path.startswith("/v2/bot/message/"):
-            return 200, {"sentMessages": [{"id": "1", "quoteToken": "q"}]}
-        if "/me/messages" in path:
-            return 200, {"recipient_id": (body or {}).get("recipient", {}).get("id"), "message_id": "m_1"}
         return 404, {"message": "not found"}
+
+    def _accept(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        """A message send the platform accepted (the lock is held): what the resident sees, and the answer."""
+        self._ids += 1
+        mid = f"{self._ids:08d}"
+        if "/me/messages" in path:
+            psid = str((body.get("recipient") or {}).get("id"))
+            text = (body.get("message") or {}).get("text")
+            self.delivered.append({"to": psid, "text": text, "id": f"m_{mid}"})
+            self.conversations.setdefault(psid, []).append({
+                "id": f"m_{mid}", "message": text, "from": {"id": "PAGE"},
+                "created_time": time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime())})
+            return 200, {"recipient_id": psid, "message_id": f"m_{mid}"}
+        texts = [m.get("text") for m in body.get("messages") or []]
+        target = {"replyToken": body["replyToken"]} if "replyToken" in body else {"to": body.get("to")}
+        self.delivered.append({**target, "text": texts[0] if texts else None, "id": mid})
+        return 200, {"sentMessages": [{"id": mid, "quoteToken": "q"}]}
 
     def calls(self, path: str) -> list[dict[str, Any]]:
         """Recorded requests whose path starts with `path`."""

@@ -1,24 +1,29 @@
 """LINE Messaging API channel, on the official line-bot-sdk v3.
 
 Webhook (https://developers.line.biz/en/reference/messaging-api/#webhooks): the signature is checked on the raw
-body (the SDK compares in constant time); a bad or missing one is 400 and nothing is stored. Every event of the batch
-becomes a channel-neutral `Inbound`, stored before the 200 goes back; the work happens in a worker.
+body in constant time; a bad or missing one is 400 and nothing is stored. Every event of a validly signed batch is
+taken on its own: it becomes a channel-neutral `Inbound`, stored before the 200 goes back (the work happens in a
+worker), or, when it cannot be read (a shape the SDK refuses, an id too long, a NUL byte), it is kept as rejected with
+its reason and the rest of the batch goes on. A signed body always gets 200: LINE would only send it again.
 Sending: the reply token while it is fresh (about a minute), else a push with `X-Line-Retry-Key` so a retried push is
-delivered once (https://developers.line.biz/en/docs/messaging-api/retrying-api-request/).
+delivered once (https://developers.line.biz/en/docs/messaging-api/retrying-api-request/). A reply has no retry key:
+when its answer never comes (a timeout, a 5xx, the process killed mid-call) the same token is tried again while it is
+valid — LINE refuses a used token, which then means the first reply arrived — and it is never turned into a push,
+which would be a second copy. Past the token's life the row ends 'outcome unknown', for staff to see.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, request
-from linebot.v3 import WebhookParser
-from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import (
     ApiClient,
     ApiException,
@@ -35,6 +40,7 @@ from linebot.v3.messaging import (
     URIAction,
 )
 from linebot.v3.webhooks import (
+    Event,
     FollowEvent,
     MessageEvent,
     PostbackEvent,
@@ -43,9 +49,9 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from ..messages import Inbound
+from ..messages import Inbound, Reject, event_ref, problem
 from ..outbox import SendResult
-from ..store import Outbox, Store
+from ..store import Outbox, Store, utcnow
 
 log = logging.getLogger(__name__)
 NAME = "line"
@@ -53,44 +59,68 @@ REPLY_WINDOW = dt.timedelta(seconds=50)  # LINE: use the reply token "within one
 MAX_TEXT = 5000  # LINE's limit for one text message
 MAX_CHOICES = 13  # quick-reply items
 LABEL = 20  # quick-reply label length
+REPLY_LEASE = 20.0  # seconds a reply call may take (timeout 10 s) before another worker may try the token again
+REPLY_RETRY = 1.0  # seconds between tries of a reply in doubt (the token lives about a minute)
 
 
 class LineChannel:
     """The LINE adapter: webhook blueprint, sender, profile language and loading animation."""
 
     def __init__(self, secret: str, token: str, base_url: str) -> None:
-        self.parser = WebhookParser(secret)
+        self.secret = secret.encode()
         self.config = Configuration(host=base_url.rstrip("/"), access_token=token)
         self.client = ApiClient(self.config)
         self.api = MessagingApi(self.client)
 
     # -- in ----------------------------------------------------------------------------------------------------------
-    def blueprint(self, receive: Callable[[Inbound], int | None], submit: Callable[[int], None]) -> Blueprint:
+    def blueprint(self, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
+                  reject: Reject | None = None) -> Blueprint:
         """POST /webhooks/line."""
         bp = Blueprint("line", __name__)
 
         @bp.post("/webhooks/line")
         def webhook() -> tuple[str, int]:
-            body = request.get_data(as_text=True)
-            signature = request.headers.get("X-Line-Signature", "")
-            try:
-                payload = self.parser.parse(body, signature, as_payload=True)
-            except InvalidSignatureError:
+            raw = request.get_data()
+            if not self.signature_ok(raw, request.headers.get("X-Line-Signature", "")):
                 log.warning("LINE webhook with a bad or missing signature refused")
                 abort(400, "invalid signature")
-            except ValueError:
-                log.warning("LINE webhook with a malformed body refused")
-                abort(400, "malformed body")
-            for event in payload.events or []:
-                inbound = self.to_inbound(event)
-                if inbound is None:
-                    continue
-                message_id = receive(inbound)
-                if message_id is not None:
-                    submit(message_id)
+            try:
+                payload = json.loads(raw.decode("utf-8"))
+            except ValueError:  # not UTF-8 or not JSON: nothing to take, and sending it again would not help
+                log.warning("signed LINE webhook that is not JSON ignored")
+                return "OK", 200
+            events = payload.get("events") if isinstance(payload, dict) else None
+            if not isinstance(events, list):
+                log.warning("signed LINE webhook without an event list ignored")
+                return "OK", 200
+            for item in events:
+                self.take(item, receive, submit, reject)
             return "OK", 200
 
         return bp
+
+    def signature_ok(self, raw: bytes, signature: str) -> bool:
+        """X-Line-Signature: base64(HMAC-SHA256(channel secret, raw body)), compared in constant time."""
+        expected = base64.b64encode(hmac.new(self.secret, raw, hashlib.sha256).digest())
+        return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
+
+    def take(self, item: Any, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
+             reject: Reject | None) -> None:
+        """One event of a batch: stored and handed to a worker, or kept as rejected with its reason."""
+        try:
+            inbound = self.to_inbound(Event.from_dict(item)) if isinstance(item, dict) else None
+            reason = "not an event object" if not isinstance(item, dict) else problem(inbound)
+        except Exception as exc:  # noqa: BLE001 - any shape the SDK or this adapter cannot read
+            inbound, reason = None, f"malformed event ({type(exc).__name__})"
+        if reason is None and inbound is None:
+            return  # an event the bot does not act on (logged)
+        if reason is None and inbound is not None:
+            message_id = receive(inbound)
+            if message_id is not None:
+                submit(message_id)
+            return
+        if reject is not None:
+            reject(NAME, event_ref(item, ignore=("deliveryContext",)), str(reason))
 
     def to_inbound(self, event: Any) -> Inbound | None:
         """A webhook event as an Inbound; None (logged) for events the bot does not act on."""
@@ -132,34 +162,67 @@ class LineChannel:
 
     # -- out ---------------------------------------------------------------------------------------------------------
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
-        """Reply with the token while it is fresh, else (or if the reply fails) push with the row's retry key;
-        an announcement's row (a list of recipients, at most 500) is one multicast."""
+        """Reply with the token while it is fresh, else (or if LINE refuses the reply) push with the row's retry key;
+        a reply in doubt is tried again with its token, never pushed; an announcement's row (a list of recipients,
+        at most 500) is one multicast."""
         messages = [to_message(body)]
         if row.recipient.startswith("["):
             return _attempt(lambda: self.api.multicast(
                 MulticastRequest(to=json.loads(row.recipient), messages=messages), x_line_retry_key=row.retry_key,
                 _request_timeout=10))
-        fresh = row.reply_token and row.reply_deadline and dt.datetime.utcnow() < row.reply_deadline  # noqa: DTZ003
-        if fresh and row.attempts == 0:
-            try:
-                self.api.reply_message(ReplyMessageRequest(replyToken=row.reply_token, messages=messages),
-                                       _request_timeout=10)
-                return SendResult.sent()
-            except ApiException as exc:
-                log.info("LINE reply failed, pushing instead", extra={"status": exc.status})
-        return _attempt(lambda: self.api.push_message(PushMessageRequest(to=row.recipient, messages=messages),
-                                                      x_line_retry_key=row.retry_key, _request_timeout=10))
+        fresh = bool(row.reply_token and row.reply_deadline and utcnow() < row.reply_deadline)
+        if row.reply_token and row.in_doubt:
+            if not fresh:
+                return SendResult.unknown("LINE reply: no answer came and the reply token has expired, so whether it "
+                                          "arrived is unknown; not pushed, which could send it twice")
+            result = self._reply(row, messages, store)
+            if result is not None:
+                return result
+        elif fresh and row.attempts == 0:
+            result = self._reply(row, messages, store)
+            if result is not None:
+                return result
+        return _attempt(lambda: self.api.push_message(
+            PushMessageRequest(to=row.recipient, messages=messages), x_line_retry_key=row.retry_key,
+            _request_timeout=10))
+
+    def _reply(self, row: Outbox, messages: list[TextMessage], store: Store) -> SendResult | None:
+        """One reply call; None when LINE refused it for sure (then a push may follow)."""
+        tried_before = row.in_doubt
+        store.begin_call(row.id, REPLY_LEASE)
+        try:
+            response = self.api.reply_message(ReplyMessageRequest(replyToken=row.reply_token, messages=messages),
+                                              _request_timeout=10)
+            return SendResult.sent(_sent_id(response))
+        except ApiException as exc:
+            status = int(exc.status or 0)
+            if status >= 500:
+                return SendResult.retry(f"LINE reply {status}: outcome unknown", in_doubt=True, delay=REPLY_RETRY)
+            if tried_before and status == 400 and "reply token" in str(exc.body or "").lower():
+                # The token is within its life and LINE says it is used: the earlier call delivered the reply.
+                return SendResult.sent(note="reply token already used: the earlier reply arrived")
+            log.info("LINE reply refused, pushing instead", extra={"status": status})
+            return None
+        except Exception as exc:  # noqa: BLE001 - a timeout or a dropped connection: the reply may have arrived
+            return SendResult.retry(f"LINE reply: {type(exc).__name__}, outcome unknown", in_doubt=True,
+                                    delay=REPLY_RETRY)
+
+
+def _sent_id(response: Any) -> str | None:
+    """The id of the first message LINE says it sent."""
+    data = getattr(response, "data", response)
+    sent = getattr(data, "sent_messages", None) or []
+    return str(sent[0].id) if sent and getattr(sent[0], "id", None) else None
 
 
 def _attempt(call: Callable[[], Any]) -> SendResult:
-    """One API call with a retry key, as a SendResult."""
+    """One API call with a retry key, as a SendResult (never in doubt: LINE drops a repeated key with a 409)."""
     try:
-        call()
-        return SendResult.sent()
+        return SendResult.sent(_sent_id(call()))
     except ApiException as exc:
         return _result(exc)
     except Exception as exc:  # noqa: BLE001 - connection refused, timeout …: retry later
-        return SendResult.retry(f"network: {type(exc).__name__}")
+        return SendResult.retry(f"network: {type(exc).__name__}", in_doubt=False)
 
 
 def _result(exc: ApiException) -> SendResult:
@@ -168,7 +231,7 @@ def _result(exc: ApiException) -> SendResult:
         return SendResult.sent()
     reason = f"LINE {status}: {(exc.body or '')[:200] if isinstance(exc.body, str) else exc.reason}"
     if status >= 500 or status == 429:
-        return SendResult.retry(reason)
+        return SendResult.retry(reason, in_doubt=False)
     return SendResult.refused(reason)
 
 

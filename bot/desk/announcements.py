@@ -77,6 +77,13 @@ def update_announcement(announcement_id: int) -> Any:
         abort(400, "unknown audience")
     spec = {"kind": kind, "value": request.form.get(f"value_{kind}") or None}
     action = request.form.get("action", "save")
+    when = None
+    if action == "schedule":
+        try:
+            when = dt.datetime.fromisoformat((request.form.get("send_at") or "").strip())
+        except ValueError:
+            return render_template("desk/error.html", message="送信日時を入力してください(例: 2026-12-28 09:00)。"
+                                   "予約していません。"), 400
     with bot.store.session() as s:
         ann = s.get(Announcement, announcement_id)
         if ann is None or ann.status not in ("draft", "scheduled"):
@@ -87,8 +94,7 @@ def update_announcement(announcement_id: int) -> Any:
             old = texts.get(lang, {})
             texts[lang] = {"text": text, "kind": old.get("kind", "none") if text == old.get("text") else "edited"}
         ann.texts, ann.audience = json.dumps(texts, ensure_ascii=False), json.dumps(spec)
-        if action == "schedule":
-            when = dt.datetime.fromisoformat(request.form.get("send_at", ""))
+        if when is not None:
             ann.send_at = when.replace(tzinfo=ZoneInfo(bot.timezone)).astimezone(dt.UTC).replace(tzinfo=None)
             ann.status = "scheduled"
     if action == "send":

@@ -35,7 +35,8 @@ def suggest(ticket_id: int) -> Any:
     if key not in bot.kb.answers:
         abort(400, "choose an answer")
     with bot.store.session() as s:
-        msg = s.get(Message, int(request.form.get("message_id", "0")))
+        raw_id = request.form.get("message_id", "")
+        msg = s.get(Message, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 12 else None
         if msg is None or msg.ticket_id != ticket_id or msg.direction != "in":
             abort(400, "not a message of this ticket")
         s.add(Suggestion(text=msg.text[:1000], language=msg.language, intent=intent_of(key), answer=key,
@@ -82,7 +83,7 @@ def stats() -> Any:
     figures = compute(bot.store, bot.timezone)
     names = language_names()
     pushes = monthly_pushes(bot.store, bot.calendar, bot.now().date()) if bot.calendar else 0
-    return render_template("desk/stats.html", f=figures, names=names, pushes=pushes)
+    return render_template("desk/stats.html", f=figures, names=names, pushes=pushes, problems=bot.store.problems())
 
 
 @blueprint.get("/residents/<int:user_id>/export")

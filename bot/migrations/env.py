@@ -20,7 +20,13 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
-    """Run the migrations on a live connection."""
+    """Run the migrations on a live connection: the caller's (bot.store.upgrade holds a lock on it), or a new one."""
+    given = config.attributes.get("connection")
+    if given is not None:
+        context.configure(connection=given, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
                                 poolclass=pool.NullPool)
     with engine.connect() as connection:

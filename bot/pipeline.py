@@ -28,7 +28,7 @@ from .matching import Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply
 from .mt import MachineTranslator
 from .observability import Latency
-from .privacy import DELETED
+from .privacy import event_digest, is_deleted
 from .rendering import Renderer
 from .store import Delivery, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
@@ -81,7 +81,7 @@ class Bot(Commands):
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
     _stamp: tuple[object, ...] = ()
     _checked: float = 0.0
-    _learned: set[int] = field(default_factory=set)  # approved suggestions the matcher knows
+    _learned: dict[int, tuple[str, str]] = field(default_factory=dict)  # approved suggestions the matcher knows
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
@@ -171,12 +171,17 @@ class Bot(Commands):
 
     def learn(self) -> None:
         """Teach the matcher the suggestions approved at the desk that this process does not know yet: each one
-        an example, and its exact phrasing answered as approved before any rule."""
-        for suggestion in self.store.approved_suggestions():
+        an example, and its exact phrasing answered as approved before any rule; and forget the ones deleted since
+        (a resident deleted their data)."""
+        approved = self.store.approved_suggestions()
+        for suggestion in approved:
             if suggestion.id not in self._learned:
-                self._learned.add(suggestion.id)
+                self._learned[suggestion.id] = (suggestion.intent, suggestion.text)
                 self.matcher.add_example(suggestion.intent, suggestion.text)
                 self.matcher.approve(suggestion.intent, suggestion.text, suggestion.answer)
+        for gone in set(self._learned) - {s.id for s in approved}:
+            intent, text = self._learned.pop(gone)
+            self.matcher.unlearn(intent, text)
 
     def _show_typing(self, inbound: Inbound, msg: Message) -> None:
         show = self.typing.get(inbound.channel)
@@ -386,8 +391,8 @@ class Bot(Commands):
 
     def _finish(self, user: User, msg: Message, reply: Reply | None, inbound: Inbound,
                 open_ticket: int | None = None) -> None:
-        if user.external_id.startswith(f"{DELETED}:"):
-            msg.text, msg.raw = "", None  # the message that asked to delete is forgotten too
+        if is_deleted(user.external_id):  # the message that asked to delete is forgotten too
+            msg.text, msg.raw, msg.event_id = "", None, event_digest(msg.event_id)
         if reply is None:
             self.store.finish(user, msg, None)
             return

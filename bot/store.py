@@ -8,6 +8,7 @@ even when two processes receive it at the same moment (the database's unique con
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import uuid
@@ -49,6 +50,14 @@ LEASE = 120.0  # seconds a worker holds a claimed message or outbox row before a
 def utcnow() -> dt.datetime:
     """Timezone-aware now in UTC (stored as naive UTC for SQLite/PostgreSQL alike)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def event_digest(event_id: str | None) -> str | None:
+    """A platform event id as a one-way digest (kept once its resident is deleted): still unique per event, so a
+    redelivery is recognised, but no longer the platform's id."""
+    if event_id is None or event_id.startswith("h:"):
+        return event_id
+    return "h:" + hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 class Base(DeclarativeBase):
@@ -327,6 +336,11 @@ class Store:
             try:
                 with self.session() as s:
                     user = s.scalar(select(User).where(User.channel == channel, User.external_id == external_id))
+                    if user is None and event_id is not None and s.scalar(select(Message.id).where(
+                            Message.channel == channel, Message.event_id == event_digest(event_id))) is not None:
+                        # a redelivered event of a resident who deleted their data: seen before, not a newcomer
+                        log.info("duplicate event ignored", extra={"channel": channel})
+                        return None
                     if user is None:
                         user = User(channel=channel, external_id=external_id, profile_language=profile_language)
                         s.add(user)
@@ -449,6 +463,10 @@ class Store:
                 row.status, row.next_attempt_at = "pending", retry_at
             else:
                 row.status = "failed"
+            if row.status != "pending" and row.user_id is not None and str(
+                    s.scalar(select(User.external_id).where(User.id == row.user_id)) or "").startswith("deleted:"):
+                # the confirmation of a deletion: delivered (or given up), it keeps no platform id
+                row.recipient, row.reply_token = "deleted", None
 
     def last_inbound_at(self, user_id: int) -> dt.datetime | None:
         """When the user last wrote (Messenger's messaging window counts from it)."""

@@ -11,6 +11,7 @@ import threading
 
 from flask import Flask
 
+from . import redact
 from .core import build_bot
 from .mt import MachineTranslator
 from .pipeline import Bot
@@ -18,6 +19,7 @@ from .runtime import Runtime, build_runtime
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+redact.install()  # no resident text, platform ids or SQL parameters in any log record (bot/redact.py)
 
 
 def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flask:

@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import language as lang_mod
-from . import overrides
+from . import overrides, redact
 from .calendar import Calendar
 from .commands import Commands
 from .handoff import open_ticket_id, staff_active
@@ -100,9 +100,10 @@ class Bot(Commands):
         """Store an event before anything else is done with it; None when this event was stored before.
         Text that cannot be stored as it is (a lone surrogate, a NUL byte) is kept with those characters replaced."""
         inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
-        msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
-                                 inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
-                                 lang_mod.normalize_code(inbound.profile_language))
+        with redact.sensitive(*_sensitive(inbound)):
+            msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
+                                     inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
+                                     lang_mod.normalize_code(inbound.profile_language))
         return None if msg is None else msg.id
 
     def process(self, message_id: int, now: dt.datetime | None = None) -> Reply | None:
@@ -118,6 +119,10 @@ class Bot(Commands):
     def _process(self, message_id: int, now: dt.datetime | None) -> Reply | None:
         msg, user = self.store.load(message_id)
         inbound = Inbound(**json.loads(msg.raw or "{}"))
+        with redact.sensitive(*_sensitive(inbound)):  # never in a log record, even in an error's text
+            return self._answer_event(msg, user, inbound, now)
+
+    def _answer_event(self, msg: Message, user: User, inbound: Inbound, now: dt.datetime | None) -> Reply | None:
         now = now or self.now()
         self.refresh_knowledge()
         self._show_typing(inbound, msg)
@@ -413,6 +418,12 @@ class Bot(Commands):
     def _to_desk(self, inbound: Inbound) -> bool:
         """Whether a handoff opens a desk ticket: always for residents, for test traffic only when asked for."""
         return inbound.channel not in TEST_CHANNELS or self.test_tickets or bool(inbound.meta.get("desk"))
+
+
+def _sensitive(inbound: Inbound) -> list[str | None]:
+    """What identifies a resident in an event: their words, their platform id, the event id and reply token."""
+    token = inbound.meta.get("reply_token")
+    return [inbound.text, inbound.payload, inbound.user_id, inbound.event_id, token if isinstance(token, str) else None]
 
 
 def storable(text: str | None) -> str | None:

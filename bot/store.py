@@ -278,10 +278,11 @@ class Delivery:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL and a busy timeout so web and worker processes can share the file."""
+    """An engine; SQLite gets WAL and a busy timeout so web and worker processes can share the file. Errors and
+    SQL logs never show the statement's parameters (residents' words and ids): hide_parameters."""
     if url.startswith("sqlite:///"):
         _sqlite_folder(url)
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn: Any, _record: Any) -> None:
@@ -293,7 +294,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_folder(url: str) -> None:

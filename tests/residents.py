@@ -90,14 +90,15 @@ class Town:
         self.admin = app.test_client()
 
     # -- residents ---------------------------------------------------------------------------------------------------
-    def send(self, r: Resident, message: str | None = None, postback: str | None = None, wait: bool = True) -> None:
+    def send(self, r: Resident, message: str | None = None, postback: str | None = None, wait: bool = True,
+             status: int = 200) -> None:
         """A signed webhook with one event; waits until the bot has processed it."""
         self.n += 1
         event = line_event(r, self.n, message=message, postback=postback)
         body = payload(event)
         res = self.app.test_client().post("/webhooks/line", data=body, headers={
             "Content-Type": "application/json", "X-Line-Signature": sign(body)})
-        assert res.status_code == 200, res.status_code
+        assert res.status_code == status, res.status_code
         if wait:
             assert self.fake.wait_for(lambda: self.processed(event["webhookEventId"]), timeout=20), event
 

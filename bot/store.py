@@ -150,6 +150,17 @@ class StaffUser(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class LoginThrottle(Base):
+    """Failed desk logins of one address, account or browser (key "addr:…", "user:…", "device:…") in a window,
+    and until when further attempts from it wait."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class Suggestion(Base):
     """A question the bot could not answer, with the answer staff say fits: approved, it becomes an example."""
 

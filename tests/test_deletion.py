@@ -48,6 +48,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "next_attempt_at": KEPT, "last_error": REPLACED, "created_at": KEPT, "sent_at": KEPT},
     "staff_users": {"id": STAFF, "username": STAFF, "password_hash": STAFF, "role": STAFF, "active": STAFF,
                     "failed_logins": STAFF, "locked_until": STAFF, "session_nonce": STAFF, "created_at": STAFF},
+    "login_throttle": {"key": STAFF, "failures": STAFF, "window_start": STAFF, "blocked_until": STAFF},
     "suggestions": {c: DELETED_ROW for c in ("id", "text", "language", "intent", "answer", "status", "created_by",
                                              "decided_by", "created_at", "decided_at")},
     "settings": {"key": STAFF, "value": STAFF, "updated_by": STAFF, "updated_at": STAFF},
@@ -90,7 +91,7 @@ def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, 
             r.derived = derived_from_words(before, r, other)
 
         # Everything was filled, and the resident is everywhere before deletion (the test cannot pass by itself).
-        assert {name for name, rows in before.items() if not rows} <= {"settings"}
+        assert {name for name, rows in before.items() if not rows} <= {"settings", "login_throttle"}
         where = {(table, column) for table, column, _ in found(before, gone.needles(kept))}
         assert {("users", "external_id"), ("users", "community"), ("messages", "text"), ("messages", "raw"),
                 ("messages", "event_id"), ("outbox", "recipient"), ("outbox", "reply_token"), ("suggestions", "text"),

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import threading
+from typing import Any
 
 from flask import Flask
 
+from . import redact
 from .core import build_bot
 from .mt import MachineTranslator
 from .pipeline import Bot
@@ -18,6 +21,7 @@ from .runtime import Runtime, build_runtime
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+redact.install()  # no resident text, platform ids or SQL parameters in any log record (bot/redact.py)
 
 
 def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flask:
@@ -37,6 +41,7 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
 
     from . import cli, desk, web
 
+    _protect(app, settings)
     app.register_blueprint(web.blueprint)
     desk.init_app(app)
     cli.register(app)
@@ -45,6 +50,47 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
     log.info("Tomoni started: database %s, LINE %s, Messenger %s", settings.database_url.split(":")[0],
              "on" if settings.line_on else "off", "on" if settings.messenger_on else "off")
     return app
+
+
+def _protect(app: Flask, settings: Settings) -> None:
+    """Request size limit, the client's address behind trusted proxies, and security headers (docs/security.md)."""
+    from flask import abort, g, request
+
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    if settings.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies)
+
+    @app.before_request
+    def _size_limit() -> None:
+        """A body announced larger than the limit is refused before a byte of it is read. A body without a length
+        (chunked) is read by Werkzeug up to the limit only (MAX_CONTENT_LENGTH), then fails its check."""
+        if request.content_length is not None and request.content_length > settings.max_request_bytes:
+            abort(413)
+
+    def csp_nonce() -> str:
+        if "csp_nonce" not in g:
+            g.csp_nonce = secrets.token_urlsafe(16)
+        return str(g.csp_nonce)
+
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if request.blueprint == "desk" or request.path.startswith("/desk/"):
+            nonce = csp_nonce()
+            headers["Content-Security-Policy"] = (
+                f"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self' data:; "
+                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        return response
 
 
 def current_bot(app: Flask) -> Bot:

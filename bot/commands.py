@@ -16,6 +16,7 @@ from .rendering import punct
 if TYPE_CHECKING:
     from .calendar import Calendar
     from .knowledge import Knowledge
+    from .mt import MachineTranslator
     from .rendering import Renderer
     from .store import Store, User
     from .translation import Catalog
@@ -36,6 +37,9 @@ class Commands:
         catalog: Catalog
         renderer: Renderer
         calendar: Calendar | None
+        translator: MachineTranslator | None
+
+        def learn(self) -> None: ...
 
         def _reply(self, key: str, msg_lang: str | None, reply_lang: str, intent: str, now: dt.datetime,
                    item: str | None = None, category: str | None = None, confidence: float = 0.95) -> Reply: ...
@@ -100,7 +104,10 @@ class Commands:
         if action == "delete":
             return self._confirm_delete(lang, now)
         if action == "delete-yes":
-            forget(self.store, user)
+            keys = forget(self.store, user)
+            if self.translator is not None:
+                self.translator.drop(keys)
+            self.learn()  # approved suggestions made from their words are gone: the matcher forgets them
             return self._ui_reply("delete_done", lang, "privacy.delete")
         return self._ui_reply("delete_cancelled", lang, "privacy.delete")
 

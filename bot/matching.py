@@ -145,6 +145,16 @@ class Matcher:
         if key:
             self._approved[key] = (intent, answer_key or intent)
 
+    def unlearn(self, intent: str, text: str) -> None:
+        """Forget an approved suggestion (add_example and approve undone): its resident deleted their data."""
+        key = example_key(text)
+        if self._approved.get(key, ("",))[0] == intent:
+            del self._approved[key]
+        for i in range(len(self._example_keys) - 1, -1, -1):  # learned examples come after the shipped ones
+            if self._example_keys[i] == key and self._example_intents[i] == intent:
+                del self._example_keys[i], self._example_intents[i]
+                break
+
     def understand(self, folded: str, finds: list[Find], last_intent: str | None = None) -> Understanding:
         """Decide intent, item and answer key for a folded message and the entries found in it.
 

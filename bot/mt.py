@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,9 @@ from .translation import Catalog
 log = logging.getLogger(__name__)
 PIVOT = "en"
 INDEX_TIMEOUT = 8.0  # seconds to reach the Argos package index before saying the server is offline
+# Seconds a translation is kept in a process's memory before it is read from the database again (a resident's
+# deletion in another process empties the database at once, this process's memory within this time).
+MEMORY_SECONDS = 600.0
 LONG = 400  # characters above which a text is split into sentences
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
 ARGOS_CODES = {"zh": "zh", "pt": "pt", "tl": "tl"}  # our code -> Argos code (Argos uses "zt" for traditional)
@@ -140,6 +144,11 @@ def _ours(code: str) -> str:
     return {"zt": "zh", "pb": "pt"}.get(code, code)
 
 
+def cache_key(engine: str, text: str) -> str:
+    """The translation cache's key of a text under an engine (bot.privacy recomputes it to delete a resident's)."""
+    return hashlib.sha256(f"{engine}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a long text (simple punctuation rules for all our scripts); a short text stays whole."""
     if len(text) <= LONG:
@@ -155,7 +164,7 @@ class MachineTranslator:
         self.catalog = catalog
         self.store = store
         self.packages = {(p.source, p.target): p for p in (discover() if packages is None else packages)}
-        self._memory: OrderedDict[str, str] = OrderedDict()
+        self._memory: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._memory_size = memory_size
         self._memory_lock = threading.Lock()
         self._curated = self._curated_index()
@@ -190,7 +199,7 @@ class MachineTranslator:
         if route is None:
             return Translation(text, "none")
         engine = "+".join(p.name for p in route)
-        key = hashlib.sha256(f"{engine}\0{text}".encode()).hexdigest()
+        key = cache_key(engine, text)
         cached = self._cached(key)
         if cached is not None:
             return Translation(cached, "cache", engine)
@@ -212,15 +221,18 @@ class MachineTranslator:
     def _cached(self, key: str) -> str | None:
         with self._memory_lock:
             if key in self._memory:
-                self._memory.move_to_end(key)
-                return self._memory[key]
+                kept, text = self._memory[key]
+                if time.monotonic() - kept < MEMORY_SECONDS:
+                    self._memory.move_to_end(key)
+                    return text
+                del self._memory[key]  # read again from the database: a deletion in another process is seen
         if self.store is None:
             return None
         with self.store.session() as s:
-            text = s.scalar(select(TranslationCache.result).where(TranslationCache.key == key))
-        if text is not None:
-            self._keep(key, text)
-        return text
+            stored = s.scalar(select(TranslationCache.result).where(TranslationCache.key == key))
+        if stored is not None:
+            self._keep(key, stored)
+        return stored
 
     def _remember(self, key: str, source: str, target: str, engine: str, result: str) -> None:
         self._keep(key, result)
@@ -229,10 +241,16 @@ class MachineTranslator:
 
     def _keep(self, key: str, text: str) -> None:
         with self._memory_lock:
-            self._memory[key] = text
+            self._memory[key] = (time.monotonic(), text)
             self._memory.move_to_end(key)
             while len(self._memory) > self._memory_size:
                 self._memory.popitem(last=False)
+
+    def drop(self, keys: set[str]) -> None:
+        """Forget cached translations in this process's memory (a resident's, deleted from the database)."""
+        with self._memory_lock:
+            for key in keys:
+                self._memory.pop(key, None)
 
     def loaded(self) -> list[str]:
         """Names of the models loaded in this process (for /healthz)."""

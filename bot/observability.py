@@ -78,6 +78,8 @@ class JsonFormatter(logging.Formatter):
         data.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # formatted (and scrubbed) when the record was made: bot/redact.py
+            data["exception"] = record.exc_text
         return json.dumps(data, ensure_ascii=False, default=str)
 
 

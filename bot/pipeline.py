@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError as ValueRefused
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from . import language as lang_mod
-from . import overrides
+from . import overrides, redact
 from .calendar import Calendar
 from .commands import Commands
 from .handoff import open_ticket_id, staff_active
@@ -31,7 +31,7 @@ from .matching import UNSCHEDULED, Matcher, Option, Understanding
 from .messages import Choice, Inbound, Reply, event_ref
 from .mt import MachineTranslator
 from .observability import Latency
-from .privacy import DELETED
+from .privacy import event_digest, is_deleted
 from .rendering import Renderer
 from .store import Delivery, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
@@ -87,7 +87,7 @@ class Bot(Commands):
     latency: Latency = field(default_factory=Latency)  # answer time in this process, for /metrics
     _stamp: tuple[object, ...] = ()
     _checked: float = 0.0
-    _learned: set[int] = field(default_factory=set)  # approved suggestions the matcher knows
+    _learned: dict[int, tuple[str, str]] = field(default_factory=dict)  # approved suggestions the matcher knows
 
     def now(self) -> dt.datetime:
         """Now in the city's time zone."""
@@ -107,9 +107,10 @@ class Bot(Commands):
         Text that cannot be stored as it is (a lone surrogate, a NUL byte) is kept with those characters replaced."""
         inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
         try:
-            msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
-                                     inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
-                                     lang_mod.normalize_code(inbound.profile_language))
+            with redact.sensitive(*_sensitive(inbound)):
+                msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
+                                         inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
+                                         lang_mod.normalize_code(inbound.profile_language))
         except StatementError as exc:
             if isinstance(exc, DBAPIError) and not isinstance(exc, ValueRefused):
                 raise  # the database is unreachable or failing: the platform will send the event again
@@ -148,6 +149,10 @@ class Bot(Commands):
     def _process(self, message_id: int, now: dt.datetime | None) -> Reply | None:
         msg, user = self.store.load(message_id)
         inbound = Inbound(**json.loads(msg.raw or "{}"))
+        with redact.sensitive(*_sensitive(inbound)):  # never in a log record, even in an error's text
+            return self._answer_event(msg, user, inbound, now)
+
+    def _answer_event(self, msg: Message, user: User, inbound: Inbound, now: dt.datetime | None) -> Reply | None:
         now = now or self.now()
         self.refresh_knowledge()
         self._show_typing(inbound, msg)
@@ -201,12 +206,17 @@ class Bot(Commands):
 
     def learn(self) -> None:
         """Teach the matcher the suggestions approved at the desk that this process does not know yet: each one
-        an example, and its exact phrasing answered as approved before any rule."""
-        for suggestion in self.store.approved_suggestions():
+        an example, and its exact phrasing answered as approved before any rule; and forget the ones deleted since
+        (a resident deleted their data)."""
+        approved = self.store.approved_suggestions()
+        for suggestion in approved:
             if suggestion.id not in self._learned:
-                self._learned.add(suggestion.id)
+                self._learned[suggestion.id] = (suggestion.intent, suggestion.text)
                 self.matcher.add_example(suggestion.intent, suggestion.text)
                 self.matcher.approve(suggestion.intent, suggestion.text, suggestion.answer)
+        for gone in set(self._learned) - {s.id for s in approved}:
+            intent, text = self._learned.pop(gone)
+            self.matcher.unlearn(intent, text)
 
     def _show_typing(self, inbound: Inbound, msg: Message) -> None:
         show = self.typing.get(inbound.channel)
@@ -430,8 +440,8 @@ class Bot(Commands):
 
     def _finish(self, user: User, msg: Message, reply: Reply | None, inbound: Inbound,
                 open_ticket: int | None = None) -> None:
-        if user.external_id.startswith(f"{DELETED}:"):
-            msg.text, msg.raw = "", None  # the message that asked to delete is forgotten too
+        if is_deleted(user.external_id):  # the message that asked to delete is forgotten too
+            msg.text, msg.raw, msg.event_id = "", None, event_digest(msg.event_id)
         if reply is None:
             self.store.finish(user, msg, None)
             return
@@ -463,6 +473,12 @@ def _where(exc: BaseException) -> str:
         return "?"
     last = frames[-1]
     return f"{Path(last.filename).name}:{last.lineno} {last.name}"
+
+
+def _sensitive(inbound: Inbound) -> list[str | None]:
+    """What identifies a resident in an event: their words, their platform id, the event id and reply token."""
+    token = inbound.meta.get("reply_token")
+    return [inbound.text, inbound.payload, inbound.user_id, inbound.event_id, token if isinstance(token, str) else None]
 
 
 def storable(text: str | None) -> str | None:

@@ -46,6 +46,8 @@ class Settings:
     desk_session_hours: float = 12.0  # and this long after login, used or not
     test_tickets: bool = False  # `flask ask`/`chat` and the chat page open desk tickets (otherwise only when asked)
     max_event_tries: int = 5  # an inbound event whose processing fails this many times is given up (shown to staff)
+    trusted_proxies: int = 0  # reverse proxies in front (Caddy, nginx: 1) whose X-Forwarded-For/-Proto are believed
+    max_request_bytes: int = 1_000_000  # larger requests are refused with 413 before their body is read
 
     @property
     def line_on(self) -> bool:
@@ -106,11 +108,14 @@ class Settings:
             desk_session_hours=_number(env, "TOMONI_DESK_SESSION_HOURS", 12, float),
             test_tickets=env.get("TOMONI_TEST_TICKETS", "0") == "1",
             max_event_tries=_number(env, "TOMONI_MAX_EVENT_TRIES", 5, int),
+            trusted_proxies=_number(env, "TOMONI_TRUSTED_PROXIES", 0, int, zero=True),
+            max_request_bytes=_number(env, "TOMONI_MAX_REQUEST_BYTES", 1_000_000, int),
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
         )
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float]) -> Any:
+def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float],
+            zero: bool = False) -> Any:
     """A numeric setting, or a sentence that names it."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -120,8 +125,8 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] |
     except ValueError:
         raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number (it is {raw!r}); "
                             f"unset, it is {default}.") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be more than 0 (it is {raw!r}).")
+    if value < 0 or (value == 0 and not zero):
+        raise SettingsError(f"{name} must be {'0 or more' if zero else 'more than 0'} (it is {raw!r}).")
     return value
 
 

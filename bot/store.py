@@ -8,6 +8,7 @@ even when two processes receive it at the same moment (the database's unique con
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import uuid
@@ -51,6 +52,14 @@ LEASE = 120.0  # seconds a worker holds a claimed message or outbox row before a
 def utcnow() -> dt.datetime:
     """Timezone-aware now in UTC (stored as naive UTC for SQLite/PostgreSQL alike)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def event_digest(event_id: str | None) -> str | None:
+    """A platform event id as a one-way digest (kept once its resident is deleted): still unique per event, so a
+    redelivery is recognised, but no longer the platform's id."""
+    if event_id is None or event_id.startswith("h:"):
+        return event_id
+    return "h:" + hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 class Base(DeclarativeBase):
@@ -147,6 +156,17 @@ class StaffUser(Base):
     # Part of every desk session: a new value (logout, deactivation, new password) ends all sessions at once.
     session_nonce: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Failed desk logins of one address, account or browser (key "addr:…", "user:…", "device:…") in a window,
+    and until when further attempts from it wait."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Suggestion(Base):
@@ -290,10 +310,11 @@ class Delivery:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL and a busy timeout so web and worker processes can share the file."""
+    """An engine; SQLite gets WAL and a busy timeout so web and worker processes can share the file. Errors and
+    SQL logs never show the statement's parameters (residents' words and ids): hide_parameters."""
     if url.startswith("sqlite:///"):
         _sqlite_folder(url)
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn: Any, _record: Any) -> None:
@@ -305,7 +326,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_folder(url: str) -> None:
@@ -383,6 +404,11 @@ class Store:
             try:
                 with self.session() as s:
                     user = s.scalar(select(User).where(User.channel == channel, User.external_id == external_id))
+                    if user is None and event_id is not None and s.scalar(select(Message.id).where(
+                            Message.channel == channel, Message.event_id == event_digest(event_id))) is not None:
+                        # a redelivered event of a resident who deleted their data: seen before, not a newcomer
+                        log.info("duplicate event ignored", extra={"channel": channel})
+                        return None
                     if user is None:
                         user = User(channel=channel, external_id=external_id, profile_language=profile_language)
                         s.add(user)
@@ -544,6 +570,10 @@ class Store:
                 row.status, row.next_attempt_at = "pending", retry_at
             else:
                 row.status = "failed"
+            if row.status != "pending" and row.user_id is not None and str(
+                    s.scalar(select(User.external_id).where(User.id == row.user_id)) or "").startswith("deleted:"):
+                # the confirmation of a deletion: delivered (or given up), it keeps no platform id
+                row.recipient, row.reply_token = "deleted", None
 
     def problems(self, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
         """For staff, without residents' words or ids: messages that could not be delivered (or whose delivery is

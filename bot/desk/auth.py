@@ -6,6 +6,7 @@ Sessions also end after a time without use and after a fixed time since login.""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import secrets
 import time
@@ -16,15 +17,20 @@ from typing import Any
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..store import StaffUser, Store, utcnow
+from ..store import LoginThrottle, StaffUser, Store, utcnow
 from . import _bot, blueprint
 
 log = logging.getLogger(__name__)
-LOCK_AFTER = 5  # failed logins before each further attempt waits
-MAX_LOCK = 3600.0
+ADDRESS_LIMIT = 10  # failed logins from one address (any usernames) in WINDOW before its attempts wait
+ACCOUNT_LIMIT = 5  # failed logins on one account (from anywhere) before attempts from unknown browsers wait
+DEVICE_LIMIT = 5  # failed logins from a browser known to the account before it counts as unknown
+WINDOW = 900.0  # seconds over which failures are counted
+BASE_WAIT, MAX_WAIT = 30.0, 900.0  # the first wait, doubling with each further failure, up to this
+DEVICE_COOKIE = "desk_device"
 POLLING = ("desk.inbox_rows",)  # requests the page makes by itself: they do not count as use
 login_manager = LoginManager()
 login_manager.login_view = "desk.login"
@@ -144,26 +150,96 @@ def change_account(store: Store, username: str, *, role: str | None = None, acti
             user.session_nonce = secrets.token_hex(16)
 
 
-def authenticate(store: Store, username: str, password: str) -> tuple[DeskUser | None, float]:
-    """The staff member for a correct login; else (None, seconds to wait before the next try)."""
+@functools.cache
+def dummy_hash() -> str:
+    """A hash made like every account's, checked for unknown and inactive accounts so that a login costs the same
+    whether the username exists or not."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def authenticate(store: Store, username: str, password: str, address: str = "?",
+                 device: str | None = None) -> tuple[DeskUser | None, float]:
+    """The staff member for a correct login; else (None, seconds to wait before the next try).
+
+    Guessing is slowed down per address (ADDRESS_LIMIT failures, any usernames: spraying one password) and per
+    account (ACCOUNT_LIMIT failures, from anywhere), with waits that double up to MAX_WAIT, never a lock: a browser
+    that has logged into the account before (`device`, its signed cookie) is not held back by either, so a stranger
+    cannot keep a staff member out; such a browser has its own limit (DEVICE_LIMIT) in case its cookie is taken.
+    While waiting, no password is checked. Every check costs one password hash, known username or not."""
     now = utcnow()
+    name = username.strip().lower()[:64]
+    keys = {"addr": f"addr:{address}"[:160], "user": f"user:{name}"[:160]}
+    if device:
+        keys["device"] = f"device:{device}"[:160]
     with store.session() as s:
+        known = bool(device) and _waiting(s, keys["device"], now) == 0
+        if not known:
+            wait = max(_waiting(s, keys["addr"], now), _waiting(s, keys["user"], now))
+            if wait:
+                return None, wait
         user = s.scalar(select(StaffUser).where(StaffUser.username == username))
-        if user is None or not user.active:
-            check_password_hash(generate_password_hash("x"), password)  # same cost as a real check
-            return None, 0.0
-        if user.locked_until and user.locked_until > now:
-            return None, (user.locked_until - now).total_seconds()
-        if check_password_hash(user.password_hash, password):
-            user.failed_logins, user.locked_until = 0, None
+        usable = user is not None and user.active
+        correct = check_password_hash(user.password_hash if user is not None and usable else dummy_hash(), password)
+        if usable and correct and user is not None:
+            for key in keys.values():
+                row = s.get(LoginThrottle, key)
+                if row is not None and key != keys["addr"]:
+                    s.delete(row)
             user.session_nonce = user.session_nonce or secrets.token_hex(16)
             return DeskUser(user.id, user.username, user.role, user.session_nonce), 0.0
-        user.failed_logins += 1
-        if user.failed_logins >= LOCK_AFTER:
-            wait = min(MAX_LOCK, 30.0 * 2 ** (user.failed_logins - LOCK_AFTER))
-            user.locked_until = now + dt.timedelta(seconds=wait)
-            log.warning("desk login locked after failed attempts", extra={"seconds": wait})
+        limits = {"addr": ADDRESS_LIMIT, "user": ACCOUNT_LIMIT, "device": DEVICE_LIMIT}
+        for kind, key in keys.items():
+            _failed(s, key, limits[kind], now)
         return None, 0.0
+
+
+def _waiting(s: Any, key: str, now: dt.datetime) -> float:
+    row = s.get(LoginThrottle, key)
+    if row is None or row.blocked_until is None or row.blocked_until <= now:
+        return 0.0
+    return float((row.blocked_until - now).total_seconds())
+
+
+def _failed(s: Any, key: str, limit: int, now: dt.datetime) -> None:
+    row = s.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(key=key, failures=0, window_start=now)
+        s.add(row)
+    if row.window_start < now - dt.timedelta(seconds=WINDOW):
+        row.failures, row.window_start, row.blocked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= limit:
+        wait = min(MAX_WAIT, BASE_WAIT * 2 ** (row.failures - limit))
+        row.blocked_until = now + dt.timedelta(seconds=wait)
+        log.warning("desk logins slowed down", extra={"kind": key.split(":")[0], "seconds": wait})
+
+
+def _devices() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="tomoni-desk-device")
+
+
+def _device(username: str) -> str | None:
+    """This browser's id when it has logged into this account before (its signed cookie says so)."""
+    try:
+        data = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadData:
+        return None
+    if isinstance(data, dict) and username.strip().lower() in data.get("users", []):
+        return str(data.get("id", ""))[:64] or None
+    return None
+
+
+def _remember_device(response: Any, username: str) -> None:
+    try:
+        data = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadData:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    users = [u for u in data.get("users", []) if isinstance(u, str) and u != username.lower()][-4:]
+    value = _devices().dumps({"id": str(data.get("id") or secrets.token_hex(16)), "users": [*users, username.lower()]})
+    response.set_cookie(DEVICE_COOKIE, value, max_age=365 * 86400, path=url_for("desk.login"), httponly=True,
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), samesite="Strict")
 
 
 def end_sessions(store: Store, user_id: int) -> None:
@@ -177,14 +253,18 @@ def login() -> Any:
     """The login page."""
     error = None
     if request.method == "POST":
-        user, wait = authenticate(_bot().store, request.form.get("username", ""), request.form.get("password", ""))
+        username = request.form.get("username", "")
+        user, wait = authenticate(_bot().store, username, request.form.get("password", ""),
+                                  request.remote_addr or "?", _device(username))
         if user is not None:
             session.clear()  # a new session (and CSRF token) after login: no fixation
             login_user(user)
             session["desk_login_at"] = session["desk_seen_at"] = clock()
             target = request.args.get("next", "")
-            return redirect(target if target.startswith("/desk/") and not target.startswith("//")
-                            else url_for("desk.inbox"))
+            response = redirect(target if target.startswith("/desk/") and not target.startswith("//")
+                                else url_for("desk.inbox"))
+            _remember_device(response, user.username)
+            return response
         error = f"しばらく待ってから({int(wait) + 1}秒後)もう一度ためしてください。" if wait else \
             "ユーザー名またはパスワードが違います。"
     expired = request.args.get("expired") and "一定時間が過ぎたため、ログアウトしました。もう一度ログインしてください。"

@@ -14,7 +14,7 @@ from ..figures import compute
 from ..privacy import export, forget_by_id
 from ..reminders import monthly_pushes
 from ..store import Message, Suggestion, utcnow
-from . import _bot, answer_labels, blueprint, language_names
+from . import _bot, _mt, answer_labels, blueprint, language_names
 from .auth import admin_required
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,8 @@ def export_resident(user_id: int) -> Any:
 @admin_required
 def delete_resident(user_id: int) -> Any:
     """Delete one resident's data (their words and profile; anonymous counts stay); logged."""
-    forget_by_id(_bot().store, user_id)
+    bot = _bot()
+    _mt().drop(forget_by_id(bot.store, user_id))
+    bot.learn()
     log.warning("resident data deleted by the desk", extra={"staff": current_user.id, "user": user_id})
     return redirect(url_for("desk.inbox"))

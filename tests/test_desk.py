@@ -94,6 +94,10 @@ def test_the_whole_desk_path(desk_app, bot, fake) -> None:  # type: ignore[no-un
     # a curated answer, in the resident's language, can be inserted
     answer = client.get(f"/desk/tickets/{ticket}/answer?key=consultation.legal").get_json()
     assert answer["language"] == "en" and "lawyer" in answer["text"].lower()
+    # with its full references for staff: the source, its year or date, the link and how sure the fact is
+    assert answer["sources"] and all(s["label"] and s["confidence"] for s in answer["sources"])
+    assert any(s["url"].startswith("https://") for s in answer["sources"])
+    assert 'id="sources"' in page
     # the staff reply goes out through the outbox as a push, and the page shows it was sent
     res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please come to the desk on Monday.",
                                                               "csrf_token": token})

@@ -151,6 +151,7 @@ def test_answering_a_resident_whose_language_has_no_model(live, fake, bot, tmp_p
         page.select_option("#answer", label="法律の相談")
         wait_until(page, "document.querySelector('#text').value.length > 0")
         curated = page.input_value("#text")
+        assert page.is_visible("#sources a[href^='https://']")  # staff see where the answer comes from
         page.click("#send")
         wait_until(page, "document.querySelectorAll('.msg.out').length >= 3")
         page.screenshot(path=str(tmp_path / "nepali.png"), full_page=True)

@@ -80,7 +80,27 @@ def curated_answer(ticket_id: int) -> Any:
         abort(404)
     lang = resident_language(_resident(ticket_id))
     now = bot.now()
-    return jsonify(text=bot.renderer.answer(key, lang, now.date(), now.time()).text, language=lang)
+    return jsonify(text=bot.renderer.answer(key, lang, now.date(), now.time()).text, language=lang,
+                   sources=references(bot.kb, key))
+
+
+CONFIDENCE_JA = {"H": "確か", "M": "おおむね確か", "L": "未確認(住民には「確認してください」と添えています)"}
+
+
+def references(kb: Any, key: str) -> list[dict[str, str]]:
+    """The full references of a curated answer, for staff: every fact's source (label, year or date, link) and how
+    sure the fact is, so that what is sent can be checked at its source."""
+    seen: dict[str, dict[str, str]] = {}
+    for name in kb.answers.get(key, {}).get("facts") or []:
+        fact = kb.facts.get(name) or {}
+        source_id = str(fact.get("source") or "")
+        src = kb.sources.get(source_id) or {}
+        if not src or source_id in seen:
+            continue
+        seen[source_id] = {"label": str(src.get("label") or source_id), "url": str(src.get("url") or ""),
+                           "when": str(src.get("date") or src.get("year") or ""),
+                           "confidence": CONFIDENCE_JA.get(str(fact.get("confidence") or ""), "")}
+    return list(seen.values())
 
 
 @blueprint.post("/tickets/<int:ticket_id>/reply")

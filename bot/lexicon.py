@@ -252,6 +252,8 @@ def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:
     text = text.rstrip("*").strip()
     if not text:
         return None
+    if has_cjk(text):
+        text = _compact(text)[0]  # "ぬすみに はいられ" is searched in the message without its spaces, so is the entry
     words = tuple(t.text for t in tokens(text))
     return Entry(kind, key, lang, text, words, wildcard)
 

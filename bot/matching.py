@@ -162,7 +162,7 @@ class Matcher:
         whose words belong to the previous topic ("and plastic?", "what about tomorrow?") continues it; words that
         partly support one or more intents make the bot ask back with those readings; only a message with no
         usable evidence is `unknown` (handed to the desk)."""
-        finds = _crisis_over_emergency(finds, self.crisis_concepts)
+        finds = _crisis_over_emergency(_figures_over_alarms(finds, self.crisis_concepts), self.crisis_concepts)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         named = list(dict.fromkeys(f.entry.key for f in finds if f.entry.kind == "lang_name"))
@@ -299,6 +299,17 @@ class Matcher:
             u.options = [Option("intent", i) for i in choices]
             u.intent, u.answer_key = choices[0], "clarify"
         return u
+
+
+def _figures_over_alarms(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:
+    """A figure of speech hides the scary words it overlaps, not only those inside it ("bhok le marna lagyo":
+    the figure "bhok le marna" and the danger words "marna lagyo" share "marna")."""
+    figures = [(f.start, f.end) for f in finds if f.entry.kind == "concept" and f.entry.key == "figure"]
+    if not figures:
+        return finds
+    alarms = crisis_concepts | {"emergency"}
+    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key in alarms
+                                     and any(f.start < e and s < f.end for s, e in figures))]
 
 
 def _crisis_over_emergency(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:

@@ -252,3 +252,20 @@ def test_a_please_check_note_joins_the_brackets_it_follows(bot) -> None:  # type
     for lang in ("en", "zh", "pt"):
         text, _ = bot.renderer.crisis(lang, "self_harm")
         assert ") (" not in text and "）（" not in text and " （" not in text
+
+
+@pytest.mark.parametrize("text", [
+    "my roommate is on the edge of the roof saying he's going to jump, right now",
+    "anak saya barusan menelan baterai kancing!!",
+    "huele muchísimo a gas en la cocina ahorita",
+    "ぬすみに はいられてる！いま いえの なかに だれか いる",  # hiragana with spaces, as residents with few kanji write
+])
+def test_danger_now_in_many_shapes_is_an_emergency(say, text) -> None:  # type: ignore[no-untyped-def]
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", ["bhok le marna lagyo haha, community bus kati paisa ho?",
+                                  "スマホが死んだので捨てたいです",
+                                  "kelas bahasa Jepang boleh diikuti anak magang?"])
+def test_exaggeration_and_double_meanings_are_not_alarms(say, text) -> None:  # type: ignore[no-untyped-def]
+    assert say(text, user=text).intent not in ("emergency", "crisis")

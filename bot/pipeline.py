@@ -502,6 +502,7 @@ def crisis_situation(concepts: set[str]) -> str:
     for concept, situation in (("self_harm", "self_harm"), ("sexual", "sexual_violence"),
                                ("exploitation", "exploitation"), ("stalking", "stalking"),
                                ("hurt_me", "violence_home"), ("threat", "violence_home"), ("abuse", "violence_home"),
+                               ("hits", "violence_home"),
                                ("despair", "self_harm"), ("no_way_out", "self_harm")):
         if concept in concepts:
             return situation

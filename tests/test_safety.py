@@ -269,3 +269,20 @@ def test_danger_now_in_many_shapes_is_an_emergency(say, text) -> None:  # type: 
                                   "kelas bahasa Jepang boleh diikuti anak magang?"])
 def test_exaggeration_and_double_meanings_are_not_alarms(say, text) -> None:  # type: ignore[no-untyped-def]
     assert say(text, user=text).intent not in ("emergency", "crisis")
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    ("the broker says i owe 800,000 yen and i can't quit until i pay", "exploitation"),  # debt bondage
+    ("suami saya suka memukul kalau mabuk", "violence_home"),
+    ("mọi người sẽ sống tốt hơn nếu không có em", "self_harm"),
+    ("最近、駅から家まで同じ男の人がついてくる", "stalking"),
+])
+def test_crisis_told_without_the_obvious_words(say, text, situation) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.entry == f"crisis.{situation}"
+
+
+@pytest.mark.parametrize("text", ["I can't quit smoking, any help?", "tôi còn nợ tiền điện tháng này",
+                                  "電池がついてくるおもちゃ、なにごみ？", "stomach pain since morning not sure call ambulance or not"])
+def test_everyday_sentences_with_the_same_words_are_not_a_crisis(say, text) -> None:  # type: ignore[no-untyped-def]
+    assert say(text, user=text).intent not in ("crisis", "emergency")

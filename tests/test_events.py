@@ -189,3 +189,4 @@ def test_delivery_problems_and_rejected_events_are_shown_to_staff(settings, bot,
     assert "user id longer than 128 characters" in html and "ValueError at pipeline.py:1 x" in html
     assert "LINE reply: outcome unknown" in html and "届いたか不明" in html
     assert "private words" not in html and "private answer" not in html and "U9" not in html
+    assert "<title>統計 — Tomoni</title>" in html and html.count('id="problems"') == 1  # in the page, once

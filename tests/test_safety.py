@@ -283,6 +283,7 @@ def test_crisis_told_without_the_obvious_words(say, text, situation) -> None:  #
 
 
 @pytest.mark.parametrize("text", ["I can't quit smoking, any help?", "tôi còn nợ tiền điện tháng này",
-                                  "電池がついてくるおもちゃ、なにごみ？", "stomach pain since morning not sure call ambulance or not"])
+                                  "電池がついてくるおもちゃ、なにごみ？",
+                                  "stomach pain since morning not sure call ambulance or not"])
 def test_everyday_sentences_with_the_same_words_are_not_a_crisis(say, text) -> None:  # type: ignore[no-untyped-def]
     assert say(text, user=text).intent not in ("crisis", "emergency")

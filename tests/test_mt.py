@@ -89,10 +89,9 @@ def test_installing_and_translating_import_no_torch_spacy_stanza_or_onnxruntime(
     import sys
 
     # A fresh interpreter: install into argostranslate's package folder, load, translate, then list what was imported.
-    code = ("import json, sys; from bot.core import load_data; from bot.settings import ROOT;"
-            "from bot.mt import MachineTranslator, install;"
+    code = ("import json, sys; from bot.mt import MachineTranslator, install; from bot.translation import Catalog;"
             f"install([{str(built)!r}]);"
-            "result = MachineTranslator(load_data(ROOT).catalog).translate('hello there', 'en', 'ja');"
+            "result = MachineTranslator(Catalog({})).translate('hello there', 'en', 'ja');"
             "print(json.dumps([result.kind, sorted({m.split('.')[0] for m in sys.modules})]))")
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "packages")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env)

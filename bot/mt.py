@@ -7,11 +7,14 @@ One service for the whole bot (desk, announcements, translators' drafts):
 4. Argos: the installed package for the pair, or two through English (ja -> en -> vi);
 5. no model: said plainly ("none"), never guessed.
 
-Packages are installed with argostranslate's own installer (`flask --app app translations install`); they are run
-directly with CTranslate2 and SentencePiece (an Argos package is a CTranslate2 model, a SentencePiece model and a
-metadata.json), loaded lazily, once per process, shared by threads. Short chat messages are translated whole; long
-texts are split into sentences first. A package's `target_prefix` (multilingual models such as NLLB-200 converted to
-CTranslate2) is honoured, so a deployer can fill a gap (Nepali) with any such model through the same installer.
+Packages are unpacked here (`flask --app app translations install`; an Argos package is a zip of one folder with a
+CTranslate2 model, a SentencePiece model and a metadata.json) into argostranslate's package folder, and run directly
+with CTranslate2 and SentencePiece, loaded lazily, once per process, shared by threads. argostranslate itself only
+gives the package folder and, on an online server, its package index and downloads: its own installer and translator
+import stanza (hence torch) at module level, so Tomoni installs it without its dependencies (docs/install.md).
+Short chat messages are translated whole; long texts are split into sentences first. A package's `target_prefix`
+(multilingual models such as NLLB-200 converted to CTranslate2) is honoured, so a deployer can fill a gap (Nepali) with
+any such model through the same installer.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ import json
 import logging
 import os
 import re
+import shutil
+import tempfile
 import threading
 import time
+import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import select
@@ -260,23 +266,50 @@ class MachineTranslator:
 def install(sources: list[str]) -> list[str]:
     """Install Argos packages from .argosmodel files, folders of them, or (online) language codes; returns what
     was installed. Language codes install the packages to and from English from the Argos index."""
-    from argostranslate import package
-
     done = []
     for source in sources:
         path = Path(source)
         if path.is_dir():
             for file in sorted(path.glob("*.argosmodel")):
-                package.install_from_path(file)
+                unpack(file, packages_dir())
                 done.append(file.name)
         elif path.suffix == ".argosmodel":
             if not path.exists():
                 raise FileNotFoundError(f"{source}: no such file")
-            package.install_from_path(path)
+            unpack(path, packages_dir())
             done.append(path.name)
         else:
             done += _install_code(source)
     return done
+
+
+def unpack(archive: Path, folder: Path) -> Path:
+    """Install one .argosmodel file into `folder` and return the package's folder. The archive is checked before
+    anything is written (a zip of exactly one folder holding a readable metadata.json, no path leaving it); an older
+    copy of the same package is replaced whole, never mixed with the new files."""
+    if not zipfile.is_zipfile(archive):
+        raise RuntimeError(f"{archive.name}: not an Argos package (not a zip archive)")
+    with zipfile.ZipFile(archive) as z:
+        names = [PurePosixPath(n) for n in z.namelist()]
+        tops = {n.parts[0] for n in names if n.parts}
+        if len(tops) != 1 or any(n.is_absolute() or ".." in n.parts or "\\" in str(n) for n in names):
+            raise RuntimeError(f"{archive.name}: not an Argos package (one folder expected, nothing outside it)")
+        top = tops.pop()
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=folder))
+        try:
+            z.extractall(staging)
+            try:
+                json.loads((staging / top / "metadata.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise RuntimeError(f"{archive.name}: not an Argos package (no readable {top}/metadata.json)") from exc
+            target = folder / top
+            if target.exists():
+                shutil.rmtree(target)
+            (staging / top).rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
 
 
 def _install_code(code: str) -> list[str]:
@@ -299,6 +332,6 @@ def _install_code(code: str) -> list[str]:
                            f"for packaging another CTranslate2 model (for example NLLB-200)")
     names = []
     for pkg in wanted:
-        package.install_from_path(pkg.download())
+        unpack(pkg.download(), packages_dir())
         names.append(f"{pkg.from_code}-{pkg.to_code}")
     return names

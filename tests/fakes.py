@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import random
+import selectors
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -61,8 +63,21 @@ class FakeAPI:
             do_GET = do_POST = do_DELETE = _handle
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._wake, self._waker = socket.socketpair()  # close() writes to _waker: the loop stops at once, no polling
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
+
+    def _serve(self) -> None:
+        """Accept connections until close() rings (socketserver's serve_forever notices a shutdown only at its next
+        0.5 s poll, which made every test with a fake API wait that long)."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.server, selectors.EVENT_READ)
+            selector.register(self._wake, selectors.EVENT_READ)
+            while True:
+                ready = [key.fileobj for key, _ in selector.select()]
+                if self._wake in ready:
+                    return
+                self.server._handle_request_noblock()  # one accept; the request is handled in its own thread
 
     @property
     def url(self) -> str:
@@ -178,5 +193,9 @@ class FakeAPI:
         return check()
 
     def close(self) -> None:
-        self.server.shutdown()
+        """Stop at once: the accept loop ends, the listening socket closes; calls in progress are not waited for."""
+        self._waker.send(b"x")
+        self.thread.join()
         self.server.server_close()
+        self._wake.close()
+        self._waker.close()

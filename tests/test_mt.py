@@ -1,5 +1,7 @@
-"""Offline translation through the real argostranslate installer and real CTranslate2/SentencePiece models (tiny
-packages built here, with random weights: the words are nonsense, every path is real). No network."""
+"""Offline translation through Tomoni's installer into argostranslate's package folder and real
+CTranslate2/SentencePiece models (tiny packages built here, with random weights: the words are nonsense, every path is
+real). No network. The install is the light one (argostranslate without torch, spaCy, stanza, onnxruntime): a test
+checks that none of them was needed."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 import yaml
 
 from bot import create_app
-from bot.mt import MachineTranslator, Package, discover, install, split_sentences
+from bot.mt import MachineTranslator, Package, discover, install, split_sentences, unpack
 from bot.settings import ROOT
 
 from .tiny_argos import build
@@ -29,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def installed(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh Argos package folder with the tiny packages installed by argostranslate's own installer."""
+    """A fresh Argos package folder (argostranslate's setting) with the tiny packages installed."""
     from argostranslate import settings
 
     folder = tmp_path / "packages"
@@ -46,6 +48,57 @@ def test_install_from_files_and_folders(installed: Path, built: Path) -> None:
     assert install([str(built / "translate-en_ja.argosmodel")]) == ["translate-en_ja.argosmodel"]  # reinstall
     with pytest.raises(FileNotFoundError):
         install([str(built / "nope.argosmodel")])
+
+
+def test_a_reinstall_replaces_the_package_whole(installed: Path, built: Path) -> None:
+    stale = installed / "translate-en_ja" / "model" / "stale.bin"
+    stale.write_bytes(b"left from an older version")
+    install([str(built / "translate-en_ja.argosmodel")])
+    assert not stale.exists() and (installed / "translate-en_ja" / "model" / "model.bin").exists()
+    assert sorted(p.name for p in installed.iterdir()) == ["translate-en_ja", "translate-en_vi", "translate-ja_en"]
+
+
+@pytest.mark.parametrize("members", [
+    {"../evil/metadata.json": "{}"},  # a path leaving the package folder
+    {"/abs/metadata.json": "{}"},
+    {"a/metadata.json": "{}", "b/metadata.json": "{}"},  # two folders
+    {"a/model.bin": "x"},  # no metadata.json
+    {"a/metadata.json": "not json"},
+])
+def test_archives_that_are_not_argos_packages_are_refused_before_anything_is_written(
+        tmp_path: Path, members: dict[str, str]) -> None:
+    import zipfile
+
+    archive, folder = tmp_path / "bad.argosmodel", tmp_path / "packages"
+    folder.mkdir()
+    with zipfile.ZipFile(archive, "w") as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+    with pytest.raises(RuntimeError, match="not an Argos package"):
+        unpack(archive, folder)
+    assert not (tmp_path / "evil").exists() and list(folder.iterdir()) == []
+    (tmp_path / "plain.argosmodel").write_text("not a zip")
+    with pytest.raises(RuntimeError, match="not a zip archive"):
+        unpack(tmp_path / "plain.argosmodel", folder)
+
+
+def test_installing_and_translating_import_no_torch_spacy_stanza_or_onnxruntime(built: Path, tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    # A fresh interpreter: install into argostranslate's package folder, load, translate, then list what was imported.
+    code = ("import json, sys; from bot.mt import MachineTranslator, install; from bot.translation import Catalog;"
+            f"install([{str(built)!r}]);"
+            "result = MachineTranslator(Catalog({})).translate('hello there', 'en', 'ja');"
+            "print(json.dumps([result.kind, sorted({m.split('.')[0] for m in sys.modules})]))")
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "packages")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+    kind, imported = json.loads(out.stdout.splitlines()[-1])
+    assert kind == "machine" and {"argostranslate", "ctranslate2", "sentencepiece"} <= set(imported)
+    assert not set(imported) & {"torch", "spacy", "stanza", "onnxruntime", "minisbd"}
+    assert (tmp_path / "packages" / "translate-en_ja" / "metadata.json").exists()
 
 
 def test_installing_by_language_code_offline_says_what_to_do(installed: Path) -> None:

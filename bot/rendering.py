@@ -167,6 +167,8 @@ class Renderer:
             # nothing to this resident, so neither they nor their "please confirm" are shown.
             notes.append(none_here)
             facts = [f for f in facts if f is not self.kb.facts.get("center_other_languages")]
+            if self.contact(lang, "onestop") in none_here:
+                contacts += ("onestop",)  # its number (2019, L) named on that line: "please confirm" as for any
         if key == "garbage.sorting" and item:
             text = punct(lang).space.join(p for p in (text, self.catalog.get(lang, "categories", category or ""),
                                         self.catalog.get(lang, "notes", item)) if p)

@@ -97,3 +97,10 @@ def test_amounts_are_grouped_per_locale_and_years_never(say) -> None:  # type: i
     assert "1.500" in pt and "2023" in pt and "2.023" not in pt
     ja = say("地震のとき どうする", user="y2").text
     assert "2,023" not in ja
+
+
+def test_the_one_stop_number_named_for_chinese_readers_is_said_with_please_confirm(bot, say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("市政府的外国人咨询窗口有中文服务吗？", user="os-zh")
+    assert "027-289-8275" in reply.text  # the One-Stop Center's number (a 2019 source, confidence L)
+    confirm = str(bot.catalog.get("zh", "ui", "confirm")).split("{contact}")[0]
+    assert confirm in reply.text

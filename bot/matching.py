@@ -334,11 +334,12 @@ BAGGABLE = ("burnable", "non_burnable", "plastic", "resources")
 # An item the list does not have, placed by what it is made of under the city's rules (first match wins): leftover
 # liquids and soil are not collected; food scraps burn; packaging goes by its material (plastic packaging, cans,
 # bottles); small electrical devices, metal, glass and ceramics are non-burnable; wood, plastic products, rubber and
-# leather are burnable. Anything too big for the bag is oversized. Said with "please confirm" (an inference).
+# leather are burnable. Furniture and anything too big for the bag is oversized. Said with "please confirm" (an inference).
 MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"liquid"}), "not_collected"),
     (frozenset({"soil_stone"}), "not_collected"),
     (frozenset({"food_scraps"}), "burnable"),
+    (frozenset({"furniture"}), "oversized"),  # a wardrobe, a crib, a stroller: too big for any bag
     (frozenset({"container", "plastic_material"}), "plastic"),
     (frozenset({"container", "metal"}), "cans"),
     (frozenset({"container", "glass"}), "bottles"),

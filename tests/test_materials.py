@@ -50,3 +50,21 @@ def test_a_knife_question_is_garbage_not_a_figure_of_speech(say) -> None:  # typ
 def test_one_stray_word_in_a_long_question_about_something_else_goes_to_the_desk(say) -> None:  # type: ignore[no-untyped-def]
     reply = say("Paano ko makukuha ang lump-sum withdrawal ng pension ko pag umuwi na ako sa Pilipinas?")
     assert reply.intent == "unknown" and reply.handoff and not reply.choices
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("how do I throw away an old baby stroller", "oversized"),  # furniture and big things: oversized
+    ("ベビーカーを すてたい", "oversized"),
+    ("como boto un cochecito de bebe", "oversized"),
+    ("broken vacuum cleaner, which garbage?", "non_burnable"),  # a small appliance: non-burnable, size said
+    ("古い掃除機は何ごみ？", "non_burnable"),
+    ("吸尘器坏了怎么扔", "non_burnable"),
+])
+def test_an_unlisted_thing_is_placed_by_its_kind(say, text, category) -> None:  # type: ignore[no-untyped-def]
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", category)
+
+
+def test_a_suitcase_is_not_a_handbag_and_closed_is_not_a_closet(say) -> None:  # type: ignore[no-untyped-def]
+    assert say("how do I throw away an old suitcase", user="s1").category == "oversized"
+    assert say("is the garbage station closed today", user="s2").entry != "chest-of-drawers"

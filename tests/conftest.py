@@ -86,6 +86,25 @@ def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
+@contextmanager
+def fresh_postgres(base: str, prefix: str = "tomoni_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of `base` (its URL), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture()
 def postgres_url() -> str:
     """A PostgreSQL URL from TOMONI_TEST_POSTGRES_URL, or skip."""

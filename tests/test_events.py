@@ -7,20 +7,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from bot import create_app
 from bot.core import build_bot
 from bot.messages import Inbound
 from bot.store import Message, RejectedEvent
 
-from .conftest import count
+from .conftest import count, fresh_postgres
 from .test_line import SECRET, text_event
 from .test_line import post as line_post
 from .test_messenger import APP_SECRET, PAGE_TOKEN, VERIFY, item, page
@@ -33,18 +31,8 @@ def db_settings(request, settings) -> Iterator[Any]:  # type: ignore[no-untyped-
     if request.param == "sqlite":
         yield settings
         return
-    base = request.getfixturevalue("postgres_url")
-    name = f"tomoni_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield dataclasses.replace(settings, auto_migrate=True,
-                                  database_url=make_url(base).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(request.getfixturevalue("postgres_url")) as url:
+        yield dataclasses.replace(settings, auto_migrate=True, database_url=url)
 
 
 @pytest.fixture()

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from bot import redact
 from bot.core import build_bot
 
-from .conftest import channel_app
+from .conftest import channel_app, fresh_postgres
 from .residents import Town, resident
 from .test_line import SECRET
 
@@ -27,21 +25,13 @@ def any_bot(request, settings, data):  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
         yield settings, build_bot(settings, data)
         return
-    base = request.getfixturevalue("postgres_url")
-    name = f"tomoni_logs_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    pg = dataclasses.replace(settings, database_url=url, auto_migrate=True)
-    bot = build_bot(pg, data)
-    try:
-        yield pg, bot
-    finally:
-        bot.store.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(request.getfixturevalue("postgres_url"), "tomoni_logs") as url:
+        pg = dataclasses.replace(settings, database_url=url, auto_migrate=True)
+        bot = build_bot(pg, data)
+        try:
+            yield pg, bot
+        finally:
+            bot.store.engine.dispose()
 
 
 def refuse(engine, table: str, column: str, value: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,19 +4,17 @@ concurrency, and the whole bot on each database."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select
 
 from bot.core import build_bot
 from bot.messages import Inbound
 from bot.settings import Settings
 from bot.store import Message, Store, make_engine, upgrade
 
-from .conftest import MONDAY
+from .conftest import MONDAY, fresh_postgres
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -25,17 +23,8 @@ def database_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite'}"
         return
-    base = request.getfixturevalue("postgres_url")
-    name = f"tomoni_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(request.getfixturevalue("postgres_url")) as url:
+        yield url
 
 
 def test_migrations_create_the_schema(database_url: str) -> None:

@@ -25,6 +25,10 @@ from .translation import PLACEHOLDER, Catalog
 # Babel locale of each served language (Tagalog answers use Filipino's locale data, Chinese the simplified script).
 LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans", "es": "es_419"}  # es: Latin American (1,500), as Peruvians write
 CONTACT = re.compile(r"\{contact\.([a-z0-9_]+)\}")
+# Clock times of the knowledge base ("8:30", "9:00–17:00") as a locale writes them: Brazilians 8h30, Indonesians
+# 08.30 (the native reviewers of both languages); the other languages keep 8:30.
+_CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+CLOCK: dict[str, Any] = {"pt": r"\1h\2", "id": lambda m: f"{int(m.group(1)):02d}.{m.group(2)}"}
 FALLBACK_CONFIRM = "tabunka"
 BAGGABLE = ("burnable", "non_burnable", "plastic", "resources", "cans", "bottles")  # kinds that go out in a bag
 
@@ -225,6 +229,8 @@ class Renderer:
         value = self.kb.value(name)
         if isinstance(value, dict) and "month" in value:
             return self.catalog.get(lang, "ui", "months")[int(value["month"]) - 1]
+        if isinstance(value, str) and lang in CLOCK:
+            return _CLOCK_TIME.sub(CLOCK[lang], value)  # "8:30–17:15" as each locale writes it
         if isinstance(value, int) and not isinstance(value, bool) and value >= 1000 and not attr.endswith("year"):
             # Amounts are grouped as each locale reads them (1,500 / 1.500 / 1 500); years never are.
             return format_decimal(value, locale=LOCALES.get(lang, lang))

@@ -104,3 +104,9 @@ def test_the_one_stop_number_named_for_chinese_readers_is_said_with_please_confi
     assert "027-289-8275" in reply.text  # the One-Stop Center's number (a 2019 source, confidence L)
     confirm = str(bot.catalog.get("zh", "ui", "confirm")).split("{contact}")[0]
     assert confirm in reply.text
+
+
+def test_clock_times_are_written_as_each_locale_writes_them(say) -> None:  # type: ignore[no-untyped-def]
+    assert "8h30–17h15" in say("horário do centro multicultural", user="t-pt").text  # Brazilian Portuguese
+    assert "08.30–17.15" in say("jam buka loket konsultasi", user="t-id").text  # Indonesian
+    assert "8:30–17:15" in say("consultation desk hours", user="t-en").text

@@ -287,3 +287,15 @@ def test_crisis_told_without_the_obvious_words(say, text, situation) -> None:  #
                                   "stomach pain since morning not sure call ambulance or not"])
 def test_everyday_sentences_with_the_same_words_are_not_a_crisis(say, text) -> None:  # type: ignore[no-untyped-def]
     assert say(text, user=text).intent not in ("crisis", "emergency")
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("Baby has fever 39 at 2am, not sure if we need ambulance. Who can I call for advice?", "consultation.medical"),
+    ("nao aguento mais, queria dormir e nao acordar", "crisis"),  # a wish to die, not a person who will not wake
+    ("em mệt lắm, chỉ muốn biến mất khỏi đây", "crisis"),  # 'khỏi đây' (from here) is not 'khói đầy' (smoke)
+    ("my son fell from the 2nd floor balcony he is not waking up", "emergency"),
+    ("ghar bhetiyena, Nepali lai dine apartment chahiyo, kaha khojne", "unknown"),  # a flat not found: no alarm
+    ("o detector de fumaça começou a apitar, troquei a bateria. onde jogo a velha?", "garbage.sorting"),
+])
+def test_the_words_around_danger_decide(say, text, intent) -> None:  # type: ignore[no-untyped-def]
+    assert say(text, user=text).intent == intent

@@ -258,20 +258,16 @@ class Matcher:
             sprung = f"spring-{u.item}"
             if "spring" in u.concepts and "no_spring" not in u.concepts and sprung in self.item_categories:
                 u.item = sprung  # "mattress with springs" is the spring mattress, named as such in the answer
+            if u.intent == "garbage.schedule" and (u.category in UNSCHEDULED or sprung in self.item_categories):
+                # "Can I put my TV / spring mattress out on oversized day?": the item's own answer (how it goes,
+                # or the springs question), not a calendar line for a category that has no collection day.
+                u.intent = u.answer_key = "garbage.sorting"
             if u.intent == "garbage.sorting" and sprung in self.item_categories and not u.concepts & {"spring", "no_spring"}:
                 # A sofa or mattress goes out on the oversized day only without springs: ask, never guess.
                 u.options = [Option("item", sprung), Option("item", u.item)]
                 u.confidence = min(u.confidence, 0.6)
         elif cats:
             u.category = cats[0]
-        if u.intent == "garbage.schedule" and u.item and (u.category in UNSCHEDULED
-                                                          or f"spring-{u.item}" in self.item_categories):
-            # "Can I put my TV / spring mattress out on oversized day?": the item's own answer (how it goes, or
-            # the springs question), not a calendar line for a category that has no collection day.
-            u.intent = u.answer_key = "garbage.sorting"
-            if f"spring-{u.item}" in self.item_categories and not u.concepts & {"spring", "no_spring"}:
-                u.options = [Option("item", f"spring-{u.item}"), Option("item", u.item)]
-                u.confidence = min(u.confidence, 0.6)
         if u.intent == "garbage.schedule" and u.category:
             u.answer_key = "garbage.schedule.category"
         if u.intent not in ("garbage.sorting", "garbage.schedule"):

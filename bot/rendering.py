@@ -171,7 +171,7 @@ class Renderer:
             # nothing to this resident, so neither they nor their "please confirm" are shown.
             notes.append(none_here)
             facts = [f for f in facts if f is not self.kb.facts.get("center_other_languages")]
-            if self.contact(lang, "onestop") in none_here:
+            if self._onestop_speaks(lang):
                 contacts += ("onestop",)  # its number (2019, L) named on that line: "please confirm" as for any
         if key == "garbage.sorting" and item:
             text = punct(lang).space.join(p for p in (text, self.catalog.get(lang, "categories", category or ""),
@@ -282,12 +282,16 @@ class Renderer:
             return None
         name = self.language_name(lang, lang)
         parts = [self.ui(lang, "desk_no_language", language=name)]
-        if lang in (self.kb.facts.get("onestop_center") or {}).get("languages", []):
+        if self._onestop_speaks(lang):
             parts.append(self.ui(lang, "desk_onestop_language", contact=self.contact(lang, "onestop"), language=name))
         houterasu = self.kb.facts.get("houterasu") or {}
         if lang in houterasu.get("languages", []):
             parts.append(self.ui(lang, "desk_houterasu_language", phone=houterasu.get("phone"), language=name))
         return punct(lang).space.join(parts)
+
+    def _onestop_speaks(self, lang: str) -> bool:
+        """The One-Stop Center has staff who speak `lang` (named to residents whose language the desk lacks)."""
+        return lang in (self.kb.facts.get("onestop_center") or {}).get("languages", [])
 
     def _desk_today(self, lang: str, center: dict[str, Any], today: dt.date) -> str:
         if kb_mod.desk_open(center, today):

@@ -59,6 +59,7 @@ def main() -> int:
     from bot.core import build_bot, load_data
     from bot.settings import Settings
     from bot.store import upgrade
+    from tests.calendars import dated
     from tests.conftest import channel_app  # also keeps argostranslate's folders in a temporary place
     from tests.fakes import FakeAPI
     from tests.residents import (
@@ -86,6 +87,7 @@ def main() -> int:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
         settings = Settings(database_url=url, secret_key="sweep", auto_migrate=False, data_dir=args.code.resolve())
         bot = build_bot(settings, load_data(args.code.resolve()))
+        bot.calendar = dated(work / "garbage")  # reminders need collection dates (the shipped calendar is a sample)
         install_tiny_models(bot, work)
         fake = FakeAPI()
         try:

@@ -4,14 +4,15 @@ deleting the resident's data. A mixin of `pipeline.Bot`, kept apart so the pipel
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .announce import TOPICS, set_topics
+from .calendar import DAY_CATEGORY, Area, District, DistrictRule, Place
 from .matching import Understanding
 from .messages import Choice, Reply
 from .privacy import forget
 from .reminders import parse_time, subscribe, unsubscribe
-from .rendering import punct
+from .rendering import WHOLE_BUDGET, punct
 
 if TYPE_CHECKING:
     from .calendar import Calendar
@@ -42,25 +43,35 @@ class Commands:
         def learn(self) -> None: ...
 
         def _reply(self, key: str, msg_lang: str | None, reply_lang: str, intent: str, now: dt.datetime,
-                   item: str | None = None, category: str | None = None, confidence: float = 0.95) -> Reply: ...
+                   item: str | None = None, category: str | None = None, confidence: float = 0.95,
+                   **render: Any) -> Reply: ...
 
     def _schedule(self, u: Understanding, msg_lang: str | None, lang: str, user: User, now: dt.datetime) -> Reply:
-        """Collection days for the resident's town, or the general answer and a request for the town."""
+        """When to put something out: the dates for the resident's town when a real calendar has them; otherwise
+        what the sources give (the kind of day in their district, the calendar, 8:30), and never a date."""
         assert self.calendar is not None
-        area = self.calendar.areas.get(user.area or "")
-        if area is None:
-            reply = self._reply(u.answer_key, msg_lang, lang, u.intent, now, category=u.category,
-                                confidence=u.confidence)
-            reply.text += "\n" + self.renderer.ui(lang, "schedule_ask_area")
-            if len(self.calendar.areas) <= 12:
-                reply.choices = [Choice(a.name_ja if lang in KANJI_READERS else a.name_en, f"area:{a.id}")
-                                 for a in self.calendar.areas.values()]
-            return reply
-        name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
+        cal = self.calendar
+        place = cal.place(user.area)
+        rule = cal.rule_for(u.item)
+        category = u.category
+        if u.item:
+            user.last_item = u.item  # "Akabori" next (typed or tapped) answers for this item
+        if rule is not None:  # batteries, clothing: dates only where their kind of day is a calendar category
+            district = cal.district_of(place)
+            category = DAY_CATEGORY.get(rule.days.get(district.id, "") if district else "")
+        if isinstance(place, Area) and cal.has_dates(place.id, category) and (rule is None or category):
+            return self._dated(u, category, place, msg_lang, lang, now)
+        return self._dateless(u, rule, place, msg_lang, lang, now)
+
+    def _dated(self, u: Understanding, category: str | None, area: Area, msg_lang: str | None, lang: str,
+               now: dt.datetime) -> Reply:
+        """The next dates of a category, or the days of today and tomorrow (or the week), from a real calendar."""
+        assert self.calendar is not None
+        name = self._place_name(lang, area)
         r, today = self.renderer, now.date()
-        if u.category:
-            dates = punct(lang).list.join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
-            text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", u.category),
+        if category:
+            dates = punct(lang).list.join(r.date(lang, d) for d in self.calendar.next_days(area.id, category, today))
+            text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", category),
                         area=name, dates=dates)
         else:
             span = 2 if "today_tomorrow" in u.concepts else 7
@@ -71,13 +82,109 @@ class Commands:
             text = r.ui(lang, "schedule_days", area=name, days=punct(lang).semicolon.join(listed))
         lines = [r.ui(lang, "area_set", area=name)] if u.area else []
         lines += [text, str(self.catalog.get(lang, "answers", "garbage.rules.time") or "")]
-        if self.calendar.sample:
-            lines.append(r.ui(lang, "schedule_sample"))
         facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
         rendered = r.with_lines("garbage.schedule", lang, "\n".join(x for x in lines if x), facts)
         rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
         return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
                      confidence=u.confidence)
+
+    def _dateless(self, u: Understanding, rule: DistrictRule | None, place: Place | None, msg_lang: str | None,
+                  lang: str, now: dt.datetime) -> Reply:
+        """No date to give (a sample calendar, or no rule for this town or category): the kind of day in the
+        resident's district where it differs by district, the calendar and the 8:30 rule, whom to ask, and the
+        source; the district (or, with a real calendar, the town) asked for when it would change the answer."""
+        assert self.calendar is not None
+        cal, r = self.calendar, self.renderer
+        district = cal.district_of(place)
+        facts = [self.kb.facts["calendar"], self.kb.facts["garbage_rules"]]
+        lines: list[str] = []
+        choices: list[Choice] = []
+        if u.area and place is not None and (rule is None or isinstance(place, Area)):  # (a rule names the district)
+            lines.append(r.ui(lang, "district_set" if isinstance(place, District) else "area_set",
+                              district=self._place_name(lang, place), area=self._place_name(lang, place)))
+        if rule is not None and u.item:
+            item = r.item_name(lang, u.item)
+            lines.append(r.ui(lang, "rule_when", item=item[:1].upper() + item[1:],
+                              days=self._rule_days(lang, rule, district)))
+            if district is None:  # every district's day is said; the buttons give theirs
+                ask = "district_unknown" if place is not None else "district_ask"
+                lines.append(r.ui(lang, ask, area=self._place_name(lang, place) if place else ""))
+                choices = self._district_choices(lang, u.item)
+            lines.append(r.ui(lang, "schedule_rule_dates", month=self._handed_out(lang),
+                              contact=r.contact(lang, "environment"),
+                              deadline=r.clock(lang, str(self.kb.value("garbage_rules.deadline")))))
+            facts.insert(0, rule.fact)
+            choices.append(Choice(r.intent_label(lang, "garbage.sorting"), f"item:{u.item}"))  # how: taped, which box
+        else:
+            key = u.answer_key if u.answer_key in self.kb.answers else "garbage.schedule"
+            answer = r.answer(key, lang, now.date(), category=u.category if key.endswith(".category") else None)
+            lines.append(answer.main)
+            if key.endswith(".category") and u.category:
+                facts.append(self.kb.categories[u.category])
+            lines.append(r.ui(lang, "schedule_no_dates", contact=r.contact(lang, "environment")))
+            if not cal.sample and not isinstance(place, Area):  # a real calendar: the town gives the dates
+                lines.append(r.ui(lang, "schedule_ask_area"))
+                towns = cal.towns_in(district)
+                if len(towns) <= 12:
+                    choices = [Choice(self._place_name(lang, a, short=True), f"area:{a.key}") for a in towns]
+        rendered = r.with_lines("garbage.schedule", lang, "\n".join(lines), facts, ("environment",))
+        reply = Reply(rendered.text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
+                      confidence=u.confidence)
+        reply.choices = choices + [Choice(label, url) for label, url in rendered.links]
+        return reply
+
+    def _rule_days(self, lang: str, rule: DistrictRule, district: District | None) -> str:
+        """'the “other” day (その他) in Akabori (赤堀地区)', or every district's kind of day when it is unknown."""
+        assert self.calendar is not None
+        kinds = self.catalog.get(lang, "ui", "day_kinds") or {}
+        by_kind: dict[str, list[str]] = {}
+        for district_id, kind in rule.days.items():
+            if district is None or district_id == district.id:
+                name = self._place_name(lang, self.calendar.districts[district_id], short=district is None)
+                by_kind.setdefault(kind, []).append(name)
+        sep = self.renderer.ui(lang, "names_and")  # 伊勢崎地区・東地区は…、赤堀地区・境地区は… ("Isesaki and Azuma")
+        return punct(lang).semicolon.join(self.renderer.ui(lang, "district_day", day=kinds.get(kind, kind),
+                                                           districts=sep.join(names))
+                                          for kind, names in by_kind.items())
+
+    def _with_district(self, reply: Reply, key: str, u: Understanding, user: User, now: dt.datetime) -> Reply:
+        """An item's answer (batteries, clothing) with the kind of day in the resident's district, or in each
+        district; when every district's day would make it too long for a phone, buttons ask for theirs instead."""
+        cal = self.calendar
+        rule = cal.rule_for(u.item) if cal else None
+        if cal is None or rule is None or u.item is None:
+            return reply
+        lang = reply.reply_language
+        district = cal.district_of(cal.place(user.area))
+        notes = [self.renderer.ui(lang, "rule_day", days=self._rule_days(lang, rule, district))]
+        fuller = self._reply(key, reply.language, lang, u.intent, now, item=u.item, category=u.category,
+                             confidence=u.confidence, item_notes=notes, item_facts=[rule.fact])
+        if district is not None or len(fuller.text) <= WHOLE_BUDGET:
+            return fuller
+        reply.choices = self._district_choices(lang, u.item) + reply.choices
+        return reply
+
+    def _district_choices(self, lang: str, item: str) -> list[Choice]:
+        """A button per district, each leading to the day of `item` there."""
+        assert self.calendar is not None
+        return [Choice(self._place_name(lang, d, short=True), f"area:{d.key}|{item}")
+                for d in self.calendar.districts.values()]
+
+    def _handed_out(self, lang: str) -> str:
+        """The month the city hands its calendar out, in the resident's language."""
+        month = int(self.kb.facts["calendar"]["handed_out"]["month"])
+        return str((self.catalog.get(lang, "ui", "months") or [""] * 12)[month - 1])
+
+    @staticmethod
+    def _place_name(lang: str, place: Place, short: bool = False) -> str:
+        """A town or district as a resident reads it: kanji for readers of kanji, else '<romaji> (<kanji>)'."""
+        if lang in KANJI_READERS:
+            return place.name_ja
+        return place.name_en if short else f"{place.name_en} ({place.name_ja})"
+
+    def _known_place(self, key: str | None) -> str | None:
+        """The key of a town or district the calendar knows (the city's own name is none)."""
+        return key if self.calendar is not None and self.calendar.place(key) is not None else None
 
     def _reminder(self, u: Understanding, text: str, lang: str, user: User, now: dt.datetime) -> Reply:
         if u.area:
@@ -85,14 +192,18 @@ class Commands:
         if u.answer_key == "reminder.off":
             unsubscribe(self.store, user.id)
             return self._ui_reply("reminder_off", lang, "garbage.schedule")
-        area = self.calendar.areas.get(user.area or "") if self.calendar else None
-        if area is None:  # the town first; "remind me" again afterwards
+        cal = self.calendar
+        if cal is None or cal.sample:  # no date to remind of: said plainly, and nothing is switched on
+            return Reply(self.renderer.ui(lang, "reminder_no_dates", month=self._handed_out(lang),
+                                          contact=self.renderer.contact(lang, "environment")),
+                         lang, lang, "garbage.schedule", entry="garbage.schedule", confidence=u.confidence)
+        area = cal.place(user.area)
+        if not isinstance(area, Area) or not cal.has_dates(area.id):  # the town first; "remind me" again afterwards
             return self._schedule(Understanding("garbage.schedule", u.confidence, "garbage.schedule"), lang, lang,
                                   user, now)
         at = subscribe(self.store, user.id, parse_time(text))
-        name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
-        return Reply(self.renderer.ui(lang, "reminder_on", area=name, time=at), lang, lang, "garbage.schedule",
-                     entry="garbage.schedule", confidence=u.confidence)
+        return Reply(self.renderer.ui(lang, "reminder_on", area=self._place_name(lang, area), time=at), lang, lang,
+                     "garbage.schedule", entry="garbage.schedule", confidence=u.confidence)
 
     def _confirm_delete(self, lang: str, now: dt.datetime) -> Reply:
         reply = self._ui_reply("delete_confirm", lang, "privacy.delete")

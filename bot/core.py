@@ -35,12 +35,12 @@ def load_data(root: Path) -> Data:
     lex = lexicon.load(root / "intents")
     rules = matching.load_rules(root / "intents" / "rules.yaml")
     cal = garbage_calendar.load(root / "knowledge" / "garbage")
-    for area in cal.areas.values():
-        for alias in area.aliases:
-            entry = lexicon.make_entry("area", area.id, lexicon.AREA_LANG, alias)
-            if entry:
-                lex.add(entry)
+    for key, alias in cal.aliases():  # towns, districts ('district:akabori') and the city's own names
+        entry = lexicon.make_entry("area", key, lexicon.AREA_LANG, alias)
+        if entry:
+            lex.add(entry)
     errors = translation.check(catalog) + check_vocabulary(root, kb, lex, rules)
+    errors += garbage_calendar.check(cal, set(kb.items), set(kb.sources))
     if errors:
         raise knowledge.DataError("\n".join(errors))
     return Data(kb, catalog, lex, rules, cal)

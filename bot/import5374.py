@@ -7,7 +7,8 @@ center.csv     センター名,開始日,終了日 (YYYY/MM/DD): the centre does
 remarks.csv    id,text: remarks referred to by *n
 description.csv, target.csv: category descriptions and items (read for the category labels only)
 
-Writes knowledge/garbage/areas.yaml and calendar.yaml (the sample files are replaced; `sample: false`).
+Writes knowledge/garbage/areas.yaml and calendar.yaml (the sample files are replaced; `sample: false`), keeping the
+districts, the district rules and each known town's district and aliases from the areas.yaml it replaces.
 """
 
 from __future__ import annotations
@@ -102,9 +103,36 @@ def convert(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return areas_doc, calendar_doc
 
 
+def keep_places(areas_doc: dict[str, Any], calendar_doc: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """The imported towns with what the previous areas.yaml knew and 5374 does not: the districts, the city's
+    names, the district rules, and each town's id (residents remember it), district and aliases, matched by its
+    Japanese name. A town the old file did not have gets no district: unknown, never guessed from its name."""
+    known = {str(a.get("name_ja")): (key, a) for key, a in (old.get("areas") or {}).items()}
+    areas: dict[str, Any] = {}
+    groups: dict[str, Any] = {}
+    for key, area in areas_doc["areas"].items():
+        old_key, before = known.get(area["name_ja"], (key, {}))
+        if old_key in areas or old_key in areas_doc["areas"] and old_key != key:
+            old_key, before = key, {}  # a name listed twice, or an old id another imported town has
+        if before:
+            area["name_en"] = before.get("name_en", area["name_en"])
+            area["aliases"] = list(dict.fromkeys([*area["aliases"], *(before.get("aliases") or [])]))
+            if before.get("district"):
+                area["district"] = before["district"]
+        area["group"] = old_key
+        groups[old_key] = calendar_doc["groups"][key]
+        areas[old_key] = area
+    calendar_doc["groups"] = groups
+    kept = {key: old[key] for key in ("districts", "city", "district_rules") if old.get(key)}
+    return {"sample": False, **kept, "areas": areas}
+
+
 def write(folder: Path, target: Path) -> int:
     """Convert and write into knowledge/garbage; returns the number of areas."""
     areas_doc, calendar_doc = convert(folder)
+    old_path = target / "areas.yaml"
+    old = (yaml.safe_load(old_path.read_text(encoding="utf-8")) or {}) if old_path.exists() else {}
+    areas_doc = keep_places(areas_doc, calendar_doc, old)
     header = "# Imported from 5374-format CSV files by `flask --app app calendar import-5374`.\n"
     (target / "areas.yaml").write_text(header + yaml.safe_dump(areas_doc, allow_unicode=True, sort_keys=False),
                                        encoding="utf-8")

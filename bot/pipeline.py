@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DataError as ValueRefused
@@ -259,6 +260,7 @@ class Bot(Commands):
         detection = lang_mod.detect(text, self.lexicon, self.lexicon.select(raw))
         finds = self.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
         u = self.matcher.understand(folded, finds, user.last_intent)
+        u.area = self._known_place(u.area)  # "伊勢崎市" is the city: no district is taken from it
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)
         if u.intent == "announcements":
@@ -284,11 +286,14 @@ class Bot(Commands):
         if user.role == "key_person" and relay:
             reply_lang = relay  # a key person asks for an answer to forward ("in Portuguese"): this message only
         if u.area and u.intent.startswith("garbage."):
-            user.area = u.area  # remembered: "when" questions are answered for this town from now on
-        if u.intent == "garbage.schedule" and not u.category and user.last_item in self.kb.items:
+            user.area = u.area  # remembered: "when" questions are answered for this town or district from now on
+        if u.intent == "garbage.schedule" and not u.category and user.last_item in self.kb.items \
+                and "today_tomorrow" not in u.concepts:
             last = self.kb.items[str(user.last_item)].category
-            # "Where I live: Sakai" after a spring mattress: that item has no collection day, so the town's days
+            # "Where I live: Sakai" after a spring mattress: that item has no collection day, so the town's days;
+            # after batteries: the batteries' day there ("what goes out tomorrow?" is about every kind)
             u.category = last if last not in UNSCHEDULED else None
+            u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
         reply = self._answer(u, msg_lang, reply_lang, user, now)
         reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
@@ -317,8 +322,11 @@ class Bot(Commands):
         key = u.answer_key
         if u.options:
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
-        reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=u.item if key == "garbage.sorting" else None,
-                            category=u.category, confidence=u.confidence)
+        item = u.item if key == "garbage.sorting" else None
+        reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
+                            confidence=u.confidence)
+        if item:
+            reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
             reply.choices = [self._choice(o, reply_lang) for o in u.options]
         if u.intent == "garbage.sorting":
@@ -342,8 +350,10 @@ class Bot(Commands):
         return bool(self.translator and lang and lang != "ja" and self.translator.coverage(lang, "ja") == "none")
 
     def _reply(self, key: str, msg_lang: str | None, reply_lang: str, intent: str, now: dt.datetime,
-               item: str | None = None, category: str | None = None, confidence: float = 0.95) -> Reply:
-        rendered = self.renderer.answer(key, reply_lang, now.date(), now.time(), item=item, category=category)
+               item: str | None = None, category: str | None = None, confidence: float = 0.95,
+               **render: Any) -> Reply:
+        rendered = self.renderer.answer(key, reply_lang, now.date(), now.time(), item=item, category=category,
+                                        **render)
         entry = None if key in NO_ENTRY or intent in NO_ENTRY else key
         reply = Reply(rendered.text, msg_lang, reply_lang, intent, entry=entry, confidence=confidence)
         more = f"{key}.more"
@@ -409,10 +419,13 @@ class Bot(Commands):
     def _postback(self, payload: str, user: User, now: dt.datetime) -> Reply:
         kind, _, key = payload.partition(":")
         lang = self._fallback_language(user)
-        if kind == "area" and self.calendar is not None and key in self.calendar.areas:
-            user.area = key
-            return self._schedule(Understanding("garbage.schedule", 1.0, "garbage.schedule", area=key), lang, lang,
-                                  user, now)
+        place, _, item = key.partition("|")  # "area:district:akabori|dry-battery": a district for that item
+        if kind == "area" and self._known_place(place):
+            user.area = place
+            known = item if item in self.kb.items else None
+            u = Understanding("garbage.schedule", 1.0, "garbage.schedule.category" if known else "garbage.schedule",
+                              area=place, item=known, category=self.kb.items[known].category if known else None)
+            return self._schedule(u, lang, lang, user, now)
         if kind == "privacy":
             return self._privacy(key, user, lang, now)
         if kind == "menu" and key == "language":  # the rich menu's language button: languages, and privacy

@@ -5,6 +5,7 @@ outbox. Each (resident, collection day) is recorded under a primary key before i
 reminder goes out once even when two schedulers run. Reminder times are kept between 17:00 and 21:00: no messages
 in the night. LINE pushes cost money beyond the free quota: `monthly_pushes` estimates how many reminders will
 send this month (shown on the desk's figures page). Messenger only allows them inside its 24-hour window.
+While no real calendar is loaded (a sample) nothing is sent: a date the source does not give is never shown.
 """
 
 from __future__ import annotations
@@ -60,19 +61,23 @@ def unsubscribe(store: Store, user_id: int) -> None:
 
 def send_due(store: Store, calendar: Calendar, renderer: Renderer, deadline: str, now: dt.datetime) -> int:
     """Queue every reminder due at `now` (city time) that was not sent yet; returns how many were queued."""
+    if calendar.sample:
+        return 0  # no real calendar: no date is ever sent (reminders cannot be switched on then either)
     tomorrow = now.date() + dt.timedelta(days=1)
     with store.session() as s:
         rows = s.execute(select(Reminder, User).join(User, User.id == Reminder.user_id)
                          .where(Reminder.active.is_(True), User.active.is_(True), User.area.is_not(None))).all()
     queued = 0
     for reminder, user in rows:
-        if now.strftime("%H:%M") < reminder.at or user.area not in calendar.areas:
-            continue
-        categories = calendar.on(user.area, tomorrow)
+        area = str(user.area)
+        if now.strftime("%H:%M") < reminder.at or not calendar.has_dates(area):
+            continue  # not yet, or a district or a town the calendar has no days for
+        categories = calendar.on(area, tomorrow)
         if not categories:
             continue
         lang = user.language or "en"
-        text = renderer.ui(lang, "reminder_text", date=renderer.date(lang, tomorrow), deadline=deadline,
+        text = renderer.ui(lang, "reminder_text", date=renderer.date(lang, tomorrow),
+                           deadline=renderer.clock(lang, deadline),
                            categories=", ".join(str(renderer.catalog.get(lang, "category_names", c))
                                                 for c in categories))
         try:
@@ -91,10 +96,12 @@ def send_due(store: Store, calendar: Calendar, renderer: Renderer, deadline: str
 
 def monthly_pushes(store: Store, calendar: Calendar, today: dt.date) -> int:
     """Reminders that active subscriptions will send from today to the end of the month (LINE pushes cost money)."""
+    if calendar.sample:
+        return 0
     with store.session() as s:
         areas = list(s.scalars(select(User.area).join(Reminder, Reminder.user_id == User.id)
                                .where(Reminder.active.is_(True), User.active.is_(True), User.area.is_not(None))))
     last = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     evenings = [today + dt.timedelta(days=n) for n in range((last - today).days + 1)]
-    return sum(1 for area in areas if area in calendar.areas for day in evenings
-               if calendar.on(area, day + dt.timedelta(days=1)))
+    towns = [str(a) for a in areas if calendar.has_dates(str(a))]
+    return sum(1 for area in towns for day in evenings if calendar.on(area, day + dt.timedelta(days=1)))

@@ -130,6 +130,11 @@ class Renderer:
         """A short button label for an intent."""
         return str(self.catalog.get(lang, "intent_labels", intent) or intent)
 
+    @staticmethod
+    def clock(lang: str, value: str) -> str:
+        """A clock time of the knowledge base ('8:30') as the locale writes it (8h30, 08.30)."""
+        return _CLOCK_TIME.sub(CLOCK[lang], value) if lang in CLOCK else value
+
     # -- crisis --------------------------------------------------------------------------------------------------------
     def crisis(self, lang: str, situation: str) -> tuple[str, list[tuple[str, str]]]:
         """The answer to a person at risk: 110/119 first, a warm line for the situation, the help lines that fit it
@@ -157,8 +162,10 @@ class Renderer:
 
     # -- answers -----------------------------------------------------------------------------------------------------
     def answer(self, key: str, lang: str, today: dt.date, now: dt.time | None = None, *,
-               item: str | None = None, category: str | None = None, **extra: Any) -> Rendered:
-        """The full answer for an answer key, with source and confirm lines."""
+               item: str | None = None, category: str | None = None, item_notes: list[str] | None = None,
+               item_facts: list[dict[str, Any]] | None = None, **extra: Any) -> Rendered:
+        """The full answer for an answer key, with source and confirm lines. An item's answer may take lines of
+        its own (`item_notes`: the day in the resident's district) and the facts they rest on."""
         values = self._computed(lang, today, now or dt.time(12, 0), item, category, extra)
         template = str(self.catalog.get(lang, "answers", key) or "")
         text = fill(template, lambda name: self._value(lang, name, values))
@@ -179,6 +186,8 @@ class Renderer:
             text = text[:1].upper() + text[1:]  # an item name opens the sentence
             it = self.kb.items[item]
             facts.append({"source": it.source, "confidence": it.confidence})
+            notes += item_notes or []
+            facts += item_facts or []
         elif key == "garbage.material" and category:
             size = self.ui(lang, "material_size") if category in BAGGABLE else ""
             text = punct(lang).space.join(p for p in (text, self.catalog.get(lang, "categories", category), size) if p)

@@ -73,6 +73,21 @@ def say(bot: Bot) -> Say:
 
 
 @pytest.fixture()
+def dated_calendar(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A calendar with dates (tests/calendars.py): the shipped one is a sample and gives none."""
+    from .calendars import dated
+
+    return dated(tmp_path / "garbage")
+
+
+@pytest.fixture()
+def dated_bot(bot: Bot, dated_calendar) -> Bot:  # type: ignore[no-untyped-def]
+    """The test bot with a real-looking calendar loaded (as after `calendar import-5374`)."""
+    bot.calendar = dated_calendar
+    return bot
+
+
+@pytest.fixture()
 def app(settings: Settings, bot: Bot):  # type: ignore[no-untyped-def]
     """The Flask app around the test bot."""
     app = create_app(settings, bot=bot)

@@ -79,7 +79,8 @@ def test_every_table_and_column_is_listed_with_what_deletion_does() -> None:
 
 
 @pytest.mark.parametrize("how", ["resident asks", "desk admin"])
-def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, bot, fake, tmp_path, how) -> None:  # type: ignore[no-untyped-def]
+def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, dated_bot, fake, tmp_path, how) -> None:  # type: ignore[no-untyped-def]
+    bot = dated_bot  # reminders need collection dates (the shipped calendar is a sample)
     install_tiny_models(bot, tmp_path)
     with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="t",
                      line_api_base_url=fake.url) as app:

@@ -94,44 +94,59 @@ class Commands:
         resident's district where it differs by district, the calendar and the 8:30 rule, whom to ask, and the
         source; the district (or, with a real calendar, the town) asked for when it would change the answer."""
         assert self.calendar is not None
-        cal, r = self.calendar, self.renderer
-        district = cal.district_of(place)
+        r = self.renderer
         facts = [self.kb.facts["calendar"], self.kb.facts["garbage_rules"]]
         lines: list[str] = []
-        choices: list[Choice] = []
         if u.area and place is not None and (rule is None or isinstance(place, Area)):  # (a rule names the district)
             lines.append(r.ui(lang, "district_set" if isinstance(place, District) else "area_set",
                               district=self._place_name(lang, place), area=self._place_name(lang, place)))
         if rule is not None and u.item:
-            item = r.item_name(lang, u.item)
-            lines.append(r.ui(lang, "rule_when", item=item[:1].upper() + item[1:],
-                              days=self._rule_days(lang, rule, district)))
-            if district is None:  # every district's day is said; the buttons give theirs
-                ask = "district_unknown" if place is not None else "district_ask"
-                lines.append(r.ui(lang, ask, area=self._place_name(lang, place) if place else ""))
-                choices = self._district_choices(lang, u.item)
-            lines.append(r.ui(lang, "schedule_rule_dates", month=self._handed_out(lang),
-                              contact=r.contact(lang, "environment"),
-                              deadline=r.clock(lang, str(self.kb.value("garbage_rules.deadline")))))
+            more, choices = self._rule_answer(lang, u.item, rule, place)
             facts.insert(0, rule.fact)
-            choices.append(Choice(r.intent_label(lang, "garbage.sorting"), f"item:{u.item}"))  # how: taped, which box
         else:
-            key = u.answer_key if u.answer_key in self.kb.answers else "garbage.schedule"
-            answer = r.answer(key, lang, now.date(), category=u.category if key.endswith(".category") else None)
-            lines.append(answer.main)
-            if key.endswith(".category") and u.category:
+            more, choices = self._general_answer(lang, u, place, now)
+            if u.answer_key.endswith(".category") and u.category:
                 facts.append(self.kb.categories[u.category])
-            lines.append(r.ui(lang, "schedule_no_dates", contact=r.contact(lang, "environment")))
-            if not cal.sample and not isinstance(place, Area):  # a real calendar: the town gives the dates
-                lines.append(r.ui(lang, "schedule_ask_area"))
-                towns = cal.towns_in(district)
-                if len(towns) <= 12:
-                    choices = [Choice(self._place_name(lang, a, short=True), f"area:{a.key}") for a in towns]
-        rendered = r.with_lines("garbage.schedule", lang, "\n".join(lines), facts, ("environment",))
+        rendered = r.with_lines("garbage.schedule", lang, "\n".join(lines + more), facts, ("environment",))
         reply = Reply(rendered.text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
                       confidence=u.confidence)
         reply.choices = choices + [Choice(label, url) for label, url in rendered.links]
         return reply
+
+    def _rule_answer(self, lang: str, item: str, rule: DistrictRule, place: Place | None) -> tuple[list[str],
+                                                                                                   list[Choice]]:
+        """Batteries, clothing: the kind of day in the district (or in each, and which is theirs?), the calendar,
+        8:30 and whom to ask; a button to how the item goes out."""
+        assert self.calendar is not None
+        r, district = self.renderer, self.calendar.district_of(place)
+        name = r.item_name(lang, item)
+        lines = [r.ui(lang, "rule_when", item=name[:1].upper() + name[1:], days=self._rule_days(lang, rule, district))]
+        choices: list[Choice] = []
+        if district is None:  # every district's day is said; the buttons give theirs
+            ask = "district_unknown" if place is not None else "district_ask"
+            lines.append(r.ui(lang, ask, area=self._place_name(lang, place) if place else ""))
+            choices = self._district_choices(lang, item)
+        lines.append(r.ui(lang, "schedule_rule_dates", month=self._handed_out(lang),
+                          contact=r.contact(lang, "environment"),
+                          deadline=r.clock(lang, str(self.kb.value("garbage_rules.deadline")))))
+        return lines, choices + [Choice(r.intent_label(lang, "garbage.sorting"), f"item:{item}")]  # taped, which box
+
+    def _general_answer(self, lang: str, u: Understanding, place: Place | None, now: dt.datetime) -> tuple[
+            list[str], list[Choice]]:
+        """Any other kind: where the days are (the calendar, 8:30) and whom to ask; with a real calendar, the town
+        asked for (the towns of their district as buttons)."""
+        assert self.calendar is not None
+        r, cal = self.renderer, self.calendar
+        key = u.answer_key if u.answer_key in self.kb.answers else "garbage.schedule"
+        answer = r.answer(key, lang, now.date(), category=u.category if key.endswith(".category") else None)
+        lines = [answer.main, r.ui(lang, "schedule_no_dates", contact=r.contact(lang, "environment"))]
+        choices: list[Choice] = []
+        if not cal.sample and not isinstance(place, Area):  # a real calendar: the town gives the dates
+            lines.append(r.ui(lang, "schedule_ask_area"))
+            towns = cal.towns_in(cal.district_of(place))
+            if len(towns) <= 12:
+                choices = [Choice(self._place_name(lang, a, short=True), f"area:{a.key}") for a in towns]
+        return lines, choices
 
     def _rule_days(self, lang: str, rule: DistrictRule, district: District | None) -> str:
         """'the “other” day (その他) in Akabori (赤堀地区)', or every district's kind of day when it is unknown."""

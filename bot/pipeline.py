@@ -422,7 +422,7 @@ class Bot(Commands):
         place, _, item = key.partition("|")  # "area:district:akabori|dry-battery": a district for that item
         if kind == "area" and self._known_place(place):
             user.area = place
-            known = item if item in self.kb.items else None
+            known = item if self.calendar is not None and self.calendar.rule_for(item) else None
             u = Understanding("garbage.schedule", 1.0, "garbage.schedule.category" if known else "garbage.schedule",
                               area=place, item=known, category=self.kb.items[known].category if known else None)
             return self._schedule(u, lang, lang, user, now)

@@ -131,7 +131,9 @@ def test_thanks_gets_you_are_welcome_not_the_greeting(say) -> None:  # type: ign
         assert reply.intent == "greeting" and reply.text.startswith(start) and not reply.handoff
 
 
-def test_chinese_readers_see_town_names_in_kanji(say) -> None:  # type: ignore[no-untyped-def]
-    reply = say("垃圾什么时候收", user="zh-town")
+def test_chinese_readers_see_town_names_in_kanji(dated_bot, say) -> None:  # type: ignore[no-untyped-def]
+    reply = say("垃圾什么时候收", user="zh-town")  # a real calendar: the town is asked for, with buttons
     assert "今泉町" in [c.label for c in reply.choices]
     assert "Imaizumi" not in " ".join(c.label for c in reply.choices)
+    districts = say("电池什么时候扔？", user="zh-district")  # and the districts, for batteries
+    assert {"赤堀地区", "東地区"} <= {c.label for c in districts.choices}

@@ -60,8 +60,8 @@ def announcement(announcement_id: int) -> Any:
     texts, spec = json.loads(ann.texts), json.loads(ann.audience)
     names = language_names()
     topics = {key: plain(str(label)) for key, label in (bot.catalog.get("ja", "ui", "topics") or {}).items()}
-    towns = bot.calendar.areas if bot.calendar else {}
-    areas = [(a, towns[a].name_ja if a in towns else a) for a in known]
+    places = {a: bot.calendar.place(a) if bot.calendar else None for a in known}  # towns and districts (赤堀地区)
+    areas = [(a, place.name_ja if place else a) for a, place in places.items()]
     size = len(announce.audience(bot.store, spec))
     return render_template("desk/announcement.html", ann=ann, texts=texts, spec=spec, languages=SERVED, names=names,
                            topics=topics, areas=areas, size=size, counts=json.loads(ann.counts or "{}"))

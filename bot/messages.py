@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -13,6 +14,10 @@ from typing import Any
 Reject = Callable[[str, str, str], None]
 ID_LENGTH = 128  # users.external_id and messages.event_id
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Messenger's standard messaging window: a page may message a person within 24 hours of their last message
+# (https://developers.facebook.com/docs/messenger-platform/policy/policy-overview). Announcements skip residents
+# outside it; the Messenger channel sends inside it without a tag.
+STANDARD_WINDOW = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)

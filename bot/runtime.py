@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import channels as channel_mod
-from .outbox import Deliverer, SendResult
-from .pipeline import Bot
+from .answering.pipeline import Bot
 from .settings import Settings
+from .storage.outbox import Deliverer, SendResult
 from .worker import MemoryQueue, RedisQueue, Worker, WorkQueue
 
 log = logging.getLogger(__name__)

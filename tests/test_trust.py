@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from bot import factcheck, knowledge
+from bot import factcheck
+from bot.answering import knowledge
 
 from .conftest import ROOT
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.language import SERVED, detect
 from bot.settings import ROOT
-from bot.text import fold
+from bot.understanding.language import SERVED, detect
+from bot.understanding.text import fold
 
 from .conftest import MONDAY
 

@@ -15,12 +15,12 @@ def build(settings: Settings) -> dict[str, Any]:
     """The channels whose credentials are set, by name."""
     channels: dict[str, Any] = {}
     if settings.line_on:
-        from .line import LineChannel
+        from .line import LineChannel  # the LINE SDK is loaded only when LINE is on
 
         channels["line"] = LineChannel(str(settings.line_channel_secret), str(settings.line_channel_access_token),
                                        settings.line_api_base_url)
     if settings.messenger_on:
-        from .messenger import MessengerChannel
+        from .messenger import MessengerChannel  # loaded only when Messenger is on
 
         channels["messenger"] = MessengerChannel(str(settings.messenger_app_secret),
                                                  str(settings.messenger_verify_token),

@@ -50,8 +50,8 @@ from linebot.v3.webhooks import (
 )
 
 from ..messages import Inbound, Reject, event_ref, problem
-from ..outbox import SendResult
-from ..store import Outbox, Store, utcnow
+from ..storage.outbox import SendResult
+from ..storage.store import Outbox, Store, utcnow
 
 log = logging.getLogger(__name__)
 NAME = "line"

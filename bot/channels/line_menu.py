@@ -25,7 +25,7 @@ from linebot.v3.messaging import (
     RichMenuSize,
 )
 
-from ..translation import Catalog
+from ..answering.catalog import Catalog
 from .line import LineChannel
 
 log = logging.getLogger(__name__)

@@ -27,14 +27,13 @@ from typing import Any
 import requests
 from flask import Blueprint, abort, request
 
-from ..messages import Inbound, Reject, event_ref, problem
-from ..outbox import SendResult
-from ..store import Outbox, Store, utcnow
+from ..messages import STANDARD_WINDOW, Inbound, Reject, event_ref, problem
+from ..storage.outbox import SendResult
+from ..storage.store import Outbox, Store, utcnow
 
 log = logging.getLogger(__name__)
 NAME = "messenger"
 GRAPH_VERSION = "v21.0"
-STANDARD_WINDOW = dt.timedelta(hours=24)
 HUMAN_AGENT_WINDOW = dt.timedelta(days=7)
 MAX_TEXT = 2000
 MAX_CHOICES = 13

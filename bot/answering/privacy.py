@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from .store import (
+from ..storage.store import (
     Message,
     Outbox,
     Reminder,
@@ -42,6 +42,7 @@ from .store import (
     event_digest,
     utcnow,
 )
+from .mt import cache_key
 
 __all__ = ["DELETED", "event_digest", "export", "forget", "forget_by_id", "is_deleted", "retain"]
 
@@ -54,8 +55,6 @@ _CHUNK = 500
 
 def cache_keys(engines: Iterable[str], texts: Iterable[str]) -> set[str]:
     """The translation cache keys these texts have under these engines (bot.mt computes them the same way)."""
-    from .mt import cache_key
-
     return {cache_key(engine, text) for engine in engines for text in texts}
 
 

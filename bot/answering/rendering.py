@@ -17,10 +17,10 @@ from typing import Any
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
+from ..understanding.language import ENDONYMS
 from . import knowledge as kb_mod
+from .catalog import PLACEHOLDER, Catalog
 from .knowledge import Knowledge
-from .language import ENDONYMS
-from .translation import PLACEHOLDER, Catalog
 
 # Babel locale of each served language (Tagalog answers use Filipino's locale data, Chinese the simplified script).
 LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans", "es": "es_419"}  # es: Latin American (1,500), as Peruvians write

@@ -16,9 +16,9 @@ import re
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..storage.store import Delivery, Reminder, ReminderSend, Store, User
 from .calendar import Calendar
 from .rendering import Renderer
-from .store import Delivery, Reminder, ReminderSend, Store, User
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = "19:00"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..storage.store import URGENT, Delivery, Message, Outbox, Store, Ticket, User, utcnow
 from .mt import MachineTranslator, Translation
-from .store import URGENT, Delivery, Message, Outbox, Store, Ticket, User, utcnow
 
 STAFF_LANGUAGE = "ja"
 

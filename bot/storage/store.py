@@ -1,6 +1,6 @@
 """Storage: users, every message in and out, and handoff tickets (SQLAlchemy 2; SQLite or PostgreSQL).
 
-The schema is created and changed only by Alembic migrations (bot/migrations). Inbound messages are written before
+The schema is created and changed only by Alembic migrations (bot/storage/migrations). Inbound messages are written before
 they are processed; a platform event id is unique per channel, so a redelivered event is stored once and answered once,
 even when two processes receive it at the same moment (the database's unique constraint decides).
 """
@@ -42,7 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import NullPool
 
 if TYPE_CHECKING:
-    from .messages import Reply
+    from ..messages import Reply
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -340,7 +340,7 @@ def upgrade(url: str) -> None:
     Every process that starts may call this (TOMONI_AUTO_MIGRATE, the release step): on PostgreSQL the migrations run
     in one transaction that holds an advisory lock, on SQLite under an exclusive lock on a file beside the database,
     so a second process waits and then finds the schema up to date instead of migrating at the same moment."""
-    from alembic import command
+    from alembic import command  # only when migrating: every other process skips loading Alembic
     from alembic.config import Config
 
     _sqlite_folder(url)
@@ -370,7 +370,7 @@ def _file_lock(url: str) -> Iterator[None]:
     if not url.startswith("sqlite:///") or url.endswith(":memory:"):
         yield
         return
-    import fcntl
+    import fcntl  # POSIX only, and only for SQLite
 
     path = Path(url.removeprefix("sqlite:///") + ".migrate.lock")
     with path.open("a") as handle:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -19,23 +20,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DataError as ValueRefused
 from sqlalchemy.exc import DBAPIError, StatementError
 
-from . import language as lang_mod
-from . import overrides, redact
+from .. import redact
+from ..messages import Choice, Inbound, Reply, event_ref
+from ..observability import Latency
+from ..storage.store import Delivery, Message, Store, User, utcnow
+from ..understanding import language as lang_mod
+from ..understanding.lexicon import Lexicon
+from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.text import MAX_CHARS, clean, fold
+from . import overrides
+from .actions import Commands
 from .calendar import Calendar
-from .commands import Commands
+from .catalog import Catalog
 from .handoff import open_ticket_id, staff_active
 from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
-from .lexicon import Lexicon
-from .matching import UNSCHEDULED, Matcher, Option, Understanding
-from .messages import Choice, Inbound, Reply, event_ref
 from .mt import MachineTranslator
-from .observability import Latency
 from .privacy import event_digest, is_deleted
 from .rendering import Renderer
-from .store import Delivery, Message, Store, User, utcnow
-from .text import MAX_CHARS, clean, fold
-from .translation import Catalog
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
@@ -466,8 +468,6 @@ class Bot(Commands):
 
 def _where(exc: BaseException) -> str:
     """Where an exception was raised (file:line function), without its message, which may hold a resident's words."""
-    import traceback
-
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return "?"

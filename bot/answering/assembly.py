@@ -6,13 +6,17 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from ..settings import Settings
+from ..storage.store import Store, make_engine, upgrade
+from ..understanding import language, lexicon, matching
 from . import calendar as garbage_calendar
-from . import knowledge, language, lexicon, matching, overrides, translation
+from . import catalog as translation
+from . import knowledge, overrides
 from .mt import MachineTranslator
 from .pipeline import Bot
 from .rendering import Renderer
-from .settings import Settings
-from .store import Store, make_engine, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +52,6 @@ def load_data(root: Path) -> Data:
 
 def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, rules: list[matching.Rule]) -> list[str]:
     """Language files name only known concepts, items and categories; rules use only known concepts."""
-    import yaml
-
     concepts = set(yaml.safe_load((root / "intents" / "concepts.yaml").read_text(encoding="utf-8"))["concepts"])
     known = {"concept": concepts, "item": set(kb.items), "category": set(knowledge.CATEGORIES)}
     errors = []

@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
     app.config.update(SECRET_KEY=settings.secret_key, TOMONI=settings, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=not settings.development)
     app.extensions["tomoni"] = bot
+    app.extensions["tomoni_channels"] = channel_mod.build(settings)  # the platforms whose credentials are set
     app.extensions["tomoni_lock"] = threading.RLock()  # current_runtime holds it while it builds the bot
     if bot is None and not os.environ.get("FLASK_RUN_FROM_CLI"):
         current_bot(app)  # a server fails at start-up on broken data, not at the first message
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None, bot: Bot | None = None) -> Flas
     app.register_blueprint(web.blueprint)
     desk.init_app(app)
     cli.register(app)
-    if settings.line_on or settings.messenger_on:
+    if app.extensions["tomoni_channels"]:
         _add_channels(app, settings)
     log.info("Tomoni started: database %s, LINE %s, Messenger %s", settings.database_url.split(":")[0],
              "on" if settings.line_on else "off", "on" if settings.messenger_on else "off")
@@ -86,12 +87,8 @@ def _protect(app: Flask, settings: Settings) -> None:
 
 def _add_channels(app: Flask, settings: Settings) -> None:
     """Webhook blueprints; the runtime (bot, outbox, queue) is built when the first webhook arrives or at start-up."""
-    chans = channel_mod.build(settings)
-    app.extensions["tomoni_channels"] = chans
-    for channel in chans.values():
-        app.register_blueprint(channel.blueprint(lambda inbound: current_runtime(app).bot.receive(inbound),
-                                                 lambda message_id: current_runtime(app).submit(message_id),
-                                                 lambda *rejected: current_runtime(app).bot.reject(*rejected)))
+    for channel in app.extensions["tomoni_channels"].values():
+        app.register_blueprint(channel.blueprint(lambda event: current_runtime(app).accept(event)))
     if not settings.in_process_worker:
         return
     if not os.environ.get("FLASK_RUN_FROM_CLI"):

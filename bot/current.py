@@ -17,7 +17,7 @@ def current_bot(app: Flask) -> Bot:
     if app.extensions["tomoni"] is None:
         with app.extensions["tomoni_lock"]:
             if app.extensions["tomoni"] is None:
-                app.extensions["tomoni"] = build_bot(app.config["TOMONI"])
+                app.extensions["tomoni"] = build_bot(app.config["TOMONI"], channels=app.extensions["tomoni_channels"])
     bot: Bot = app.extensions["tomoni"]
     return bot
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy.exc import StatementError
 
-from .storage.store import Base
+from .storage.models import Base
 
 WITHHELD = "[withheld]"
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}

@@ -13,7 +13,7 @@ from .answering.pipeline import Bot
 from .current import current_bot
 from .messages import Inbound
 from .observability import exposition
-from .storage.store import Message, User
+from .storage.models import Message, User
 from .understanding.language import SERVED
 
 log = logging.getLogger(__name__)

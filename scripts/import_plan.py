@@ -167,7 +167,7 @@ def report(plan: Plan) -> list[str]:
     """The figures, then the modules floor by floor (highest first)."""
     floors = plan.floors()
     lines = [f"modules: {len(plan.edges)}", f"floors: {max(floors.values(), default=0)}",
-             f"imports running back up: {len(plan.back_up)}",
+             f"imports running back up: {len(set(plan.back_up))}",
              f"imports inside functions: {len(plan.in_functions)}", f"loops: {len(plan.loops())}"]
     lines += [f"  back up: {a} -> {b}" for a, b in sorted(set(plan.back_up))]
     lines += [f"  loop: {' <-> '.join(group)}" for group in plan.loops()]

@@ -80,7 +80,7 @@ def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  
     from sqlalchemy import select
 
     from bot.answering.reminders import monthly_pushes, parse_time, send_due
-    from bot.storage.store import Outbox
+    from bot.storage.models import Outbox
 
     say("Khi nào đổ rác nhựa?", user="v1")
     say("今泉町", user="v1")

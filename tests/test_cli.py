@@ -78,7 +78,7 @@ def test_test_traffic_opens_no_desk_ticket_unless_asked(app, bot, settings, data
     import dataclasses
 
     from bot.answering.assembly import build_bot
-    from bot.storage.store import Message, Ticket
+    from bot.storage.models import Message, Ticket
 
     from .conftest import count
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from bot.storage.store import Base
+from bot.storage.models import Base
 
 from .conftest import channel_app
 from .residents import (

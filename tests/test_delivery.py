@@ -16,7 +16,7 @@ from linebot.v3.webhooks import Event
 from sqlalchemy import select, update
 
 from bot.runtime import Runtime, build_runtime
-from bot.storage.store import Outbox, utcnow
+from bot.storage.models import Outbox, utcnow
 
 from .test_line import SECRET, text_event
 from .test_messenger import APP_SECRET, PAGE_TOKEN, VERIFY, item

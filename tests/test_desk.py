@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.desk import add_user
-from bot.storage.store import Message, Outbox, StaffUser, Ticket
+from bot.storage.models import Message, Outbox, StaffUser, Ticket
 
 from .conftest import MONDAY, channel_app, count
 from .test_line import SECRET, payload, post, text_event
@@ -289,7 +289,7 @@ def test_a_ticket_that_does_not_exist_is_404(desk_app) -> None:  # type: ignore[
 
 def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, settings, data) -> None:  # type: ignore[no-untyped-def]
     from bot.answering.assembly import build_bot
-    from bot.storage.store import Suggestion
+    from bot.storage.models import Suggestion
 
     question = "my boss says the bus is free"
     assert say(question).intent == "life.bus"  # a rule decides

@@ -261,7 +261,7 @@ def test_the_chat_page_behaves_like_a_messaging_app_on_a_phone(app, bot, tmp_pat
 
     from bot.answering import handoff
     from bot.desk import add_user
-    from bot.storage.store import StaffUser, Ticket
+    from bot.storage.models import StaffUser, Ticket
 
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.answering.assembly import build_bot
 from bot.app import create_app
 from bot.messages import Inbound
-from bot.storage.store import Message, RejectedEvent
+from bot.storage.models import Message, RejectedEvent
 
 from .conftest import count, fresh_postgres
 from .test_line import SECRET, text_event

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.current import current_runtime
 from bot.settings import ROOT
-from bot.storage.store import Message, Outbox, User
+from bot.storage.models import Message, Outbox, User
 
 from .conftest import channel_app, count
 
@@ -261,7 +261,8 @@ def test_the_runtime_builds_lazily_under_the_flask_command(settings, fake, monke
 
 
 def test_an_outbox_row_left_sending_by_a_killed_process_is_sent_after_its_lease(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    from bot.storage.store import Delivery, utcnow
+    from bot.storage.models import utcnow
+    from bot.storage.store import Delivery
 
     row_id = bot.store.enqueue(Delivery("U1", {"text": "from before the restart", "choices": []}), "line", None)
     with bot.store.session() as s:  # as a worker that claimed it and then died

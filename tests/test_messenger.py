@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.current import current_runtime
-from bot.storage.store import Delivery, Message, Outbox, User
+from bot.storage.models import Message, Outbox, User
+from bot.storage.store import Delivery
 
 from .conftest import channel_app, count
 

@@ -27,7 +27,7 @@ def redis_url() -> str:
 
 
 def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:  # type: ignore[no-untyped-def]
-    from bot.storage.store import Message, Outbox
+    from bot.storage.models import Message, Outbox
 
     s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="t",
                             line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False)

@@ -19,7 +19,8 @@ from bot.app import create_app
 from bot.current import current_runtime
 from bot.desk import add_user
 from bot.settings import ROOT
-from bot.storage.store import Announcement, upgrade
+from bot.storage.models import Announcement
+from bot.storage.store import upgrade
 
 from .test_desk import csrf_of, login, resident_hands_off
 from .test_line import SECRET, payload, post, text_event

@@ -9,7 +9,7 @@ import pytest
 
 from bot.answering import handoff
 from bot.answering.rendering import crisis_lines
-from bot.storage.store import Message, StaffUser, Ticket
+from bot.storage.models import Message, StaffUser, Ticket
 
 from .conftest import TOKYO
 
@@ -127,7 +127,7 @@ def test_the_bot_answers_what_it_knows_while_a_ticket_waits(bot, say) -> None:  
 def _last_in(bot, user: str) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from bot.storage.store import User
+    from bot.storage.models import User
     with bot.store.session() as s:
         uid = s.scalar(select(User.id).where(User.external_id == user))
         return int(s.scalar(select(Message.id).where(Message.user_id == uid, Message.direction == "in")

@@ -12,7 +12,8 @@ from sqlalchemy import func, inspect, select
 from bot.answering.assembly import build_bot
 from bot.messages import Inbound
 from bot.settings import Settings
-from bot.storage.store import Message, Store, make_engine, upgrade
+from bot.storage.models import Message
+from bot.storage.store import Store, make_engine, upgrade
 
 from .conftest import MONDAY, fresh_postgres
 

@@ -50,7 +50,7 @@ def test_desk_replies_reach_the_chat_page(app, client, bot) -> None:  # type: ig
     from sqlalchemy import select
 
     from bot.desk import add_user
-    from bot.storage.store import StaffUser, Ticket
+    from bot.storage.models import StaffUser, Ticket
 
     add_user(bot.store, "sato", "a long password")
     with bot.store.session() as s:

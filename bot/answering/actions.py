@@ -14,7 +14,8 @@ from .reminders import parse_time, subscribe, unsubscribe
 from .rendering import punct
 
 if TYPE_CHECKING:
-    from ..storage.store import Store, User
+    from ..storage.models import User
+    from ..storage.store import Store
     from .calendar import Calendar
     from .catalog import Catalog
     from .knowledge import Knowledge

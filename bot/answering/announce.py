@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from ..messages import STANDARD_WINDOW
-from ..storage.store import Announcement, AnnouncementDelivery, Delivery, Store, Subscription, User, utcnow
+from ..storage.models import Announcement, AnnouncementDelivery, Subscription, User, utcnow
+from ..storage.store import Delivery, Store
 from ..understanding.language import SERVED
 from .mt import MachineTranslator
 

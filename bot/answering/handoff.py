@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..storage.store import URGENT, Delivery, Message, Outbox, Store, Ticket, User, utcnow
+from ..storage.models import URGENT, Message, Outbox, Ticket, User, utcnow
+from ..storage.store import Delivery, Store
 from .mt import MachineTranslator, Translation
 
 STAFF_LANGUAGE = "ja"

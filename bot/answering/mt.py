@@ -37,7 +37,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..storage.store import Store, TranslationCache
+from ..storage.models import TranslationCache
+from ..storage.store import Store
 from .catalog import Catalog
 
 log = logging.getLogger(__name__)

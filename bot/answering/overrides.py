@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..storage.store import Setting, Store, Suggestion, utcnow
+from ..storage.models import Setting, Suggestion, utcnow
+from ..storage.store import Store
 from .knowledge import Knowledge
 
 # The facts staff may edit, and which of their fields (the others stay the file's: place, source, confidence).

@@ -29,11 +29,10 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..storage.store import (
+from ..storage.models import (
     Message,
     Outbox,
     Reminder,
-    Store,
     Subscription,
     Suggestion,
     Ticket,
@@ -42,6 +41,7 @@ from ..storage.store import (
     event_digest,
     utcnow,
 )
+from ..storage.store import Store
 from .mt import cache_key
 
 __all__ = ["DELETED", "event_digest", "export", "forget", "forget_by_id", "is_deleted", "retain"]

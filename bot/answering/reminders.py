@@ -16,7 +16,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..storage.store import Delivery, Reminder, ReminderSend, Store, User
+from ..storage.models import Reminder, ReminderSend, User
+from ..storage.store import Delivery, Store
 from .calendar import Calendar
 from .rendering import Renderer
 

@@ -45,12 +45,14 @@ def worker() -> None:
               help="a folder of <lang>.png images (2500x1686); plain tiles without one")
 def line_richmenu(images: Path | None) -> None:
     """Install one LINE rich menu per language (alias tomoni-<lang>); English is the default menu."""
-    from ..channels.line_menu import install  # the LINE SDK: loaded for this command, not at every start
+    from ..channels.line import LineChannel  # the LINE SDK: loaded for this command, not at every start
+    from ..channels.line_menu import install  # the same
 
     runtime = current_runtime(current_app)
-    if "line" not in runtime.channels:
+    channel = next((c for c in runtime.channels.values() if isinstance(c, LineChannel)), None)
+    if channel is None:
         raise click.ClickException("LINE is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN")
-    ids = install(runtime.channels["line"], runtime.bot.catalog, list(SERVED), images)
+    ids = install(channel, runtime.bot.catalog, list(SERVED), images)
     for lang, menu_id in ids.items():
         click.echo(f"{lang}: {menu_id}")
 

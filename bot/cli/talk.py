@@ -15,8 +15,6 @@ from flask.cli import AppGroup
 from ..answering.pipeline import Bot
 from ..current import current_bot
 from ..messages import Inbound, Reply
-from ..understanding import language
-from ..understanding.text import fold
 
 log = logging.getLogger(__name__)
 commands = AppGroup("talk", help="Talking to the bot.")  # its commands are added to `flask` itself
@@ -115,16 +113,12 @@ def chat(user: str | None, lang: str | None, desk: bool) -> None:
 @click.argument("text")
 def explain(text: str) -> None:
     """Show how the bot reads a message: words found, language evidence, the rule that decided."""
-    bot = _bot()
-    folded = fold(text)
-    raw = bot.lexicon.find_raw(folded)
-    detection = language.detect(text, bot.lexicon, bot.lexicon.select(raw))
-    finds = bot.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
+    reading = _bot().read(text)
+    folded, detection, finds, u = reading.folded, reading.detection, reading.finds, reading.understanding
     click.echo(f"folded:   {folded}")
     click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
     for f in finds:
         click.echo(f"  found {folded[f.start:f.end]!r:24} -> {f.entry.kind} {f.entry.key} "
                    f"[{f.entry.lang}: {f.entry.phrase!r}] q={f.quality:.2f}")
-    u = bot.matcher.understand(folded, finds)
     click.echo(f"intent:   {u.intent} (answer {u.answer_key}, {u.method}, confidence {u.confidence})")
     click.echo(f"item:     {u.item} category: {u.category} options: {[o.payload for o in u.options]}")

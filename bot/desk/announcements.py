@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..answering import announce
-from ..storage.store import Announcement, User
+from ..storage.models import Announcement, User
 from ..understanding.language import SERVED
 from .auth import admin_required
 from .common import _bot, _deliver_now, _mt, blueprint, language_names, plain

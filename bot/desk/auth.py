@@ -21,7 +21,8 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..storage.store import LoginThrottle, StaffUser, Store, utcnow
+from ..storage.models import LoginThrottle, StaffUser, utcnow
+from ..storage.store import Store
 from .common import _bot, blueprint, csrf
 
 log = logging.getLogger(__name__)

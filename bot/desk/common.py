@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from ..answering.mt import MachineTranslator
 from ..answering.pipeline import Bot
 from ..current import current_bot, current_runtime, current_translator
-from ..storage.store import URGENT
+from ..storage.models import URGENT
 
 blueprint: Blueprint = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates")
 csrf: CSRFProtect = CSRFProtect()

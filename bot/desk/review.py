@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..answering.privacy import export, forget_by_id
 from ..answering.reminders import monthly_pushes
 from ..storage.figures import compute
-from ..storage.store import Message, Suggestion, utcnow
+from ..storage.models import Message, Suggestion, utcnow
 from .auth import admin_required
 from .common import _bot, _mt, answer_labels, blueprint, language_names
 

@@ -13,7 +13,7 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..answering import handoff
-from ..storage.store import Ticket, User, utcnow
+from ..storage.models import Ticket, User, utcnow
 from ..understanding.language import SERVED
 from .common import _bot, _deliver_now, _mt, answer_labels, blueprint, language_names
 

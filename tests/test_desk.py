@@ -354,7 +354,7 @@ def test_a_closed_ticket_takes_no_reply(desk_app, bot, fake) -> None:  # type: i
 
 
 def test_every_desk_post_needs_the_csrf_token(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
-    add_user(__import__("bot", fromlist=["current_bot"]).current_bot(desk_app).store, "boss", "an admin password",
+    add_user(__import__("bot.current", fromlist=["current_bot"]).current_bot(desk_app).store, "boss", "an admin password",
              "admin")
     client = desk_app.test_client()
     login(client, "an admin password", "boss")
@@ -410,7 +410,7 @@ def test_sessions_are_revocable_and_expire(desk_app, bot, monkeypatch) -> None: 
 def test_desk_pages_speak_plain_staff_japanese_in_local_time(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from bot.desk import plain, topic
+    from bot.desk.common import plain, topic
 
     assert plain("ごみの 出(だ)し方(かた)") == "ごみの出し方"
     assert plain("コミュニティバス(あおぞら)") == "コミュニティバス(あおぞら)"  # not furigana: kept

@@ -70,9 +70,8 @@ class Bot(Commands):
     matcher: Matcher
     renderer: Renderer
     timezone: str = "Asia/Tokyo"
-    # The messaging platforms by name (LINE, Messenger): their replies go out through the outbox, and their
-    # capabilities (profile language, typing indicator, per-language menus) are used; the test channels (cli, web)
-    # get replies returned.
+    # The messaging platforms that are on, by name (LINE, Messenger), for their capabilities: profile language,
+    # typing indicator, per-language menus. Replies to every channel but the test ones (cli, web) go to the outbox.
     channels: Mapping[str, Channel] = field(default_factory=dict)
     # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
     translator: MachineTranslator | None = None
@@ -464,7 +463,7 @@ class Bot(Commands):
         msg.confidence, msg.handoff = reply.confidence, reply.handoff
         msg.concepts = ",".join(reply.concepts)[:200] or None
         delivery = None
-        if inbound.channel in self.channels and reply.text:
+        if inbound.channel not in TEST_CHANNELS and reply.text:  # a messaging platform: through the outbox
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
                                 reply_token=inbound.meta.get("reply_token"),
                                 reply_deadline=_deadline(inbound.meta.get("reply_until")))

@@ -110,3 +110,25 @@ def test_clock_times_are_written_as_each_locale_writes_them(say) -> None:  # typ
     assert "8h30–17h15" in say("horário do centro multicultural", user="t-pt").text  # Brazilian Portuguese
     assert "08.30–17.15" in say("jam buka loket konsultasi", user="t-id").text  # Indonesian
     assert "8:30–17:15" in say("consultation desk hours", user="t-en").text
+
+
+@pytest.mark.parametrize(("text", "own_line"), [
+    ("my salary is lower than the contract, where can i complain", "0120-250-147"),     # the interns' line, English
+    ("trabalho por empreiteira e não pagaram minhas horas extras", "0570-078377"),     # no Portuguese intern line
+    ("em là thực tập sinh, công ty nợ lương 2 tháng", "0120-250-168"),                 # the interns' line, Vietnamese
+    ("残業代が払われません。どこに相談すればいいですか", "0570-078377"),
+    ("工厂拖欠工资两个月，怎么办", "0120-250-169"),
+    ("lembur 3 bulan tidak dibayar, lapor ke mana?", "0120-250-192"),
+])
+def test_trouble_at_work_gets_the_labour_lines_in_the_residents_language(say, text, own_line) -> None:
+    """Unpaid wages or pay below the contract are answered (not job search, not the desk): the first line that
+    speaks the resident's language, then the labour-standards line."""
+    reply = say(text)
+    assert (reply.intent, reply.handoff) == ("consultation.job", False)
+    lines = [line for line in reply.text.splitlines() if line.startswith("• ")]
+    assert len(lines) == 2 and own_line in lines[0] and "0120-811-610" in lines[1]
+
+
+def test_a_taken_passport_with_unpaid_wages_is_still_a_crisis(say) -> None:
+    reply = say("my boss took my passport and doesnt pay me")
+    assert reply.intent == "crisis" and reply.handoff

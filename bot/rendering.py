@@ -280,6 +280,7 @@ class Renderer:
         values["desk_when"] = lambda: self._desk_when(lang, center, today, now)
         values["class_term"] = lambda: self._class_term(lang, today)
         values["labour_lines"] = lambda: self._labour_lines(lang)
+        values["now_8000"] = lambda: self._now_8000(lang, today, now)
         return values
 
     def _desk_languages(self, lang: str, center: dict[str, Any], with_others: bool = True) -> str:
@@ -345,6 +346,15 @@ class Renderer:
             return self.ui(lang, "desk_when_open")
         nxt = kb_mod.next_open_day(center, today)
         return self.ui(lang, "desk_when_next", next=self.date(lang, nxt) if nxt else "?")
+
+    def _now_8000(self, lang: str, today: dt.date, now: dt.time) -> str:
+        """#8000 (children's medical line) is closed Mon-Sat 8:00-18:00 except on holidays (knowledge/life.yaml
+        medical_8000): ' (open now)' or ' (closed now; opens at 18:00)'."""
+        opens = str(self.kb.facts["medical_8000"].get("weekdays", "18:00")).split("–")[0]
+        hour, minute = (int(x) for x in opens.split(":"))
+        closed = (today.weekday() < 6 and not kb_mod.is_holiday(today)
+                  and dt.time(8, 0) <= now < dt.time(hour, minute))
+        return self.ui(lang, "line_closed_now", time=opens) if closed else self.ui(lang, "line_open_now")
 
     def _class_term(self, lang: str, today: dt.date) -> str:
         state, term = kb_mod.class_term(self.kb.facts["japanese_class_terms"]["terms"], today)

@@ -9,7 +9,7 @@ import pytest
 
 from bot import factcheck, knowledge
 
-from .conftest import ROOT
+from .conftest import MONDAY, ROOT
 
 NOTES = ROOT / "docs" / "facts"
 
@@ -132,3 +132,29 @@ def test_trouble_at_work_gets_the_labour_lines_in_the_residents_language(say, te
 def test_a_taken_passport_with_unpaid_wages_is_still_a_crisis(say) -> None:
     reply = say("my boss took my passport and doesnt pay me")
     assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize(("at", "state"), [
+    (dt.datetime(2026, 12, 12, 10, 0), "(closed now; opens at 18:00)"),  # Saturday morning: not covered
+    (dt.datetime(2026, 12, 12, 19, 0), "(open now)"),                     # Saturday evening
+    (dt.datetime(2026, 12, 13, 10, 0), "(open now)"),                     # Sunday daytime
+    (dt.datetime(2026, 11, 23, 10, 0), "(open now)"),                     # Labour Thanksgiving Day (a Monday)
+    (dt.datetime(2026, 12, 14, 7, 30), "(open now)"),                     # Monday before 8:00, the night line
+])
+def test_a_child_who_is_ill_gets_the_childrens_line_first_and_whether_it_is_open_now(say, at, state) -> None:
+    reply = say("my son has a fever of 39, who can i call?", at=at.replace(tzinfo=MONDAY.tzinfo))
+    assert reply.intent == "consultation.medical" and not reply.handoff
+    first = reply.text.splitlines()[0]
+    assert first.startswith("For a child: #8000") and state in first and first.index("#8000") < first.index("#7119")
+
+
+@pytest.mark.parametrize(("text", "lang", "hours"), [
+    ("I need a spanish interpreter at the hospital", "en", "Portuguese: Mon, Wed, Fri 9:00–17:00"),
+    ("preciso de intérprete no médico", "pt", "Português: segunda, quarta e sexta, das 9h às 17h"),
+    ("can bac si phien dich tieng viet khi di kham benh", "vi", "Tiếng Việt: 13:00–17:00"),
+])
+def test_an_interpreter_at_the_doctors_is_amdas_phone_interpreting_with_the_hours_of_the_language(say, text, lang,
+                                                                                                  hours) -> None:
+    reply = say(text)
+    assert (reply.intent, reply.language) == ("consultation.medical", lang)
+    assert "03-5285-8088" in reply.text and hours in reply.text

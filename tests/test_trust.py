@@ -158,3 +158,17 @@ def test_an_interpreter_at_the_doctors_is_amdas_phone_interpreting_with_the_hour
     reply = say(text)
     assert (reply.intent, reply.language) == ("consultation.medical", lang)
     assert "03-5285-8088" in reply.text and hours in reply.text
+
+
+@pytest.mark.parametrize("text", ["does the aozora bus go to shimamura?", "xe buýt aozora có chở được xe lăn không ạ?",
+                                  "aozora bus ko time table kaha herne?", "あおぞらバスの時刻表はどこ?"])
+def test_a_question_about_a_bus_route_timetable_or_wheelchair_gets_the_routes_not_only_the_fare(say, text) -> None:
+    reply = say(text)
+    assert reply.intent == "life.bus"
+    assert "11-1" in reply.text and "200" not in reply.text.splitlines()[0]
+    assert any(c.payload.startswith("https://www.city.isesaki.lg.jp/") for c in reply.choices)
+
+
+def test_the_bus_fare_question_still_gets_the_fare_with_the_routes_one_tap_away(say) -> None:
+    reply = say("how much is the community bus")
+    assert "200 yen" in reply.text and any(c.payload == "intent:life.bus.more" for c in reply.choices)

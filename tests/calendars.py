@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from bot.calendar import Calendar, load
+from bot.answering.calendar import Calendar, load
 from bot.settings import ROOT
 
 GROUPS: dict[str, dict[str, Any]] = {

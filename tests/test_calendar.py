@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import DISTRICT, load
-from bot.knowledge import DataError
-from bot.language import SERVED
+from bot.answering.calendar import DISTRICT, load
+from bot.answering.knowledge import DataError
 from bot.settings import ROOT
+from bot.understanding.language import SERVED
 
 from .calendars import dated
 from .conftest import TOKYO
@@ -80,8 +80,8 @@ REMIND = {"en": "remind me at 20:00", "ja": "20時に リマインドして", "v
 def test_reminders_cannot_be_switched_on_while_the_calendar_is_a_sample(bot, say, lang: str) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from bot.reminders import monthly_pushes, send_due, subscribe
-    from bot.store import Reminder, User
+    from bot.answering.reminders import monthly_pushes, send_due, subscribe
+    from bot.storage.models import Reminder, User
 
     from .conftest import count
 
@@ -109,7 +109,7 @@ def test_reminders_cannot_be_switched_on_while_the_calendar_is_a_sample(bot, say
 def test_a_named_district_is_remembered_and_no_town_is_assigned(bot, say, typed: str, district: str) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from bot.store import User
+    from bot.storage.models import User
 
     reply = say(typed, user="d1")
     assert reply.intent == "garbage.schedule"
@@ -163,7 +163,7 @@ def test_unknown_district_asks_with_buttons_that_lead_to_district_answers(bot, s
 def test_the_city_name_is_not_a_district(bot, say) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from bot.store import User
+    from bot.storage.models import User
 
     reply = say("伊勢崎市の電池の捨て方", user="c1")
     assert "伊勢崎地区・東地区は" in reply.text and "赤堀地区・境地区は" in reply.text  # both, not one guessed
@@ -188,7 +188,7 @@ def test_a_town_whose_district_is_unknown_is_said_so(bot, say, tmp_path: Path) -
 
 @pytest.mark.parametrize("lang", SERVED)
 def test_district_answers_fit_a_phone(bot, say, lang: str) -> None:  # type: ignore[no-untyped-def]
-    from bot.rendering import WHOLE_BUDGET
+    from bot.answering.rendering import WHOLE_BUDGET
 
     for user, place in (("p1", None), ("p2", "area:district:akabori"), ("p3", "area:akabori-imai")):
         if place:
@@ -204,7 +204,7 @@ def test_district_answers_fit_a_phone(bot, say, lang: str) -> None:  # type: ign
 def test_district_data_is_checked(tmp_path: Path) -> None:
     import yaml
 
-    from bot.calendar import check
+    from bot.answering.calendar import check
 
     shutil.copytree(ROOT / "knowledge/garbage", tmp_path / "garbage")
     path = tmp_path / "garbage/areas.yaml"
@@ -296,8 +296,8 @@ def test_reminders_are_sent_the_evening_before_exactly_once(dated_bot, say) -> N
 
     from sqlalchemy import select
 
-    from bot.reminders import monthly_pushes, parse_time, send_due
-    from bot.store import Outbox
+    from bot.answering.reminders import monthly_pushes, parse_time, send_due
+    from bot.storage.models import Outbox
 
     bot = dated_bot
     say("Khi nào đổ rác nhựa?", user="v1")
@@ -344,8 +344,8 @@ def test_remind_me_without_a_town_asks_for_it(dated_bot, say) -> None:  # type: 
 
 
 def test_importing_a_5374_calendar(tmp_path: Path) -> None:
-    from bot import create_app
-    from bot.core import build_bot, load_data
+    from bot.answering.assembly import build_bot, load_data
+    from bot.app import create_app
     from bot.import5374 import ImportError5374, parse_cell
     from bot.messages import Inbound
     from bot.settings import Settings

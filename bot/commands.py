@@ -59,7 +59,7 @@ class Commands:
         name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
         r, today = self.renderer, now.date()
         if u.category:
-            dates = punct(lang).list.join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
+            dates = r.dates(lang, self.calendar.next_days(area.id, u.category, today))
             text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", u.category),
                         area=name, dates=dates)
         else:
@@ -78,6 +78,27 @@ class Commands:
         rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
         return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
                      confidence=u.confidence)
+
+    def _item_days(self, reply: Reply, item: str | None, category: str | None, lang: str, user: User,
+                   now: dt.datetime) -> None:
+        """Under an item's answer, when the resident's town is known: the next days it goes out there (batteries on
+        their district's day, knowledge/garbage/rules.yaml `battery_days`), and that the dates are a sample."""
+        area = self.calendar.areas.get(user.area or "") if self.calendar else None
+        if area is None or self.calendar is None or not category or not item:
+            return
+        batteries = self.kb.facts.get("battery_days") or {}
+        if item in (batteries.get("items") or []):
+            category = str((batteries.get("groups") or {}).get(area.group, category))
+        days = self.calendar.next_days(area.id, category, now.date())
+        if not days:
+            return
+        r = self.renderer
+        name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
+        lines = [r.ui(lang, "item_days", area=name, dates=r.dates(lang, days))]
+        if self.calendar.sample:
+            lines.append(r.ui(lang, "schedule_sample"))
+        head, sep, rest = reply.text.partition("\n")  # after the answer, before its confirm and source lines
+        reply.text = "\n".join([head, *lines]) + (sep + rest if sep else "")
 
     def _reminder(self, u: Understanding, text: str, lang: str, user: User, now: dt.datetime) -> Reply:
         if u.area:

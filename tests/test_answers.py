@@ -117,6 +117,9 @@ def test_the_residents_town_gives_the_battery_day_of_their_district(bot, say, to
     assert bot.renderer.dates("en", days) in reply.text  # the district's battery day (city notice of April 2025)
     assert "sample data" in reply.text
     assert "Next days" not in say("where do i throw away batteries", user=town + "-new").text
+    when = say(f"when can i put out batteries in {town}?", user=town + "-when")
+    assert f"Dry-cell battery in {bot.calendar.areas[area_id].name_en}" in when.text
+    assert bot.renderer.dates("en", days) in when.text
 
 
 def test_dates_are_written_in_each_locales_own_form(say, renderer: Renderer) -> None:  # type: ignore[no-untyped-def]

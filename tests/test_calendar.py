@@ -282,7 +282,7 @@ def test_the_district_rule_with_a_real_calendar(dated_bot, say) -> None:  # type
     say("今泉町", user="b1")  # Isesaki district: batteries on the 資源 day, a calendar category -> its dates
     reply = say("when do I put out batteries?", user="b1", at=THURSDAY_EVENING)
     first = dated_bot.calendar.next_days("imaizumi", "resources", THURSDAY_EVENING.date())[0]
-    assert dated_bot.renderer.date("en", first) in reply.text and "recyclables (資源) in Imaizumi-cho" in reply.text
+    assert dated_bot.renderer.date("en", first) in reply.text and "Dry-cell battery in Imaizumi-cho" in reply.text
     say("赤堀今井町", user="b2")  # Akabori: the その他 day, not a category of the calendar -> said without dates
     other = say("when do I put out batteries?", user="b2", at=THURSDAY_EVENING)
     assert "“other” (その他) day in Akabori (赤堀地区)" in other.text and shown_dates(dated_bot, "en", other.text) == []

@@ -70,10 +70,18 @@ class Commands:
         assert self.calendar is not None
         name = self._place_name(lang, area)
         r, today = self.renderer, now.date()
+        facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
+        rule = self.calendar.rule_for(u.item)
+        if rule is not None:
+            facts.append(rule.fact)  # batteries, clothing: their district's day (here a category of the calendar)
         if category:
-            dates = punct(lang).list.join(r.date(lang, d) for d in self.calendar.next_days(area.id, category, today))
-            text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", category),
-                        area=name, dates=dates)
+            dates = r.dates(lang, self.calendar.next_days(area.id, category, today))
+            what = str(r.item_name(lang, str(u.item)) if rule else self.catalog.get(lang, "category_names", category))
+            # A name opens the sentence ("Dry-cell battery in …") or stands inside it ("Coleta de pilha comum em …").
+            opens = str(self.catalog.get(lang, "ui", "schedule_next") or "").startswith("{category}")
+            if opens or what[1:2].islower():  # never "pET bottle"
+                what = (what[:1].upper() if opens else what[:1].lower()) + what[1:]
+            text = r.ui(lang, "schedule_next", category=what, area=name, dates=dates)
         else:
             span = 2 if "today_tomorrow" in u.concepts else 7
             days = [today + dt.timedelta(days=n) for n in range(span)]
@@ -83,7 +91,6 @@ class Commands:
             text = r.ui(lang, "schedule_days", area=name, days=punct(lang).semicolon.join(listed))
         lines = [r.ui(lang, "area_set", area=name)] if u.area else []
         lines += [text, str(self.catalog.get(lang, "answers", "garbage.rules.time") or "")]
-        facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
         rendered = r.with_lines("garbage.schedule", lang, "\n".join(x for x in lines if x), facts)
         rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
         return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
@@ -201,6 +208,28 @@ class Commands:
     def _known_place(self, key: str | None) -> str | None:
         """The key of a town or district the calendar knows (the city's own name is none)."""
         return key if self.calendar is not None and self.calendar.place(key) is not None else None
+
+    def _item_days(self, reply: Reply, item: str | None, category: str | None, lang: str, user: User,
+                   now: dt.datetime) -> None:
+        """Under an item's answer, when the resident's town is known and a real calendar has the days: the next
+        days it goes out there (batteries and clothing on their district's kind of day, where that is a category
+        of the calendar). Never from a sample calendar."""
+        cal = self.calendar
+        area = cal.place(user.area) if cal else None
+        if cal is None or not isinstance(area, Area) or not category or not item:
+            return
+        rule = cal.rule_for(item)
+        if rule is not None:
+            category = DAY_CATEGORY.get(rule.days.get(area.district or "", ""))
+        if not category or not cal.has_dates(area.id, category):
+            return
+        days = cal.next_days(area.id, category, now.date())
+        if not days:
+            return
+        line = self.renderer.ui(lang, "item_days", area=self._place_name(lang, area),
+                                dates=self.renderer.dates(lang, days))
+        head, sep, rest = reply.text.partition("\n")  # after the answer, before its confirm and source lines
+        reply.text = "\n".join([head, line]) + (sep + rest if sep else "")
 
     def _reminder(self, u: Understanding, text: str, lang: str, user: User, now: dt.datetime) -> Reply:
         if u.area:

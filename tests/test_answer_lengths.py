@@ -11,8 +11,7 @@ import pytest
 from bot import knowledge, translation
 from bot.language import SERVED
 from bot.rendering import Renderer, over_budget
-
-from .conftest import ROOT
+from bot.settings import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -37,23 +37,34 @@ def live(line_app, bot, tmp_path) -> Iterator[tuple[str, Flask]]:
         yield base, line_app
 
 
-@contextmanager
-def chromium(**context: Any) -> Iterator[Any]:
-    """A page in Debian's headless Chromium (context options such as a phone's viewport)."""
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium, started once for these tests (each test gets a fresh context: chromium())."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run", "--disable-quic"])
-        blocked: list[str] = []
         try:
-            page = browser.new_context(**context).new_page()
-            page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
-            yield page
+            yield browser
         finally:
             browser.close()
-        assert blocked == []  # the desk's Content-Security-Policy never had to block anything of its own
+
+
+@contextmanager
+def chromium(browser: Any, **context: Any) -> Iterator[Any]:
+    """A page in a new browser context, as a new browser profile (options such as a phone's viewport); the
+    Content-Security-Policy must not have blocked anything of the desk's own."""
+    blocked: list[str] = []
+    ctx = browser.new_context(**context)
+    try:
+        page = ctx.new_page()
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        yield page
+    finally:
+        ctx.close()
+    assert blocked == []
 
 
 def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
@@ -79,15 +90,9 @@ def pushed(fake) -> list[str]:
     return [c["json"]["messages"][0]["text"] for c in fake.calls("/v2/bot/message/push")]
 
 
-def test_resident_to_desk_to_resident_in_chromium(live, fake, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_resident_to_desk_to_resident_in_chromium(live, browser, fake, tmp_path: Path) -> None:
     base, app = live
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        page = browser.new_page()
+    with chromium(browser) as page:
         page.goto(f"{base}/desk/")
         page.fill("input[name=username]", "tanaka")
         page.fill("input[name=password]", "desk password 123")
@@ -114,18 +119,17 @@ def test_resident_to_desk_to_resident_in_chromium(live, fake, tmp_path: Path) ->
         page.wait_for_selector("tr.urgent .badge:has-text('緊急')", timeout=15000)
         assert "緊急" in (page.text_content("tbody tr:first-child") or "")
         page.screenshot(path=str(tmp_path / "urgent.png"), full_page=True)
-        browser.close()
     pushes = [c["json"]["messages"][0]["text"] for c in fake.calls("/v2/bot/message/push")]
     assert translated in pushes and "月曜日に窓口に来てください。" not in pushes
 
 
-def test_answering_a_resident_whose_language_has_no_model(live, fake, bot, tmp_path: Path) -> None:
+def test_answering_a_resident_whose_language_has_no_model(live, browser, fake, bot, tmp_path: Path) -> None:
     """Nepali has no model: translating says so, Japanese in the Nepali box is refused, easy Japanese goes out with a
     Nepali line saying it is Japanese, and a curated answer goes out in Nepali."""
     base, app = live
     line_post(app.test_client(), line_body(text_event("मलाई मान्छेसँग कुरा गर्नु छ", user="U9")))
     japanese = "月曜日の9時に窓口に来てください。"
-    with chromium() as page:
+    with chromium(browser) as page:
         log_in(page, base)
         page.click("a:has-text('#1')")
         page.fill("#japanese", japanese)
@@ -153,7 +157,7 @@ def test_answering_a_resident_whose_language_has_no_model(live, fake, bot, tmp_p
     assert "परामर्श" in label and curated != japanese and not any(c in curated for c in "のをにはです")
 
 
-def test_an_approved_suggestion_changes_the_answer(live, fake, bot) -> None:
+def test_an_approved_suggestion_changes_the_answer(live, browser, fake, bot) -> None:
     """Staff suggest that a question a rule answers (the bus) fits another answer (work); an admin approves; the
     next resident who asks it that way gets the approved answer."""
     from bot.desk import add_user
@@ -165,7 +169,7 @@ def test_an_approved_suggestion_changes_the_answer(live, fake, bot) -> None:
     assert fake.wait_for(lambda: len(fake.calls("/v2/bot/message/reply")) == 2)
     assert "bus" in fake.calls("/v2/bot/message/reply")[1]["json"]["messages"][0]["text"].lower()
     add_user(bot.store, "boss", "an admin password", "admin")
-    with chromium() as page:
+    with chromium(browser) as page:
         log_in(page, base, "boss", "an admin password")
         page.click("a:has-text('#1')")
         message = page.locator(".msg.in", has_text=question)
@@ -184,7 +188,7 @@ def test_an_approved_suggestion_changes_the_answer(live, fake, bot) -> None:
     assert fake.calls("/v2/bot/message/reply")[2]["json"]["messages"][0]["text"] == job
 
 
-def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(settings, tmp_path: Path) -> None:
+def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(browser, settings, tmp_path: Path) -> None:
     """Hours saved on the desk live in the database: the checkout stays clean, `git pull` of a new desks.yaml
     succeeds, and the bot keeps the staff's hours with the upstream change."""
     import dataclasses
@@ -213,7 +217,7 @@ def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(settings, tm
     add_user(bot.store, "boss", "an admin password", "admin")
     app = create_app(local, bot=bot)
     with serve_http(app) as base:
-        with chromium() as page:
+        with chromium(browser) as page:
             log_in(page, base, "boss", "an admin password")
             page.click("header a:has-text('時間と言語')")
             page.fill("input[name=open]", "9:00")
@@ -239,7 +243,7 @@ def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(settings, tm
     assert "first floor" in bot.kb.facts["multicultural_center"]["place_en"]
 
 
-def test_the_chat_page_behaves_like_a_messaging_app_on_a_phone(app, bot, tmp_path: Path) -> None:
+def test_the_chat_page_behaves_like_a_messaging_app_on_a_phone(browser, app, bot, tmp_path: Path) -> None:
     """44 px targets on a phone, the language kept, a handoff said, the desk's reply shown, then "passed on" for a
     message filed under the ticket, and details without `undefined`."""
     from sqlalchemy import select
@@ -251,7 +255,7 @@ def test_the_chat_page_behaves_like_a_messaging_app_on_a_phone(app, bot, tmp_pat
     small = """[...document.querySelectorAll('button, select, input, .choices a, header label')]
         .filter(e => e.offsetParent !== null && e.type !== 'checkbox')
         .filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 80))"""
-    with serve_http(app) as base, chromium(viewport={"width": 390, "height": 844}, is_mobile=True,
+    with serve_http(app) as base, chromium(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
                                            has_touch=True) as page:
         page.goto(f"{base}/")
         page.select_option("#lang", "pt")

@@ -4,6 +4,7 @@ server answering webhooks, no deprecated UTC calls, and desk input that is a mes
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import subprocess
 import sys
@@ -158,13 +159,16 @@ def test_odd_input_on_every_desk_form_is_never_a_server_error(admin, hand_off, d
     for rule in rules:
         path = rule.replace("<int:ticket_id>", str(ticket)).replace("<int:suggestion_id>", "1").replace(
             "<int:user_id>", "1").replace("<int:announcement_id>", "1").replace("<decision>", "approve")
+        # the forms that read `action` and `audience` (announcements, hours) get every pair of them
+        branches = path.startswith(("/desk/announcements", "/desk/admin/hours"))
         for value in ODD:
-            for action in ("save", "schedule", "reset", value):
-                for audience in ("all", "area", value):
-                    form = {name: value for name in fields} | {"action": action, "audience": audience}
-                    res = admin.post(path, **form)
-                    if res.status_code >= 500:
-                        errors.append((path, action, audience[:20], value[:20], res.status_code))
+            pairs = itertools.product(("save", "schedule", "reset", value), ("all", "area", value)) if branches \
+                else [(value, value)]
+            for action, audience in pairs:
+                form = {name: value for name in fields} | {"action": action, "audience": audience}
+                res = admin.post(path, **form)
+                if res.status_code >= 500:
+                    errors.append((path, action, audience[:20], value[:20], res.status_code))
     assert errors == []
 
 

@@ -57,6 +57,23 @@ def _argos_folders() -> Iterator[None]:
     shutil.rmtree(_ARGOS, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Desk passwords hashed with one PBKDF2 round instead of scrypt (0.1 s of CPU per hash and per login, about
+    200 of them in the suite): the same werkzeug functions and login paths, only cheaper. A test marked
+    `real_password_hashing` keeps the shipped method."""
+    from bot.desk import auth
+
+    if request.node.get_closest_marker("real_password_hashing"):
+        yield
+        return
+    shipped = auth.generate_password_hash
+    monkeypatch.setattr(auth, "generate_password_hash", lambda password: shipped(password, method="pbkdf2:sha256:1"))
+    auth.dummy_hash.cache_clear()  # made again, the same way as the accounts' hashes
+    yield
+    auth.dummy_hash.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def data() -> Data:
     """knowledge/, intents/ and translations/, loaded and checked once (read-only: tests never change it)."""

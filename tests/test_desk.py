@@ -39,11 +39,17 @@ def test_login_is_slowed_down_after_failed_attempts(desk_app, bot) -> None:
     assert login_form(desk_app.test_client(), username="nobody").status_code == 401  # tests/test_desk_security.py: more
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_hashed_and_short_ones_refused(bot) -> None:
+    from bot.desk import auth
+
     add_user(bot.store, "admin1", "a long enough password", "admin")
     with bot.store.session() as s:
         stored = s.scalars(select(StaffUser.password_hash)).one()
-    assert "a long enough password" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+    assert "a long enough password" not in stored and stored.startswith("scrypt:")  # werkzeug's default
+    assert auth.dummy_hash().split("$")[0] == stored.split("$")[0]  # unknown usernames cost the same
+    user, _ = auth.authenticate(bot.store, "admin1", "a long enough password")
+    assert user is not None
     with pytest.raises(ValueError):
         add_user(bot.store, "x", "short")
 

@@ -26,12 +26,13 @@ for _var, _sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG
     os.environ[_var] = str(_ARGOS / _sub)
 os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
 
-from bot import create_app
-from bot.core import Data, build_bot, load_data
+from bot.answering.assembly import Data, build_bot, load_data
+from bot.answering.pipeline import Bot
+from bot.app import create_app
 from bot.messages import Inbound, Reply
-from bot.pipeline import Bot
 from bot.settings import ROOT, Settings
-from bot.store import Ticket, User, upgrade
+from bot.storage.models import Ticket, User
+from bot.storage.store import upgrade
 
 from .fakes import FakeAPI
 from .helpers import (

@@ -20,8 +20,9 @@ from sqlalchemy import create_engine, func, make_url, select, text
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
-from bot import create_app, current_runtime
-from bot.pipeline import Bot
+from bot.answering.pipeline import Bot
+from bot.app import create_app
+from bot.current import current_runtime
 from bot.settings import Settings
 
 TOKYO = ZoneInfo("Asia/Tokyo")

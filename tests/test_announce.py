@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import announce
+from bot.answering import announce
+from bot.answering.pipeline import Bot
 from bot.desk import add_user
 from bot.messages import Inbound
-from bot.pipeline import Bot
-from bot.store import Announcement, AnnouncementDelivery, Message, Outbox, User, utcnow
+from bot.storage.models import Announcement, AnnouncementDelivery, Message, Outbox, User, utcnow
 
 from .helpers import MONDAY, channel_app, count, log_in
 from .payloads import FB_SECRET, FB_TOKEN, FB_VERIFY, LINE_SECRET, LINE_TOKEN
@@ -108,7 +108,7 @@ def test_a_scheduled_announcement_is_sent_once(bot, at_once) -> None:
 
 
 def test_residents_join_leave_and_stop_by_message(bot, say) -> None:
-    from bot.store import Subscription
+    from bot.storage.models import Subscription
 
     say("Olá", user="r1")
     assert "eventos" in say("quero receber avisos de eventos", user="r1").text

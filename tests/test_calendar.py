@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import Calendar, load
+from bot.answering.calendar import Calendar, load
 from bot.settings import ROOT
 
 from .helpers import TOKYO
@@ -77,8 +77,8 @@ def test_tomorrow_and_the_area_question(say) -> None:
 def test_reminders_are_sent_the_evening_before_exactly_once(bot, say, at_once) -> None:
     from sqlalchemy import select
 
-    from bot.reminders import monthly_pushes, parse_time, send_due
-    from bot.store import Outbox
+    from bot.answering.reminders import monthly_pushes, parse_time, send_due
+    from bot.storage.models import Outbox
 
     say("Khi nào đổ rác nhựa?", user="v1")
     say("今泉町", user="v1")
@@ -110,7 +110,7 @@ def test_remind_me_without_a_town_asks_for_it(say) -> None:
 
 
 def test_importing_a_5374_calendar(copy_runner, data_copy: Path) -> None:
-    from bot.core import load_data
+    from bot.answering.assembly import load_data
     from bot.import5374 import ImportError5374, parse_cell
 
     assert load(data_copy / "knowledge/garbage").sample  # the shipped sample, before the import

@@ -72,9 +72,9 @@ def test_the_real_command_line_works_on_a_fresh_database(tmp_path: Path) -> None
 def test_test_traffic_opens_no_desk_ticket_unless_asked(app, runner, bot, settings, data) -> None:
     import dataclasses
 
-    from bot.core import build_bot
+    from bot.answering.assembly import build_bot
     from bot.messages import Inbound
-    from bot.store import Message, Ticket
+    from bot.storage.models import Message, Ticket
     said = runner.invoke(args=["ask", "I want to talk to a real person"])
     assert said.exit_code == 0 and "no desk ticket was opened" in said.output
     assert json.loads(runner.invoke(args=["ask", "--json", "I want to talk to a real person"]).output)["handoff"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from bot.matching import example_key
-from bot.pipeline import Bot
-from bot.store import Base
-from bot.text import fold
+from bot.answering.pipeline import Bot
+from bot.storage.models import Base
+from bot.understanding.matching import example_key
+from bot.understanding.text import fold
 
 from .helpers import MONDAY, channel_app
 from .payloads import LINE_SECRET

@@ -15,8 +15,10 @@ import requests
 from linebot.v3.webhooks import Event
 from sqlalchemy import select, update
 
+from bot.channels.line import LineChannel
+from bot.channels.messenger import MessengerChannel
 from bot.runtime import Runtime, build_runtime
-from bot.store import Outbox, utcnow
+from bot.storage.models import Outbox, utcnow
 
 from .payloads import FB_SECRET, FB_TOKEN, FB_VERIFY, LINE_SECRET, LINE_TOKEN, fb_item, text_event
 
@@ -34,14 +36,21 @@ def runtime(settings, bot, fake) -> Runtime:
 def line_reply(runtime: Runtime, text: str = "hello", event: str = "01J0000000000000000000Z1", age: float = 0.0,
                user: str = "U1") -> Outbox:
     """A LINE event answered by the bot: its outbox row, claimed, not yet sent (as a worker holds it)."""
-    inbound = runtime.channels["line"].to_inbound(Event.from_dict(text_event(text, user, event, age=age)))
+    line = runtime.channels["line"]
+    assert isinstance(line, LineChannel)
+    inbound = line.to_inbound(Event.from_dict(text_event(text, user, event, age=age)))
+    assert inbound is not None
     reply = runtime.bot.handle(inbound)
     assert reply is not None and reply.outbox is not None
     return reply.outbox
 
 
 def messenger_reply(runtime: Runtime, text: str = "hello", mid: str = "m.1", psid: str = "P1") -> Outbox:
-    reply = runtime.bot.handle(runtime.channels["messenger"].to_inbound(fb_item(psid, mid, text)))
+    messenger = runtime.channels["messenger"]
+    assert isinstance(messenger, MessengerChannel)
+    inbound = messenger.to_inbound(fb_item(psid, mid, text))
+    assert inbound is not None
+    reply = runtime.bot.handle(inbound)
     assert reply is not None and reply.outbox is not None
     return reply.outbox
 
@@ -159,7 +168,7 @@ def test_a_messenger_send_in_doubt_is_looked_up_before_it_is_sent_again(runtime,
 
 
 def test_a_messenger_send_in_doubt_that_cannot_be_checked_is_not_resent(runtime, fake, monkeypatch) -> None:
-    monkeypatch.setattr("bot.outbox.MAX_ATTEMPTS", 4)
+    monkeypatch.setattr("bot.storage.outbox.MAX_ATTEMPTS", 4)
     fake.fail("/v21.0/me/messages", "drop")
     fake.fail("/v21.0/me/conversations", *[500] * 10)
     row = messenger_reply(runtime)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.desk import add_user
-from bot.store import Message, Outbox, StaffUser, Ticket
+from bot.storage.models import Message, Outbox, StaffUser, Ticket
 
 from .helpers import MONDAY, count, csrf_of, log_in, login_form
 from .payloads import line_body, line_post, text_event
@@ -104,7 +104,7 @@ def test_the_whole_desk_path(staff, hand_off, desk_app, bot, fake) -> None:
 
 
 def test_a_failed_staff_reply_waits_in_the_outbox_and_the_page_says_so(staff, hand_off, bot, fake) -> None:
-    from bot.store import utcnow
+    from bot.storage.models import utcnow
 
     ticket = hand_off("my landlord keeps my deposit")
     fake.fail("/v2/bot/message/push", 503)
@@ -167,7 +167,7 @@ def test_cli_add_user(runner, bot) -> None:
 
 
 def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(staff, admin, hand_off, desk_app, bot, fake) -> None:
-    from bot.text import fold
+    from bot.understanding.text import fold
 
     question = "qual é o horário do ônibus circular aozora no feriado"
     assert bot.matcher._from_examples(fold(question)).intent != "life.bus"  # not an example yet
@@ -211,7 +211,7 @@ HOURS_FORM = {"open": "9:00", "close": "17:00", "closed_dates": "12/29, 12-30, 1
 
 
 def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(staff, admin, bot, settings, data) -> None:
-    from bot.core import build_bot
+    from bot.answering.assembly import build_bot
     from bot.messages import Inbound
     from bot.settings import ROOT
 
@@ -252,9 +252,9 @@ def test_a_ticket_that_does_not_exist_is_404(staff) -> None:
 
 
 def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, settings, data) -> None:
-    from bot.core import build_bot
+    from bot.answering.assembly import build_bot
     from bot.messages import Inbound
-    from bot.store import Suggestion
+    from bot.storage.models import Suggestion
 
     question = "my boss says the bus is free"
     assert say(question).intent == "life.bus"  # a rule decides
@@ -358,7 +358,7 @@ def test_sessions_are_revocable_and_expire(admin, desk_app, bot, monkeypatch) ->
 def test_desk_pages_speak_plain_staff_japanese_in_local_time(admin, hand_off, bot) -> None:
     import datetime as dt
 
-    from bot.desk import plain, topic
+    from bot.desk.common import plain, topic
 
     assert plain("ごみの 出(だ)し方(かた)") == "ごみの出し方"
     assert plain("コミュニティバス(あおぞら)") == "コミュニティバス(あおぞら)"  # not furigana: kept

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from bot.answering.mt import discover
 from bot.desk import add_user
-from bot.mt import discover
 
 from .helpers import MONDAY, serve_http
 from .payloads import line_body, line_post, text_event
@@ -194,8 +194,8 @@ def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(browser, set
     import dataclasses
     import subprocess
 
-    from bot import create_app
-    from bot.core import build_bot
+    from bot.answering.assembly import build_bot
+    from bot.app import create_app
     from bot.desk import add_user
     from bot.messages import Inbound
     from bot.settings import ROOT
@@ -248,9 +248,9 @@ def test_the_chat_page_behaves_like_a_messaging_app_on_a_phone(browser, app, bot
     message filed under the ticket, and details without `undefined`."""
     from sqlalchemy import select
 
-    from bot import handoff
+    from bot.answering import handoff
     from bot.desk import add_user
-    from bot.store import StaffUser, Ticket
+    from bot.storage.models import StaffUser, Ticket
 
     small = """[...document.querySelectorAll('button, select, input, .choices a, header label')]
         .filter(e => e.offsetParent !== null && e.type !== 'checkbox')

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from bot.desk import add_user, auth
 from bot.settings import ROOT
-from bot.store import Message, Outbox
+from bot.storage.models import Message, Outbox
 
 from .helpers import PASSWORD, csrf_of, login_form, serve_http
 

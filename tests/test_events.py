@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import create_app
-from bot.core import build_bot
+from bot.answering.assembly import build_bot
+from bot.app import create_app
 from bot.messages import Inbound
-from bot.store import Message, RejectedEvent
+from bot.storage.models import Message, RejectedEvent
 
 from .helpers import PASSWORD, count, fresh_postgres, log_in
 from .payloads import (
@@ -52,7 +52,7 @@ def apps(db_settings, data, fake):
         messenger_app_secret=FB_SECRET, messenger_verify_token=FB_VERIFY, messenger_page_access_token=FB_TOKEN,
         graph_api_base_url=fake.url), bot=bot)
     yield app, bot
-    from bot import current_runtime
+    from bot.current import current_runtime
 
     runtime = current_runtime(app)
     if runtime.worker:
@@ -137,7 +137,7 @@ def test_a_bad_messenger_item_is_rejected_and_its_neighbours_are_answered(apps, 
 
 def test_a_poison_event_is_given_up_after_its_tries_shown_to_staff_and_logged_once_without_words(
         bot, monkeypatch, caplog) -> None:
-    from bot.outbox import Deliverer
+    from bot.storage.outbox import Deliverer
     from bot.worker import MemoryQueue, Worker
 
     words = "my secret address 1-2-3 Isesaki"
@@ -168,7 +168,7 @@ def test_a_poison_event_is_given_up_after_its_tries_shown_to_staff_and_logged_on
 
 def test_delivery_problems_and_rejected_events_are_shown_to_staff(settings, bot, fake) -> None:
     from bot.desk import add_user
-    from bot.store import Delivery
+    from bot.storage.store import Delivery
 
     bot.store.reject("line", "abc", "user id longer than 128 characters")
     message_id = bot.receive(Inbound(channel="line", user_id="U9", text="private words", event_id="e9"))

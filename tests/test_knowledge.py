@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import knowledge
-from bot.core import load_data
+from bot.answering import knowledge
+from bot.answering.assembly import load_data
 
 
 def test_shipped_knowledge_is_valid(data) -> None:

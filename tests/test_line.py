@@ -13,10 +13,12 @@ import pytest
 from linebot.v3.webhooks import Event
 from sqlalchemy import select
 
-from bot import create_app, current_runtime
-from bot.core import Data
+from bot.answering.assembly import Data
+from bot.app import create_app
+from bot.channels.line import LineChannel
+from bot.current import current_runtime
 from bot.settings import ROOT
-from bot.store import Message, Outbox, User
+from bot.storage.models import Message, Outbox, User
 
 from .helpers import count
 from .payloads import LINE_SECRET, follow_event, line_body, line_post, line_sign, postback_event, text_event
@@ -82,7 +84,7 @@ def test_a_failed_reply_falls_back_to_push(line_app, fake) -> None:
 
 
 def test_5xx_is_retried_with_the_same_retry_key_and_delivered_once(line_app, bot, fake, monkeypatch) -> None:
-    monkeypatch.setattr("bot.outbox.backoff", lambda attempts: 0.05)
+    monkeypatch.setattr("bot.storage.outbox.backoff", lambda attempts: 0.05)
     fake.fail("/v2/bot/message/push", 500, 503)
     line_post(line_app.test_client(), line_body(text_event("hello", event_id="01J0000000000000000000E1", age=120)))
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1, timeout=15)
@@ -135,8 +137,10 @@ def test_the_sdk_sample_payload_is_taken_whole(line_app, bot, fake) -> None:
 
 
 def test_an_unprocessed_message_left_by_a_dead_process_is_answered(line_app, bot, fake, monkeypatch) -> None:
-    inbound = current_runtime(line_app).channels["line"].to_inbound(
-        Event.from_dict(text_event("hello", event_id="01J0000000000000000000J1", age=120)))
+    line = current_runtime(line_app).channels["line"]
+    assert isinstance(line, LineChannel)
+    inbound = line.to_inbound(Event.from_dict(text_event("hello", event_id="01J0000000000000000000J1", age=120)))
+    assert inbound is not None
     message_id = bot.receive(inbound)  # stored, never submitted: the process "died" here
     assert message_id is not None
     with bot.store.session() as s:
@@ -157,7 +161,7 @@ def test_two_workers_racing_for_one_message_answer_it_once(bot, at_once) -> None
 
 
 def test_loading_animation_when_an_event_waited(line_app, bot, fake, monkeypatch) -> None:
-    monkeypatch.setattr("bot.pipeline.SLOW", -1.0)
+    monkeypatch.setattr("bot.answering.pipeline.SLOW", -1.0)
     line_post(line_app.test_client(), line_body(text_event("hello", event_id="01J0000000000000000000K1")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/chat/loading"))
     assert fake.calls("/v2/bot/chat/loading")[0]["json"]["chatId"] == "U1"
@@ -193,7 +197,7 @@ def test_the_runtime_builds_lazily_under_the_flask_command(settings, data, fake,
         loaded.append(root)
         return data
 
-    monkeypatch.setattr("bot.core.load_data", load_data)
+    monkeypatch.setattr("bot.answering.assembly.load_data", load_data)
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
     s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
                             line_api_base_url=fake.url)
@@ -212,7 +216,8 @@ def test_the_runtime_builds_lazily_under_the_flask_command(settings, data, fake,
 
 
 def test_an_outbox_row_left_sending_by_a_killed_process_is_sent_after_its_lease(line_app, bot, fake) -> None:
-    from bot.store import Delivery, utcnow
+    from bot.storage.models import utcnow
+    from bot.storage.store import Delivery
 
     row_id = bot.store.enqueue(Delivery("U1", {"text": "from before the restart", "choices": []}), "line", None)
     with bot.store.session() as s:  # as a worker that claimed it and then died

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import redact
-from bot.core import build_bot
+from bot.answering.assembly import build_bot
 
 from .helpers import channel_app, fresh_postgres
 from .payloads import LINE_SECRET

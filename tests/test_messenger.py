@@ -8,8 +8,9 @@ import time
 import pytest
 from sqlalchemy import select
 
-from bot import current_runtime
-from bot.store import Delivery, Message, Outbox, Ticket, User
+from bot.current import current_runtime
+from bot.storage.models import Message, Outbox, Ticket, User
+from bot.storage.store import Delivery
 
 from .helpers import count
 from .payloads import fb_body, fb_item, fb_post, fb_sign
@@ -98,7 +99,7 @@ def test_the_messaging_window(fb_app, bot, fake) -> None:
 
 
 def test_graph_5xx_is_retried(fb_app, bot, fake, monkeypatch) -> None:
-    monkeypatch.setattr("bot.outbox.backoff", lambda attempts: 0.05)
+    monkeypatch.setattr("bot.storage.outbox.backoff", lambda attempts: 0.05)
     fake.fail("/v21.0/me/messages", 502)
     fb_post(fb_app.test_client(), fb_body([fb_item("P6", "m.6", "hello")]))
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1, timeout=15)

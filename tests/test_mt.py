@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.mt import MachineTranslator, Package, discover, install, split_sentences, unpack
+from bot.answering.mt import MachineTranslator, Package, discover, install, split_sentences, unpack
 from bot.settings import ROOT
 
 from .tiny_argos import build
@@ -88,7 +88,8 @@ def test_installing_and_translating_import_no_torch_spacy_stanza_or_onnxruntime(
     import sys
 
     # A fresh interpreter: install into argostranslate's package folder, load, translate, then list what was imported.
-    code = ("import json, sys; from bot.mt import MachineTranslator, install; from bot.translation import Catalog;"
+    code = ("import json, sys; from bot.answering.mt import MachineTranslator, install; "
+            "from bot.answering.catalog import Catalog;"
             f"install([{str(built)!r}]);"
             "result = MachineTranslator(Catalog({})).translate('hello there', 'en', 'ja');"
             "print(json.dumps([result.kind, sorted({m.split('.')[0] for m in sys.modules})]))")
@@ -195,8 +196,8 @@ def test_cli_install_status_draft_reviewed(installed: Path, built: Path, data_co
     assert "{aozora_bus.fare}" in data["answers"]["life.bus"] and "{contact.transport}" in data["answers"]["life.bus"]
     assert vi.read_text(encoding="utf-8").startswith("# Vietnamese: reviewed by volunteers")
     assert runner.invoke(args=["check-data"]).output.strip() == "ok"
-    from bot.core import load_data
-    from bot.rendering import Renderer
+    from bot.answering.assembly import load_data
+    from bot.answering.rendering import Renderer
 
     loaded = load_data(data_copy)
     rendered = Renderer(loaded.kb, loaded.catalog).answer("life.bus", "vi", dt.date(2026, 11, 30))
@@ -207,7 +208,7 @@ def test_cli_install_status_draft_reviewed(installed: Path, built: Path, data_co
 
 
 def test_healthz_lists_installed_and_loaded_models(installed: Path, app, client) -> None:
-    from bot import current_translator
+    from bot.current import current_translator
 
     service = current_translator(app)
     service.packages = {(p.source, p.target): p for p in discover(installed)}

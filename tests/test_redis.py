@@ -7,7 +7,8 @@ import dataclasses
 import time
 import uuid
 
-from bot import create_app, current_runtime
+from bot.app import create_app
+from bot.current import current_runtime
 from bot.worker import RedisQueue, Worker
 
 from .helpers import count
@@ -15,7 +16,7 @@ from .payloads import LINE_SECRET, line_body, line_post, text_event
 
 
 def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:
-    from bot.store import Message, Outbox
+    from bot.storage.models import Message, Outbox
 
     s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
                             line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False)

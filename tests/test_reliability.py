@@ -16,9 +16,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from bot import create_app, current_runtime
+from bot.app import create_app
+from bot.current import current_runtime
 from bot.settings import ROOT
-from bot.store import Announcement, upgrade
+from bot.storage.models import Announcement
+from bot.storage.store import upgrade
 
 from .payloads import LINE_SECRET, line_body, line_post, text_event
 
@@ -26,7 +28,7 @@ DOWN = OperationalError("SELECT 1", {}, Exception("server closed the connection 
 
 
 def _migrate_at_once(url: str, processes: int = 4) -> list[subprocess.CompletedProcess[str]]:
-    code = "import sys; from bot.store import upgrade; upgrade(sys.argv[1])"
+    code = "import sys; from bot.storage.store import upgrade; upgrade(sys.argv[1])"
     procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(processes)]
     return [subprocess.CompletedProcess(p.args, p.wait(timeout=120), *p.communicate()) for p in procs]
@@ -64,7 +66,7 @@ def test_processes_starting_together_on_a_fresh_postgres_database_migrate_once(p
 
 
 def test_the_worker_loop_goes_on_after_database_errors_waiting_longer_each_time(bot, monkeypatch) -> None:
-    from bot.outbox import Deliverer
+    from bot.storage.outbox import Deliverer
     from bot.worker import MemoryQueue, Worker
 
     rounds: list[int] = []
@@ -87,7 +89,7 @@ def test_the_worker_loop_goes_on_after_database_errors_waiting_longer_each_time(
 
 
 def test_the_clock_goes_on_after_a_database_error(app, monkeypatch) -> None:
-    from bot import cli
+    from bot.cli import service as cli
 
     rounds: list[int] = []
 
@@ -176,7 +178,7 @@ def test_a_stopping_worker_is_not_held_by_its_queues_wait(bot, monkeypatch) -> N
     """stop() wakes the in-process queue: the loop ends at once, not when its wait for the next event runs out."""
     import threading
 
-    from bot.outbox import Deliverer
+    from bot.storage.outbox import Deliverer
     from bot.worker import MemoryQueue, Worker
 
     queue = MemoryQueue()

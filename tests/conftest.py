@@ -35,17 +35,7 @@ from bot.storage.models import Ticket, User
 from bot.storage.store import upgrade
 
 from .fakes import FakeAPI
-from .helpers import (
-    ADMIN_PASSWORD,
-    MONDAY,
-    PASSWORD,
-    Desk,
-    channel_app,
-    log_in,
-)
-from .helpers import (
-    at_once as _at_once,
-)
+from .helpers import ADMIN_PASSWORD, MONDAY, PASSWORD, Desk, channel_app, log_in, run_at_once
 from .payloads import FB_SECRET, FB_TOKEN, FB_VERIFY, LINE_SECRET, LINE_TOKEN, line_body, line_post, text_event
 
 Say = Callable[..., Reply]
@@ -210,8 +200,8 @@ def admin(desk_app: Flask) -> Desk:
 
 @pytest.fixture()
 def at_once() -> Callable[..., list[Any]]:
-    """at_once(work, times) -> the results of `work` run in `times` threads released together (helpers.at_once)."""
-    return _at_once
+    """at_once(work, times) -> the results of `work` run in `times` threads released together (helpers.run_at_once)."""
+    return run_at_once
 
 
 @pytest.fixture()

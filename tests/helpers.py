@@ -85,7 +85,7 @@ def serve_http(app: Flask) -> Iterator[str]:
         thread.join()
 
 
-def at_once(work: Callable[[], T], times: int) -> list[T]:
+def run_at_once(work: Callable[[], T], times: int) -> list[T]:
     """Run `work` in `times` threads released together (a barrier); their results, or the first error raised."""
     barrier = threading.Barrier(times)
     results: list[T] = []

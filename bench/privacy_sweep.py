@@ -62,6 +62,7 @@ def main() -> int:
     from tests.calendars import dated
     from tests.conftest import channel_app  # also keeps argostranslate's folders in a temporary place
     from tests.fakes import FakeAPI
+    from tests.payloads import LINE_SECRET as SECRET
     from tests.residents import (
         Town,
         derived_from_words,
@@ -71,7 +72,6 @@ def main() -> int:
         reminders_and_announcements,
         resident,
     )
-    from tests.test_line import SECRET
 
     work = Path(tempfile.mkdtemp(prefix="tomoni-sweep-"))
     url = args.database_url or f"sqlite:///{work / 'sweep.sqlite'}"

@@ -22,7 +22,7 @@ from bot.settings import ROOT
 from bot.understanding.language import SERVED
 
 from .calendars import dated
-from .conftest import TOKYO
+from .helpers import TOKYO
 
 D = dt.date
 THURSDAY_EVENING = dt.datetime(2026, 12, 3, 20, 0, tzinfo=TOKYO)
@@ -31,7 +31,7 @@ THURSDAY_EVENING = dt.datetime(2026, 12, 3, 20, 0, tzinfo=TOKYO)
 START = D(2026, 11, 1)
 
 
-def shown_dates(bot, lang: str, text: str, days: int = 120) -> list[str]:  # type: ignore[no-untyped-def]
+def shown_dates(bot, lang: str, text: str, days: int = 120) -> list[str]:
     """Every date (as the bot writes dates in `lang`) found in a text, and any d/m or m/d figure."""
     found = [bot.renderer.date(lang, START + dt.timedelta(days=n)) for n in range(days)]
     return [d for d in found if d in text] + re.findall(r"\b\d{1,2}/\d{1,2}\b", text)
@@ -47,7 +47,7 @@ BUTTONS = ["intent:garbage.schedule", "area:imaizumi", "area:district:sakai|dry-
            "area:district:isesaki"]
 
 
-def test_no_date_is_shown_while_the_calendar_is_a_sample(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_no_date_is_shown_while_the_calendar_is_a_sample(bot, say) -> None:
     assert bot.calendar.sample
     for n, (lang, question) in enumerate(QUESTIONS):
         reply = say(question, user=f"s{n}", at=THURSDAY_EVENING)
@@ -61,7 +61,7 @@ def test_no_date_is_shown_while_the_calendar_is_a_sample(bot, say) -> None:  # t
 
 
 @pytest.mark.parametrize("lang", SERVED)
-def test_no_date_is_shown_in_any_language(bot, say, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_date_is_shown_in_any_language(bot, say, lang: str) -> None:
     for n, payload in enumerate(BUTTONS):  # the buttons lead to no date either
         reply = say(kind="postback", payload=payload, user=f"b{n}", preferred_language=lang, at=THURSDAY_EVENING)
         assert reply.intent == "garbage.schedule" and reply.reply_language == lang, payload
@@ -77,13 +77,13 @@ REMIND = {"en": "remind me at 20:00", "ja": "20時に リマインドして", "v
 
 
 @pytest.mark.parametrize("lang", SERVED)
-def test_reminders_cannot_be_switched_on_while_the_calendar_is_a_sample(bot, say, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_reminders_cannot_be_switched_on_while_the_calendar_is_a_sample(bot, say, lang: str) -> None:
     from sqlalchemy import select
 
     from bot.answering.reminders import monthly_pushes, send_due, subscribe
     from bot.storage.models import Reminder, User
 
-    from .conftest import count
+    from .helpers import count
 
     say("境平塚", user="r1", preferred_language=lang)
     reply = say(REMIND[lang], user="r1", preferred_language=lang)
@@ -106,7 +106,7 @@ def test_reminders_cannot_be_switched_on_while_the_calendar_is_a_sample(bot, say
     ("Akabori", "akabori"), ("akabori", "akabori"), ("赤堀", "akabori"), ("あかぼり", "akabori"),
     ("sakai", "sakai"), ("境地区", "sakai"), ("境町", "sakai"), ("azuma", "azuma"), ("あずま", "azuma"),
     ("東地区", "azuma"), ("isesaki", "isesaki"), ("伊勢崎地区", "isesaki")])
-def test_a_named_district_is_remembered_and_no_town_is_assigned(bot, say, typed: str, district: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_named_district_is_remembered_and_no_town_is_assigned(bot, say, typed: str, district: str) -> None:
     from sqlalchemy import select
 
     from bot.storage.models import User
@@ -120,7 +120,7 @@ def test_a_named_district_is_remembered_and_no_town_is_assigned(bot, say, typed:
     assert not any(a.name_ja in reply.text for a in bot.calendar.areas.values())  # no town was picked
 
 
-def test_district_named_gives_the_district_rule_for_batteries(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_district_named_gives_the_district_rule_for_batteries(bot, say) -> None:
     reply = say("I live in Akabori, which day do I put out used batteries?", user="a1")
     assert "“other” (その他) day in Akabori (赤堀地区)" in reply.text
     assert "赤堀今井町" not in reply.text and "hazardous" not in reply.text and "資源) day" not in reply.text
@@ -134,7 +134,7 @@ def test_district_named_gives_the_district_rule_for_batteries(bot, say) -> None:
     assert "paper (古紙類) day in Akabori (赤堀地区)" in clothes.text
 
 
-def test_town_named_gives_its_district(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_town_named_gives_its_district(bot, say) -> None:
     say("境平塚", user="t1")
     reply = say("when do I put out batteries?", user="t1")
     assert "“other” (その他) day in Sakai (境地区)" in reply.text and shown_dates(bot, "en", reply.text) == []
@@ -143,7 +143,7 @@ def test_town_named_gives_its_district(bot, say) -> None:  # type: ignore[no-unt
     assert "no dia de recicláveis (資源) em Isesaki (伊勢崎地区)" in clothes.text
 
 
-def test_unknown_district_asks_with_buttons_that_lead_to_district_answers(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_district_asks_with_buttons_that_lead_to_district_answers(bot, say) -> None:
     first = say("Khi nào đổ pin?", user="u1")  # Vietnamese: when do I throw out batteries?
     # every district's day is said, and the district is asked for
     assert "(資源) ở khu Isesaki và Azuma" in first.text and "(その他) ở khu Akabori và Sakai" in first.text
@@ -160,7 +160,7 @@ def test_unknown_district_asks_with_buttons_that_lead_to_district_answers(bot, s
     assert "“other” (その他) day in Akabori (赤堀地区)" in again.text
 
 
-def test_the_city_name_is_not_a_district(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_the_city_name_is_not_a_district(bot, say) -> None:
     from sqlalchemy import select
 
     from bot.storage.models import User
@@ -171,7 +171,7 @@ def test_the_city_name_is_not_a_district(bot, say) -> None:  # type: ignore[no-u
         assert s.scalars(select(User.area).where(User.external_id == "c1")).one() is None
 
 
-def test_a_town_whose_district_is_unknown_is_said_so(bot, say, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_town_whose_district_is_unknown_is_said_so(bot, say, tmp_path: Path) -> None:
     import yaml
 
     shutil.copytree(ROOT / "knowledge/garbage", tmp_path / "garbage")
@@ -187,7 +187,7 @@ def test_a_town_whose_district_is_unknown_is_said_so(bot, say, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("lang", SERVED)
-def test_district_answers_fit_a_phone(bot, say, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_district_answers_fit_a_phone(bot, say, lang: str) -> None:
     from bot.answering.rendering import WHOLE_BUDGET
 
     for user, place in (("p1", None), ("p2", "area:district:akabori"), ("p3", "area:akabori-imai")):
@@ -236,7 +236,7 @@ def test_district_data_is_checked(tmp_path: Path) -> None:
     ("imaizumi", "burnable", D(2027, 1, 4), True),
     ("imaizumi", "burnable", D(2026, 11, 23), True),        # a national holiday (Monday): collected as usual
 ])
-def test_rule_kinds(dated_calendar, area: str, category: str, day: dt.date, expected: bool) -> None:  # type: ignore[no-untyped-def]
+def test_rule_kinds(dated_calendar, area: str, category: str, day: dt.date, expected: bool) -> None:
     assert dated_calendar.collects(area, category, day) is expected
 
 
@@ -246,12 +246,12 @@ def test_holidays_can_be_skipped(tmp_path: Path) -> None:
     assert skipping.next_days("imaizumi", "burnable", D(2026, 11, 23), 1) == [D(2026, 11, 26)]
 
 
-def test_next_days_cross_the_year_end(dated_calendar) -> None:  # type: ignore[no-untyped-def]
+def test_next_days_cross_the_year_end(dated_calendar) -> None:
     assert dated_calendar.next_days("imaizumi", "burnable", D(2026, 12, 30), 2) == [D(2027, 1, 4), D(2027, 1, 7)]
 
 
 @pytest.mark.parametrize("typed", ["境平塚", "さかいひらつか", "Sakai Hiratuka", "sakai-hiratsuka", "hiratsuka"])
-def test_a_town_typed_any_way_is_remembered_and_answered(dated_bot, say, typed: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_town_typed_any_way_is_remembered_and_answered(dated_bot, say, typed: str) -> None:
     say("Khi nào đổ rác nhựa?", user="v1")  # a Vietnamese resident
     reply = say(typed, user="v1")
     assert reply.intent == "garbage.schedule" and reply.reply_language == "vi"
@@ -261,7 +261,7 @@ def test_a_town_typed_any_way_is_remembered_and_answered(dated_bot, say, typed: 
     assert "Sakai-Hiratsuka" in plastic.text and thursday in plastic.text
 
 
-def test_tomorrow_and_the_area_question(dated_bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_tomorrow_and_the_area_question(dated_bot, say) -> None:
     first = say("what goes out tomorrow?", user="e1", at=THURSDAY_EVENING)
     assert "Tell me your town" in first.text and {c.payload for c in first.choices} >= {"area:imaizumi"}
     chosen = say(kind="postback", payload="area:imaizumi", user="e1", at=THURSDAY_EVENING)
@@ -272,13 +272,13 @@ def test_tomorrow_and_the_area_question(dated_bot, say) -> None:  # type: ignore
         in tomorrow.text
 
 
-def test_a_district_asks_for_a_town_of_that_district_for_dates(dated_bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_a_district_asks_for_a_town_of_that_district_for_dates(dated_bot, say) -> None:
     reply = say("sakai", user="k1")
     assert {c.payload for c in reply.choices if c.payload.startswith("area:")} == \
         {"area:sakai-hiratsuka", "area:sakai-shimamura"}
 
 
-def test_the_district_rule_with_a_real_calendar(dated_bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_the_district_rule_with_a_real_calendar(dated_bot, say) -> None:
     say("今泉町", user="b1")  # Isesaki district: batteries on the 資源 day, a calendar category -> its dates
     reply = say("when do I put out batteries?", user="b1", at=THURSDAY_EVENING)
     first = dated_bot.calendar.next_days("imaizumi", "resources", THURSDAY_EVENING.date())[0]
@@ -291,9 +291,7 @@ def test_the_district_rule_with_a_real_calendar(dated_bot, say) -> None:  # type
     assert shown_dates(dated_bot, "en", oversized.text) == [] and "0270-27-2732" in oversized.text
 
 
-def test_reminders_are_sent_the_evening_before_exactly_once(dated_bot, say) -> None:  # type: ignore[no-untyped-def]
-    import threading
-
+def test_reminders_are_sent_the_evening_before_exactly_once(dated_bot, say, at_once) -> None:
     from sqlalchemy import select
 
     from bot.answering.reminders import monthly_pushes, parse_time, send_due
@@ -308,19 +306,8 @@ def test_reminders_are_sent_the_evening_before_exactly_once(dated_bot, say) -> N
     deadline = "8:30"
     too_early = sunday_evening.replace(hour=19)
     assert send_due(bot.store, bot.calendar, bot.renderer, deadline, too_early) == 0
-    results: list[int] = []
-    barrier = threading.Barrier(3)
-
-    def run() -> None:  # three schedulers at once
-        barrier.wait()
-        results.append(send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening))
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sum(results) == 1
+    results = at_once(lambda: send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening), 3)
+    assert sorted(results) == [0, 0, 1]  # three schedulers at once: one sends
     assert send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening) == 0
     with bot.store.session() as s:
         row = s.scalars(select(Outbox).where(Outbox.origin == "reminder")).one()
@@ -335,7 +322,7 @@ def test_reminders_are_sent_the_evening_before_exactly_once(dated_bot, say) -> N
     assert parse_time("16時") == "17:00" and parse_time("no time") is None
 
 
-def test_remind_me_without_a_town_asks_for_it(dated_bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_remind_me_without_a_town_asks_for_it(dated_bot, say) -> None:
     reply = say("remind me the day before", user="r1")
     assert "Tell me your town" in reply.text and reply.choices
     say("Akabori", user="r1")  # a district is not enough for dates: still the town
@@ -343,22 +330,18 @@ def test_remind_me_without_a_town_asks_for_it(dated_bot, say) -> None:  # type: 
     assert {c.payload for c in again.choices if c.payload.startswith("area:")} == {"area:akabori-imai"}
 
 
-def test_importing_a_5374_calendar(tmp_path: Path) -> None:
+def test_importing_a_5374_calendar(copy_runner, data_copy: Path, tmp_path: Path) -> None:
     from bot.answering.assembly import build_bot, load_data
-    from bot.app import create_app
     from bot.import5374 import ImportError5374, parse_cell
     from bot.messages import Inbound
     from bot.settings import Settings
 
-    for name in ("knowledge", "intents", "translations"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite", data_dir=tmp_path)
-    app = create_app(settings, bot=object())  # type: ignore[arg-type]
-    result = app.test_cli_runner().invoke(args=["calendar", "import-5374", str(ROOT / "tests/data/5374")])
+    assert load(data_copy / "knowledge/garbage").sample  # the shipped sample, before the import
+    result = copy_runner.invoke(args=["calendar", "import-5374", str(ROOT / "tests/data/5374")])
     assert result.exit_code == 0, result.output
     assert "2 areas imported" in result.output
-    assert app.test_cli_runner().invoke(args=["check-data"]).output.strip() == "ok"
-    data = load_data(tmp_path)
+    assert copy_runner.invoke(args=["check-data"]).output.strip() == "ok"
+    data = load_data(data_copy)
     cal = data.calendar
     assert not cal.sample
     hira = next(a.id for a in cal.areas.values() if a.name_ja == "境平塚")
@@ -378,7 +361,7 @@ def test_importing_a_5374_calendar(tmp_path: Path) -> None:
     with pytest.raises(ImportError5374):
         parse_cell("月曜")
     # The bot built on the imported files answers with its dates.
-    bot = build_bot(settings, data)
+    bot = build_bot(Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite", data_dir=data_copy), data)
     ask = lambda text: bot.handle(Inbound(channel="test", user_id="i1", text=text), now=THURSDAY_EVENING)  # noqa: E731
     ask("境平塚")
     reply = ask("when is burnable garbage collected?")

@@ -187,8 +187,8 @@ def _strings(values: Any) -> tuple[str, ...]:
 
 def load(folder: Path) -> Calendar:
     """Read areas.yaml and calendar.yaml; raise DataError naming the file and entry of any problem."""
-    areas_raw = yaml.safe_load((folder / "areas.yaml").read_text(encoding="utf-8")) or {}
-    cal = yaml.safe_load((folder / "calendar.yaml").read_text(encoding="utf-8")) or {}
+    areas_raw = yaml.load((folder / "areas.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+    cal = yaml.load((folder / "calendar.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     districts = {key: District(key, str(d["name_ja"]), str(d["name_en"]), _strings(d.get("aliases")))
                  for key, d in (areas_raw.get("districts") or {}).items()}
     areas = {key: Area(key, str(a["name_ja"]), str(a["name_en"]), str(a["group"]) if a.get("group") else None,

@@ -313,6 +313,8 @@ class Bot(Commands):
                 reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
             return reply
         if u.intent == "garbage.schedule" and not u.options and self.calendar is not None:
+            # remembered like every other answer, so that "and plastic?" or "what about tomorrow?" continues it
+            user.last_intent, user.last_item = u.intent, u.item or user.last_item
             return self._schedule(u, msg_lang, reply_lang, user, now)
         key = u.answer_key
         if u.options:

@@ -151,3 +151,13 @@ def test_a_kana_entry_read_across_two_words_is_not_found(say) -> None:  # type: 
     """べんごし|に|そうだん contains しにそう ("about to die"): the words on both sides decide."""
     assert say("べんごしに そうだんしたいです", user="k1").intent == "consultation.legal"
     assert say("くるしい しにそう", user="k2").intent == "emergency"
+
+
+def test_a_thing_asked_about_by_its_category_is_a_sorting_question_first(say) -> None:  # type: ignore[no-untyped-def]
+    """An unlisted thing with "burnable?" asks back with the sorting reading first; a category alone, or with a
+    word about days, stays a calendar question."""
+    reply = say("a broken pinata, burnable?", user="c1")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "burnable")
+    assert {c.payload for c in reply.choices} >= {"intent:garbage.sorting", "intent:garbage.schedule"}
+    assert say("burnable?", user="c2").intent == "garbage.schedule"
+    assert say("moeru gomi wa nanyoubi?", user="c3").intent == "garbage.schedule"

@@ -132,7 +132,7 @@ def test_dev_set_floors(runner) -> None:
     ("有免费的日语课吗", "怎么报名?", "class.japanese"),
     ("oversized garbage, how does it work", "do i have to pay?", "garbage.oversized"),
 ])
-def test_a_short_question_about_a_detail_continues_the_topic(say, topic: str, detail: str, intent: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_question_about_a_detail_continues_the_topic(say, topic: str, detail: str, intent: str) -> None:
     assert say(topic, user=topic).intent == intent
     reply = say(detail, user=topic)
     assert (reply.intent, reply.handoff) == (intent, False)
@@ -144,18 +144,18 @@ def test_a_short_question_about_a_detail_continues_the_topic(say, topic: str, de
     ("pode escrever em inglês? meu marido não lê português", "en"),
     ("tolong balas dalam bahasa Inggris ya, suami saya yang baca", "en"),
 ])
-def test_a_language_request_with_its_reason_changes_the_language(say, text: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_language_request_with_its_reason_changes_the_language(say, text: str, lang: str) -> None:
     reply = say(text, user=text)
     assert (reply.intent, reply.reply_language) == ("language.change", lang)
 
 
-def test_a_kana_entry_read_across_two_words_is_not_found(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_kana_entry_read_across_two_words_is_not_found(say) -> None:
     """べんごし|に|そうだん contains しにそう ("about to die"): the words on both sides decide."""
     assert say("べんごしに そうだんしたいです", user="k1").intent == "consultation.legal"
     assert say("くるしい しにそう", user="k2").intent == "emergency"
 
 
-def test_a_thing_asked_about_by_its_category_is_a_sorting_question_first(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_thing_asked_about_by_its_category_is_a_sorting_question_first(say) -> None:
     """An unlisted thing with "burnable?" asks back with the sorting reading first; a category alone, or with a
     word about days, stays a calendar question."""
     reply = say("a broken pinata, burnable?", user="c1")

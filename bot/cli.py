@@ -79,6 +79,23 @@ def clock_round(app: Flask) -> None:
     click.echo(f"{bot.now():%Y-%m-%d %H:%M} reminders {reminders_sent}, announcements {announcements_sent}")
 
 
+def _seen_languages(service: Any) -> None:
+    """`translations status`: the languages residents wrote in lately, how many, and how each is answered."""
+    from .beyond import SEEN_DAYS, seen
+
+    store = getattr(_bot(), "store", None)
+    if store is None:
+        return
+    rows = seen(store, service)
+    click.echo(f"\nlanguages residents wrote in (last {SEEN_DAYS} days; test traffic not counted):")
+    click.echo(f"{'language':10} {'residents':>9}  {'coverage':15} {'en -> lang':10} {'lang -> en':10} {'ja -> lang':10}")
+    for row in rows:
+        click.echo(f"{row.language:10} {row.residents:9d}  {row.coverage:15} {row.answers:10} {row.reading:10} "
+                   f"{row.desk:10}")
+    if not rows:
+        click.echo("  none yet")
+
+
 def register(app: Flask) -> None:
     """Add the commands to the app."""
 
@@ -129,20 +146,24 @@ def register(app: Flask) -> None:
     @click.argument("text")
     def explain(text: str) -> None:
         """Show how the bot reads a message: words found, language evidence, the rule that decided."""
-        from . import language
         from .text import fold
 
         bot = _bot()
+        detection, u, english = bot.read(text)
+        if english is not None:  # a language beyond the nine that no vocabulary reads: read through English
+            click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
+            click.echo(f"english:  {english}   (machine translation {detection.lang} -> en, read as English)")
+            text = english
         folded = fold(text)
         raw = bot.lexicon.find_raw(folded)
-        detection = language.detect(text, bot.lexicon, bot.lexicon.select(raw))
-        finds = bot.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
+        finds = bot.lexicon.select(raw, {"en"}, True) if english is not None else bot.lexicon.select(
+            raw, detection.vocabulary_languages(), detection.sure)
         click.echo(f"folded:   {folded}")
-        click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
+        if english is None:
+            click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
         for f in finds:
             click.echo(f"  found {folded[f.start:f.end]!r:24} -> {f.entry.kind} {f.entry.key} "
                        f"[{f.entry.lang}: {f.entry.phrase!r}] q={f.quality:.2f}")
-        u = bot.matcher.understand(folded, finds)
         click.echo(f"intent:   {u.intent} (answer {u.answer_key}, {u.method}, confidence {u.confidence})")
         click.echo(f"item:     {u.item} category: {u.category} options: {[o.payload for o in u.options]}")
 
@@ -289,6 +310,7 @@ def register(app: Flask) -> None:
             click.echo(f"{code:10} {curated:7.0f}% {drafts:7d}  {service.coverage('ja', code):10} "
                        f"{service.coverage(code, 'ja'):10}")
         click.echo(f"installed packages: {', '.join(sorted(p.name for p in service.packages.values())) or 'none'}")
+        _seen_languages(service)
 
     @translations.command("draft")
     @click.argument("lang")

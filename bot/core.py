@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import beyond as beyond_mod
 from . import calendar as garbage_calendar
 from . import knowledge, language, lexicon, matching, overrides, translation
 from .mt import MachineTranslator
@@ -26,6 +27,7 @@ class Data:
     lexicon: lexicon.Lexicon
     rules: list[matching.Rule]
     calendar: garbage_calendar.Calendar
+    notices: dict[str, dict[str, str]]  # translations/beyond/<lang>.yaml (bot.beyond)
 
 
 def load_data(root: Path) -> Data:
@@ -40,10 +42,10 @@ def load_data(root: Path) -> Data:
             entry = lexicon.make_entry("area", area.id, lexicon.AREA_LANG, alias)
             if entry:
                 lex.add(entry)
-    errors = translation.check(catalog) + check_vocabulary(root, kb, lex, rules)
+    errors = translation.check(catalog) + check_vocabulary(root, kb, lex, rules) + beyond_mod.check(root / "translations")
     if errors:
         raise knowledge.DataError("\n".join(errors))
-    return Data(kb, catalog, lex, rules, cal)
+    return Data(kb, catalog, lex, rules, cal, beyond_mod.load(root / "translations"))
 
 
 def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, rules: list[matching.Rule]) -> list[str]:
@@ -80,6 +82,7 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     kb = overrides.apply(data.kb, overrides.load(store))  # hours and languages staff saved, over the files
     bot = Bot(store, kb, data.catalog, data.lexicon, matcher, Renderer(kb, data.catalog), settings.timezone)
     bot.translator = MachineTranslator(data.catalog, store)
+    bot.beyond = beyond_mod.Beyond(bot.renderer, bot.translator, data.notices)
     bot.calendar = data.calendar
     bot.knowledge_dir = settings.data_dir / "knowledge"
     bot.retention_days = settings.retention_days

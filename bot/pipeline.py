@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DataError as ValueRefused
@@ -21,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 
 from . import language as lang_mod
 from . import overrides, redact
+from .beyond import Beyond
 from .calendar import Calendar
 from .commands import Commands
 from .handoff import open_ticket_id, staff_active
@@ -57,6 +59,14 @@ TEST_CHANNELS = frozenset({"cli", "web"})
 ProfileLookup = Callable[[str], "str | None"]
 
 
+class Reading(NamedTuple):
+    """How a message was read: its language, what it asks, and the English it was read through (if any)."""
+
+    detection: lang_mod.Detection
+    understanding: Understanding
+    english: str | None = None
+
+
 @dataclass
 class Bot(Commands):
     """Everything the pipeline needs, built once by create_app."""
@@ -78,6 +88,8 @@ class Bot(Commands):
     on_language: dict[str, Callable[[str, str], None]] = field(default_factory=dict)
     # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
     translator: MachineTranslator | None = None
+    # Languages beyond the nine: machine-translated answers, reading through English, notices (bot.beyond).
+    beyond: Beyond | None = None
     calendar: Calendar | None = None  # collection days by area (knowledge/garbage/calendar.yaml)
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
@@ -251,14 +263,35 @@ class Bot(Commands):
         if inbound.kind in MEDIA or _unreadable(text):
             lang = self._fallback_language(user)
             return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
-        return self._understand(text[:MAX_CHARS], user, now)
+        return self._understand(text[:MAX_CHARS], user, now, inbound.text)
 
-    def _understand(self, text: str, user: User, now: dt.datetime) -> Reply:
+    def read(self, text: str, last_intent: str | None = None, original: str | None = None) -> Reading:
+        """How the bot reads a message: its language, and what it asks. A message in a language beyond the nine
+        that no vocabulary reads is read again in English, through an offline model (bot.beyond), from the text as
+        the resident sent it (`original`: its cached translation is then found when the resident's data is
+        deleted)."""
         folded = fold(text)
         raw = self.lexicon.find_raw(folded)
         detection = lang_mod.detect(text, self.lexicon, self.lexicon.select(raw))
         finds = self.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
-        u = self.matcher.understand(folded, finds, user.last_intent)
+        u = self.matcher.understand(folded, finds, last_intent)
+        if u.intent != "unknown" or detection.lang in lang_mod.SERVED or not detection.sure:
+            return Reading(detection, u)
+        english = self._beyond().read(original or text, detection.lang)
+        if english is None:
+            return Reading(detection, u)
+        folded_en = fold(english)
+        finds_en = self.lexicon.select(self.lexicon.find_raw(folded_en), {"en"}, True)
+        u_en = self.matcher.understand(folded_en, finds_en, last_intent)
+        return Reading(detection, u_en if u_en.intent != "unknown" else u, english)
+
+    def _beyond(self) -> Beyond:
+        if self.beyond is None:  # a bot built without data files (tests): no notices
+            self.beyond = Beyond(self.renderer, self.translator)
+        return self.beyond
+
+    def _understand(self, text: str, user: User, now: dt.datetime, original: str | None = None) -> Reply:
+        detection, u, _ = self.read(text, user.last_intent, original)
         if u.intent == "language.change":
             return self._language_change(u, detection, user, now)
         if u.intent == "announcements":
@@ -293,9 +326,8 @@ class Bot(Commands):
         reply = self._answer(u, msg_lang, reply_lang, user, now)
         reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
         if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
-            note = self.renderer.answer("language.unsupported", reply_lang, now.date(), language=msg_lang,
-                                        reply_language=reply_lang).text
-            reply.text = f"{note}\n{reply.text}"
+            # A language beyond the nine: machine-translated from English, or English with a notice (bot.beyond)
+            reply = self._beyond().localize(reply, msg_lang, user.language_source == "chosen", now.date())
             reply.choices = reply.choices or self._language_choices()
         return reply
 
@@ -377,7 +409,8 @@ class Bot(Commands):
         return "en"
 
     def _set_language(self, user: User, code: str | None, source: str) -> None:
-        if code in lang_mod.SERVED:
+        # A detected language beyond the nine is kept too: the desk and announcements reach the resident in it.
+        if code in lang_mod.SERVED or (code and source == "detected"):
             user.language, user.language_source = code, source
 
     def _language_change(self, u: Understanding, detection: lang_mod.Detection, user: User,
@@ -421,9 +454,15 @@ class Bot(Commands):
             reply.choices = self._language_choices() + [Choice(self.renderer.ui(lang, "delete_label"),
                                                                "privacy:delete")]
             return reply
-        if kind == "lang" and key in lang_mod.SERVED:
-            self._set_language(user, key, "chosen")
-            return self._reply("language.changed", key, key, "language.change", now)
+        code, _, entry = key.partition(":")
+        if kind == "lang" and code in lang_mod.SERVED:
+            self._set_language(user, code, "chosen")
+            changed = self._reply("language.changed", code, code, "language.change", now)
+            if entry in self.kb.items or entry in self.kb.answers:  # "English" under a machine-translated answer
+                again = self._postback(f"{'item' if entry in self.kb.items else 'intent'}:{entry}", user, now)
+                again.text = f"{changed.text}\n{again.text}"
+                return again
+            return changed
         if kind == "item" and key in self.kb.items:
             u = Understanding("garbage.sorting", 1.0, "garbage.sorting", item=key,
                               category=self.kb.items[key].category)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .calendar import Calendar
+from .language import SERVED
 from .rendering import Renderer
 from .store import Delivery, Reminder, ReminderSend, Store, User
 
@@ -71,7 +72,7 @@ def send_due(store: Store, calendar: Calendar, renderer: Renderer, deadline: str
         categories = calendar.on(user.area, tomorrow)
         if not categories:
             continue
-        lang = user.language or "en"
+        lang = user.language if user.language in SERVED else "en"  # beyond the nine: the English reminder
         text = renderer.ui(lang, "reminder_text", date=renderer.date(lang, tomorrow), deadline=deadline,
                            categories=", ".join(str(renderer.catalog.get(lang, "category_names", c))
                                                 for c in categories))

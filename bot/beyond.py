@@ -143,6 +143,7 @@ class Beyond:
                         extra={"language": lang, "error": type(exc).__name__})
             return None
         reply.text = "\n".join([text for text, _ in lines] + [label])
+        reply.reply_language = lang  # what the resident reads (the contract's `reply_language`), labelled as machine
         entry = f":{reply.entry}" if reply.entry else ""
         reply.choices = choices + [Choice(self.renderer.catalog.name(REFERENCE), f"lang:{REFERENCE}{entry}"),
                                    Choice(EASY_JAPANESE, f"lang:ja{entry}")]

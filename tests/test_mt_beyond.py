@@ -101,7 +101,7 @@ def test_korean_answer_machine_translated_labelled_cached_and_switchable(models,
     english = bot.renderer.answer("garbage.sorting", "en", MONDAY.date(), item="dry-battery",
                                   category="hazardous").text.splitlines()
     lines = reply.text.splitlines()
-    assert (reply.language, reply.reply_language, reply.entry) == ("ko", "en", "dry-battery")
+    assert (reply.language, reply.reply_language, reply.entry) == ("ko", "ko", "dry-battery")
     assert lines[-1] == notice(bot, "ko", "machine")  # labelled, in Korean
     assert lines[0] != english[0] and lines[0].endswith("(電池類)")  # translated; the name on the container kept
     assert english[1] == "Source: Isesaki City notice (2025)" and lines[1] == english[1]  # a number lost: English

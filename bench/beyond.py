@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core import build_bot, load_data  # noqa: E402
+from bot.answering.assembly import build_bot, load_data  # noqa: E402
+from bot.answering.mt import discover, unpack  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
-from bot.mt import discover, unpack  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 KOREAN = ["건전지는 어디에 버려요?", "쓰레기 봉투는 어디서 사요?", "일본어 교실 있어요?", "버스 타고 싶어요", "이사했어요"]

@@ -16,8 +16,8 @@ import threading
 import time
 from typing import Any, Protocol
 
-from .outbox import Deliverer
-from .pipeline import Bot
+from .answering.pipeline import Bot
+from .storage.outbox import Deliverer
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten events
@@ -59,7 +59,7 @@ class RedisQueue:
     """A Redis list shared by all processes (LPUSH by webhooks, BRPOP by workers)."""
 
     def __init__(self, url: str, key: str = "tomoni:events") -> None:
-        import redis
+        import redis  # optional: only with REDIS_URL
 
         self.redis: Any = redis.Redis.from_url(url)
         self.key = key

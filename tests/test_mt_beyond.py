@@ -1,5 +1,5 @@
-"""Languages beyond the nine (bot.beyond), as conversations: curated, machine direct (Thai: Japanese <-> Thai packages
-too), machine pivot (Korean: the desk's Japanese through English), none (no model), and emergencies in a language
+"""Languages beyond the nine (bot.answering.beyond), as conversations: curated, machine direct (Thai: Japanese <-> Thai
+packages too), machine pivot (Korean: the desk's Japanese through English), none (no model), and emergencies in a language
 beyond the nine. The models are the tiny real Argos packages (tests/tiny_argos.py: random weights, so their words
 are nonsense, and every file, route, cache and decoding step is real). Where a test needs a model that says something
 meaningful (reading a Russian message through English), a dictionary stands in for the model: same Package interface,
@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import announce, beyond
+from bot.answering import announce, beyond
+from bot.answering.mt import MachineTranslator, Package, discover, install
 from bot.desk import add_user
-from bot.language import detect
 from bot.messages import Inbound
-from bot.mt import MachineTranslator, Package, discover, install
 from bot.settings import ROOT
-from bot.store import Announcement, Message, Outbox, TranslationCache, User
+from bot.storage.models import Announcement, Message, Outbox, TranslationCache, User
+from bot.understanding.language import detect
 
 from .conftest import MONDAY, count
 from .tiny_argos import build
@@ -206,7 +206,7 @@ def test_a_slow_or_failing_model_is_not_waited_for_and_logged_without_the_words(
     assert say(words, user="ru5").intent == "unknown"
     reply = say(BATTERY_KO, user="ko4")  # the answer's model fails: the English answer with the Korean notice
     assert reply.text.splitlines()[0] == notice(bot, "ko", "english")
-    logged = [r for r in caplog.records if r.name == "bot.beyond"]
+    logged = [r for r in caplog.records if r.name == beyond.log.name]
     assert {r.getMessage() for r in logged} == {
         "a message's machine translation was too slow; read without it",
         "machine translation of a message failed; read without it",

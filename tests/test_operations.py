@@ -7,7 +7,7 @@ import io
 import json
 import logging
 
-from bot import create_app
+from bot.app import create_app
 from bot.observability import JsonFormatter
 
 

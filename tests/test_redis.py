@@ -10,7 +10,8 @@ import uuid
 
 import pytest
 
-from bot import create_app, current_runtime
+from bot.app import create_app
+from bot.current import current_runtime
 from bot.worker import RedisQueue, Worker
 
 from .conftest import count
@@ -26,7 +27,7 @@ def redis_url() -> str:
 
 
 def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:  # type: ignore[no-untyped-def]
-    from bot.store import Message, Outbox
+    from bot.storage.models import Message, Outbox
 
     s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="t",
                             line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False)

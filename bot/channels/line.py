@@ -49,9 +49,12 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from ..messages import Inbound, Reject, event_ref, problem
-from ..outbox import SendResult
-from ..store import Outbox, Store, utcnow
+from ..messages import Accept, Inbound, Rejected, event_ref, problem
+from ..storage.models import Outbox, utcnow
+from ..storage.outbox import SendResult
+from ..storage.store import Store
+from .base import BaseChannel
+from .line_menu import MenuLinker
 
 log = logging.getLogger(__name__)
 NAME = "line"
@@ -63,18 +66,20 @@ REPLY_LEASE = 20.0  # seconds a reply call may take (timeout 10 s) before anothe
 REPLY_RETRY = 1.0  # seconds between tries of a reply in doubt (the token lives about a minute)
 
 
-class LineChannel:
-    """The LINE adapter: webhook blueprint, sender, profile language and loading animation."""
+class LineChannel(BaseChannel):
+    """The LINE adapter: webhook blueprint, sender, profile language, loading animation and rich menus."""
+
+    name = NAME
 
     def __init__(self, secret: str, token: str, base_url: str) -> None:
         self.secret = secret.encode()
         self.config = Configuration(host=base_url.rstrip("/"), access_token=token)
         self.client = ApiClient(self.config)
         self.api = MessagingApi(self.client)
+        self.menus = MenuLinker(self)
 
     # -- in ----------------------------------------------------------------------------------------------------------
-    def blueprint(self, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
-                  reject: Reject | None = None) -> Blueprint:
+    def blueprint(self, accept: Accept) -> Blueprint:
         """POST /webhooks/line."""
         bp = Blueprint("line", __name__)
 
@@ -94,7 +99,7 @@ class LineChannel:
                 log.warning("signed LINE webhook without an event list ignored")
                 return "OK", 200
             for item in events:
-                self.take(item, receive, submit, reject)
+                self.take(item, accept)
             return "OK", 200
 
         return bp
@@ -104,9 +109,8 @@ class LineChannel:
         expected = base64.b64encode(hmac.new(self.secret, raw, hashlib.sha256).digest())
         return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
 
-    def take(self, item: Any, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
-             reject: Reject | None) -> None:
-        """One event of a batch: stored and handed to a worker, or kept as rejected with its reason."""
+    def take(self, item: Any, accept: Accept) -> None:
+        """One event of a batch: accepted (stored and handed to a worker), or kept as rejected with its reason."""
         try:
             inbound = self.to_inbound(Event.from_dict(item)) if isinstance(item, dict) else None
             reason = "not an event object" if not isinstance(item, dict) else problem(inbound)
@@ -115,12 +119,9 @@ class LineChannel:
         if reason is None and inbound is None:
             return  # an event the bot does not act on (logged)
         if reason is None and inbound is not None:
-            message_id = receive(inbound)
-            if message_id is not None:
-                submit(message_id)
+            accept(inbound)
             return
-        if reject is not None:
-            reject(NAME, event_ref(item, ignore=("deliveryContext",)), str(reason))
+        accept(Rejected(NAME, event_ref(item, ignore=("deliveryContext",)), str(reason)))
 
     def to_inbound(self, event: Any) -> Inbound | None:
         """A webhook event as an Inbound; None (logged) for events the bot does not act on."""
@@ -159,6 +160,10 @@ class LineChannel:
         """LINE's typing animation while a slow answer is being prepared."""
         self.api.show_loading_animation(ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
                                         _request_timeout=5)
+
+    def language_set(self, user_id: str, lang: str) -> None:
+        """Show the resident the rich menu of their language (bot.channels.line_menu)."""
+        self.menus.link(user_id, lang)
 
     # -- out ---------------------------------------------------------------------------------------------------------
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:

@@ -21,20 +21,20 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import requests
 from flask import Blueprint, abort, request
 
-from ..messages import Inbound, Reject, event_ref, problem
-from ..outbox import SendResult
-from ..store import Outbox, Store, utcnow
+from ..messages import STANDARD_WINDOW, Accept, Inbound, Rejected, event_ref, problem
+from ..storage.models import Outbox, utcnow
+from ..storage.outbox import SendResult
+from ..storage.store import Store
+from .base import BaseChannel
 
 log = logging.getLogger(__name__)
 NAME = "messenger"
 GRAPH_VERSION = "v21.0"
-STANDARD_WINDOW = dt.timedelta(hours=24)
 HUMAN_AGENT_WINDOW = dt.timedelta(days=7)
 MAX_TEXT = 2000
 MAX_CHOICES = 13
@@ -44,8 +44,10 @@ CHECK_SLACK = dt.timedelta(seconds=5)  # clock differences between Graph and thi
 ATTACHMENT_KINDS = {"image": "image", "video": "video", "audio": "audio", "file": "file", "location": "location"}
 
 
-class MessengerChannel:
+class MessengerChannel(BaseChannel):
     """The Messenger adapter: webhook blueprint and sender."""
+
+    name = NAME
 
     def __init__(self, app_secret: str, verify_token: str, page_token: str, base_url: str) -> None:
         self.app_secret = app_secret.encode()
@@ -55,8 +57,7 @@ class MessengerChannel:
         self.http = requests.Session()
 
     # -- in ----------------------------------------------------------------------------------------------------------
-    def blueprint(self, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
-                  reject: Reject | None = None) -> Blueprint:
+    def blueprint(self, accept: Accept) -> Blueprint:
         """GET and POST /webhooks/messenger."""
         bp = Blueprint("messenger", __name__)
 
@@ -79,10 +80,8 @@ class MessengerChannel:
             except ValueError:  # not UTF-8 or not JSON: nothing to take, and sending it again would not help
                 log.warning("signed Messenger webhook that is not JSON ignored")
                 return "EVENT_RECEIVED", 200
-            for inbound in self.parse(payload, reject):
-                message_id = receive(inbound)
-                if message_id is not None:
-                    submit(message_id)
+            for event in self.parse(payload):
+                accept(event)
             return "EVENT_RECEIVED", 200
 
         return bp
@@ -94,13 +93,13 @@ class MessengerChannel:
         expected = hmac.new(self.app_secret, raw, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, header.removeprefix("sha256="))
 
-    def parse(self, payload: Any, reject: Reject | None = None) -> list[Inbound]:
+    def parse(self, payload: Any) -> list[Inbound | Rejected]:
         """Every messaging item of every entry, as Inbounds (echoes, reads and deliveries are skipped); an item that
-        cannot be read goes to `reject` with its reason."""
+        cannot be read as Rejected, with its reason."""
         if not isinstance(payload, dict) or payload.get("object") != "page":
             log.info("Messenger webhook for another object ignored")
             return []
-        out = []
+        out: list[Inbound | Rejected] = []
         entries = payload.get("entry")
         for entry in entries if isinstance(entries, list) else []:
             items = entry.get("messaging") if isinstance(entry, dict) else None
@@ -112,8 +111,8 @@ class MessengerChannel:
                     inbound, reason = None, f"malformed item ({type(exc).__name__})"
                 if reason is None and inbound is not None:
                     out.append(inbound)
-                elif reason is not None and reject is not None:
-                    reject(NAME, event_ref(item), reason)
+                elif reason is not None:
+                    out.append(Rejected(NAME, event_ref(item), reason))
         return out
 
     def to_inbound(self, item: Any) -> Inbound | None:

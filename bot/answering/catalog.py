@@ -17,7 +17,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.\-]*)\}")
 # Sections whose values are whole texts (placeholders must match English); the others hold names and labels.
 TEXT_SECTIONS = ("answers", "categories", "notes", "ui", "crisis")
 OPTIONAL_SECTIONS = ("sources", "places")  # names that fall back to English until a translator adds them
-NOTICES = "beyond"  # translations/beyond/<lang>.yaml: notices for languages without curated answers (bot.beyond)
+NOTICES = "beyond"  # translations/beyond/<lang>.yaml: notices for languages without curated answers (bot.answering.beyond)
 
 
 class Catalog:
@@ -60,7 +60,7 @@ def load(folder: Path) -> Catalog:
         texts[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for path in sorted(folder.glob("*/*.yaml")):
         if path.parent.name == NOTICES:
-            continue  # one-line notices for languages beyond the nine (bot.beyond), not curated answers
+            continue  # one-line notices for languages beyond the nine (bot.answering.beyond), not curated answers
         extra = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         target = texts.setdefault(path.stem, {})
         for section, value in extra.items():

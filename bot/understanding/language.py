@@ -43,7 +43,7 @@ _SCRIPTS = (
     ("he", re.compile(r"[\u0590-\u05ff]")),
 )
 # Cyrillic and Arabic scripts are written by several languages: letters only one of them uses decide, else the most
-# common one (Russian; Arabic). Languages outside the nine are answered through machine translation (bot.beyond).
+# common one (Russian; Arabic). Languages outside the nine are answered through machine translation (bot.answering.beyond).
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_BY_LETTER = (("mn", re.compile("[өүӨҮ]")), ("uk", re.compile("[іїєґІЇЄҐ]")))
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
@@ -116,7 +116,7 @@ class Detection:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # loads its model (~0.3 s): at first detection
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(_LATIN_SET)

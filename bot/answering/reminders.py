@@ -16,10 +16,11 @@ import re
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..storage.models import Reminder, ReminderSend, User
+from ..storage.store import Delivery, Store
+from ..understanding.language import SERVED
 from .calendar import Calendar
-from .language import SERVED
 from .rendering import Renderer
-from .store import Delivery, Reminder, ReminderSend, Store, User
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = "19:00"

@@ -30,12 +30,13 @@ from pathlib import Path
 import yaml
 from sqlalchemy import distinct, func, select
 
-from .language import SERVED
-from .messages import Choice, Reply
+from ..messages import Choice, Reply
+from ..storage.models import Message, User
+from ..storage.store import Store
+from ..understanding.language import SERVED
+from .catalog import NOTICES, REFERENCE
 from .mt import MachineTranslator
 from .rendering import Renderer
-from .store import Message, Store, User
-from .translation import NOTICES, REFERENCE
 
 log = logging.getLogger(__name__)
 URGENT = ("emergency", "crisis")

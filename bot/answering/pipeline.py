@@ -360,6 +360,8 @@ class Bot(Commands):
         if u.intent == "garbage.sorting":
             reply.category = u.category
             reply.entry = u.item
+            if key == "garbage.sorting":
+                self._item_days(reply, u.item, u.category, reply_lang, user, now)
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply

@@ -38,21 +38,27 @@ class WorkQueue(Protocol):
     def get(self, timeout: float) -> int | None:
         """The next id, or None after `timeout` seconds."""
 
+    def wake(self) -> None:
+        """End a get() that is waiting, if the queue can (a stopping worker then ends at once)."""
+
 
 class MemoryQueue:
     """A queue inside one process."""
 
     def __init__(self) -> None:
-        self._q: queue.Queue[int] = queue.Queue()
+        self._q: queue.Queue[int | None] = queue.Queue()
 
     def put(self, message_id: int) -> None:
         self._q.put(message_id)
 
     def get(self, timeout: float) -> int | None:
         try:
-            return self._q.get(timeout=timeout)
+            return self._q.get(timeout=timeout)  # None: woken
         except queue.Empty:
             return None
+
+    def wake(self) -> None:
+        self._q.put(None)
 
 
 class RedisQueue:
@@ -70,6 +76,9 @@ class RedisQueue:
     def get(self, timeout: float) -> int | None:
         item = self.redis.brpop([self.key], timeout=max(1, int(timeout)))
         return int(item[1]) if item else None
+
+    def wake(self) -> None:
+        """Nothing: BRPOP waits at most a second (a wake-up pushed to the shared list could reach another worker)."""
 
 
 class Worker:
@@ -127,7 +136,8 @@ class Worker:
         return self
 
     def stop(self) -> None:
-        """Ask the loop to end after its current step."""
+        """Ask the loop to end after its current step (a waiting in-process queue is woken: no 0.25 s wait)."""
         self._stop.set()
+        self.work.wake()
         if self.thread is not None:
             self.thread.join(timeout=5)

@@ -24,7 +24,7 @@ from bot.settings import ROOT
 from bot.storage.models import Announcement, Message, Outbox, TranslationCache, User
 from bot.understanding.language import detect
 
-from .conftest import MONDAY, count
+from .helpers import MONDAY, count, csrf_of
 from .tiny_argos import build
 
 PAIRS = (("en", "ko"), ("ko", "en"), ("ja", "en"), ("en", "ja"),  # Korean: the desk through English (pivot)
@@ -41,7 +41,7 @@ def built_beyond(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def models(built_beyond: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot) -> MachineTranslator:  # type: ignore[no-untyped-def]
+def models(built_beyond: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bot) -> MachineTranslator:
     """The tiny packages installed (Tomoni's installer, argostranslate's folder) and known to the test bot."""
     from argostranslate import settings
 
@@ -59,7 +59,8 @@ class Dictionary(Package):
     def __init__(self, source: str, target: str, known: dict[str, str] | None = None, delay: float = 0.0,
                  error: Exception | None = None) -> None:
         super().__init__(Path("."), source, target, "dict")
-        self.known, self.delay, self.error, self.asked = known or {}, delay, error, []  # type: list[str]
+        self.known, self.delay, self.error = known or {}, delay, error
+        self.asked: list[str] = []
 
     def load(self) -> None:
         return None
@@ -72,23 +73,23 @@ class Dictionary(Package):
         return [self.known.get(s, f"[{self.target}] {s}") for s in sentences]
 
 
-def use(bot, *packages: Package) -> None:  # type: ignore[no-untyped-def]
+def use(bot, *packages: Package) -> None:
     bot.translator.packages = {(p.source, p.target): p for p in packages}
 
 
-def notice(bot, lang: str, key: str) -> str:  # type: ignore[no-untyped-def]
+def notice(bot, lang: str, key: str) -> str:
     return str(bot.beyond.notices[lang][key])
 
 
 # -- coverage -----------------------------------------------------------------------------------------------------------
-def test_coverage_curated_machine_direct_machine_pivot_none(models, bot) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_curated_machine_direct_machine_pivot_none(models, bot) -> None:
     assert [beyond.coverage(models, code) for code in ("ja", "pt", "th", "ko", "ru")] == [
         "curated", "curated", "machine direct", "machine pivot", "none"]
     assert beyond.coverage(None, "ko") == "none"
 
 
 # -- curated --------------------------------------------------------------------------------------------------------------
-def test_the_nine_keep_their_curated_answers_and_never_touch_a_model(models, say) -> None:  # type: ignore[no-untyped-def]
+def test_the_nine_keep_their_curated_answers_and_never_touch_a_model(models, say) -> None:
     reply = say("onde jogo pilhas?", user="pt1")
     assert (reply.reply_language, reply.entry) == ("pt", "dry-battery")
     assert not any(c.payload.startswith("lang:") for c in reply.choices)
@@ -96,7 +97,7 @@ def test_the_nine_keep_their_curated_answers_and_never_touch_a_model(models, say
 
 
 # -- machine pivot (Korean) ---------------------------------------------------------------------------------------------
-def test_korean_answer_machine_translated_labelled_cached_and_switchable(models, bot, say, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_korean_answer_machine_translated_labelled_cached_and_switchable(models, bot, say, monkeypatch) -> None:
     reply = say(BATTERY_KO, user="ko1")
     english = bot.renderer.answer("garbage.sorting", "en", MONDAY.date(), item="dry-battery",
                                   category="hazardous").text.splitlines()
@@ -110,7 +111,11 @@ def test_korean_answer_machine_translated_labelled_cached_and_switchable(models,
 
     calls: list[str] = []
     real = Package.translate
-    monkeypatch.setattr(Package, "translate", lambda self, s, beam_size=2: calls.extend(s) or real(self, s, beam_size))
+    def counted(self: Package, sentences: list[str], beam_size: int = 2) -> list[str]:
+        calls.extend(sentences)
+        return real(self, sentences, beam_size)
+
+    monkeypatch.setattr(Package, "translate", counted)
     assert say(BATTERY_KO, user="ko2").text == reply.text and calls == []  # the cache: no model at all
     other = MachineTranslator(bot.catalog, bot.store, list(models.packages.values()))  # another process
     assert other.translate(english[0].split(". ")[0] + ".", "en", "ko").kind == "cache"
@@ -122,7 +127,7 @@ def test_korean_answer_machine_translated_labelled_cached_and_switchable(models,
     assert easy.reply_language == "ja" and "電池" in easy.text
 
 
-def test_korean_desk_two_way_through_english(models, bot, app) -> None:  # type: ignore[no-untyped-def]
+def test_korean_desk_two_way_through_english(models, bot, app) -> None:
     bot.handle(Inbound(channel="line", user_id="Uko", text="상담원과 이야기하고 싶어요"), now=MONDAY)
     with bot.store.session() as s:
         user = s.scalars(select(User).where(User.external_id == "Uko")).one()
@@ -132,14 +137,14 @@ def test_korean_desk_two_way_through_english(models, bot, app) -> None:  # type:
     _login(client, bot)
     page = client.get(f"/desk/tickets/{ticket_id}").get_data(as_text=True)
     assert "機械翻訳なし" not in page
-    token = _csrf(page)
+    token = csrf_of(page)
     preview = client.post(f"/desk/tickets/{ticket_id}/preview", data={"japanese": "ありがとう", "csrf_token": token})
     body = preview.get_json()
     assert (body["language"], body["kind"]) == ("ko", "machine") and body["text"]  # ja -> en -> ko
 
 
 # -- machine direct (Thai) ------------------------------------------------------------------------------------------------
-def test_thai_answer_machine_translated_and_the_desk_direct(models, bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_thai_answer_machine_translated_and_the_desk_direct(models, bot, say) -> None:
     reply = say("ขอบคุณ", user="th1")
     assert reply.language == "th" and reply.text.splitlines()[-1] == notice(bot, "th", "machine")
     assert [c.payload for c in reply.choices[-2:]] == ["lang:en", "lang:ja"]  # nothing to show again: switch only
@@ -147,7 +152,7 @@ def test_thai_answer_machine_translated_and_the_desk_direct(models, bot, say) ->
 
 
 # -- none -----------------------------------------------------------------------------------------------------------------
-def test_without_a_model_the_english_answer_with_the_notice_in_their_language(say, bot) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_model_the_english_answer_with_the_notice_in_their_language(say, bot) -> None:
     reply = say("Où jeter les piles ?", user="fr1")
     assert reply.language == "fr" and reply.text.splitlines()[0] == notice(bot, "fr", "english")
     assert reply.text.splitlines()[1].startswith("Dry-cell battery")
@@ -157,8 +162,8 @@ def test_without_a_model_the_english_answer_with_the_notice_in_their_language(sa
 
 
 # -- emergencies and crises ---------------------------------------------------------------------------------------------
-def test_an_emergency_in_korean_is_answered_at_once_without_any_model(models, bot, say, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def broken(self, sentences, beam_size=2):  # type: ignore[no-untyped-def]
+def test_an_emergency_in_korean_is_answered_at_once_without_any_model(models, bot, say, monkeypatch) -> None:
+    def broken(self, sentences, beam_size=2):
         raise RuntimeError("a model that would never answer")
 
     monkeypatch.setattr(Package, "translate", broken)
@@ -170,7 +175,7 @@ def test_an_emergency_in_korean_is_answered_at_once_without_any_model(models, bo
     assert not any(p.loaded for p in models.packages.values())
 
 
-def test_a_crisis_read_through_english_is_answered_in_english_and_japanese_only(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_a_crisis_read_through_english_is_answered_in_english_and_japanese_only(bot, say) -> None:
     reading = Dictionary("ru", "en", {"Я хочу умереть": "I want to die"})
     answering = Dictionary("en", "ru")
     use(bot, reading, answering)
@@ -183,7 +188,7 @@ def test_a_crisis_read_through_english_is_answered_in_english_and_japanese_only(
 
 
 # -- reading through English --------------------------------------------------------------------------------------------
-def test_a_message_no_vocabulary_reads_is_read_through_english_and_never_worse(bot, say, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_message_no_vocabulary_reads_is_read_through_english_and_never_worse(bot, say, app) -> None:
     use(bot, Dictionary("ru", "en", {"Куда выбрасывать батарейки?": "Where do I throw away batteries?"}),
         Dictionary("en", "ru"))
     reply = say("Куда выбрасывать батарейки?", user="ru2")
@@ -195,7 +200,7 @@ def test_a_message_no_vocabulary_reads_is_read_through_english_and_never_worse(b
     assert "english:  Where do I throw away batteries?" in out and "item:     dry-battery" in out
 
 
-def test_a_slow_or_failing_model_is_not_waited_for_and_logged_without_the_words(bot, say, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_slow_or_failing_model_is_not_waited_for_and_logged_without_the_words(bot, say, caplog) -> None:
     words = "Куда выбрасывать батарейки?"
     use(bot, Dictionary("ru", "en", {words: "Where do I throw away batteries?"}, delay=2.0))
     bot.beyond.read_seconds = 0.05
@@ -215,7 +220,7 @@ def test_a_slow_or_failing_model_is_not_waited_for_and_logged_without_the_words(
     assert {getattr(r, "error", None) for r in logged} >= {"RuntimeError"}
 
 
-def test_a_residents_words_read_through_english_are_deleted_with_their_data(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_a_residents_words_read_through_english_are_deleted_with_their_data(bot, say) -> None:
     words = "Куда выбрасывать батарейки?"
     use(bot, Dictionary("ru", "en", {words: "Where do I throw away batteries?"}))
     say(words, user="ru6")
@@ -225,7 +230,7 @@ def test_a_residents_words_read_through_english_are_deleted_with_their_data(bot,
 
 
 # -- the association's figures, announcements, data files -------------------------------------------------------------
-def test_status_and_desk_figures_list_the_languages_residents_wrote_in(models, bot, say, app) -> None:  # type: ignore[no-untyped-def]
+def test_status_and_desk_figures_list_the_languages_residents_wrote_in(models, bot, say, app) -> None:
     for user, text in (("k1", BATTERY_KO), ("k2", "감사합니다"), ("t1", "ขอบคุณ"), ("r1", "Привет"),
                        ("p1", "onde jogo pilhas?")):
         say(text, user=user)
@@ -244,7 +249,7 @@ def test_status_and_desk_figures_list_the_languages_residents_wrote_in(models, b
     assert "翻訳モデルなし(英語で回答)" in page
 
 
-def test_announcements_reach_korean_residents_translated_labelled_with_the_english(models, bot, app) -> None:  # type: ignore[no-untyped-def]
+def test_announcements_reach_korean_residents_translated_labelled_with_the_english(models, bot, app) -> None:
     with bot.store.session() as s:
         s.add_all([User(channel="line", external_id="Uko", language="ko"),
                    User(channel="line", external_id="Upt", language="pt")])
@@ -286,20 +291,14 @@ def test_notice_files_are_checked(tmp_path: Path) -> None:
     ("بیٹری کہاں پھینکوں؟", "ur"), ("باتری را کجا بیندازم؟", "fa"), ("أين أرمي البطاريات؟", "ar"),
     ("ব্যাটারি কোথায় ফেলব?", "bn"), ("බැටරි කොහෙද දමන්නේ?", "si"), ("건전지", "ko"), ("फोहोर कहिले फाल्ने?", "ne"),
 ])
-def test_scripts_of_languages_beyond_the_nine_are_detected(text: str, lang: str, data) -> None:  # type: ignore[no-untyped-def]
+def test_scripts_of_languages_beyond_the_nine_are_detected(text: str, lang: str, data) -> None:
     assert detect(text, data.lexicon).lang == lang
 
 
 # -- helpers -------------------------------------------------------------------------------------------------------------
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
-
-
-def _login(client, bot) -> str:  # type: ignore[no-untyped-def]
+def _login(client, bot) -> str:
     """Log a staff member in; returns a CSRF token for the next form."""
     add_user(bot.store, "sato", "correct horse battery")
-    token = _csrf(client.get("/desk/login").get_data(as_text=True))
+    token = csrf_of(client.get("/desk/login").get_data(as_text=True))
     client.post("/desk/login", data={"username": "sato", "password": "correct horse battery", "csrf_token": token})
-    return _csrf(client.get("/desk/announcements").get_data(as_text=True))
+    return csrf_of(client.get("/desk/announcements").get_data(as_text=True))

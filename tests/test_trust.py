@@ -179,3 +179,12 @@ def test_the_bus_fare_question_still_gets_the_fare_with_the_routes_one_tap_away(
 def test_a_dismissal_told_to_ask_about_insurance_gets_the_insurance_answer_not_the_labour_lines(say) -> None:
     reply = say("Me despidieron y ya no tengo el seguro de la empresa. ¿Qué llevo para el seguro nacional de salud?")
     assert reply.intent == "life.health_insurance"
+
+
+@pytest.mark.parametrize("text", ["Tem mapa de enchente em português?", "Ada peta bencana dalam bahasa Indonesia?",
+                                  "防灾地图在哪里拿?我刚搬来", "where can i get the hazard map"])
+def test_a_question_about_the_disaster_map_says_where_to_get_it_and_in_how_many_languages(say, text) -> None:
+    reply = say(text)
+    assert reply.intent == "life.disaster" and reply.entry == "life.disaster.map"
+    assert "総合防災マップ" in reply.text and "5" in reply.text
+    assert any(c.payload.startswith("http") for c in reply.choices)

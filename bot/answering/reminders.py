@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..storage.models import Reminder, ReminderSend, User
 from ..storage.store import Delivery, Store
+from ..understanding.language import SERVED
 from .calendar import Calendar
 from .rendering import Renderer
 
@@ -72,7 +73,7 @@ def send_due(store: Store, calendar: Calendar, renderer: Renderer, deadline: str
         categories = calendar.on(user.area, tomorrow)
         if not categories:
             continue
-        lang = user.language or "en"
+        lang = user.language if user.language in SERVED else "en"  # beyond the nine: the English reminder
         text = renderer.ui(lang, "reminder_text", date=renderer.date(lang, tomorrow), deadline=deadline,
                            categories=", ".join(str(renderer.catalog.get(lang, "category_names", c))
                                                 for c in categories))

@@ -68,3 +68,36 @@ def test_an_unlisted_thing_is_placed_by_its_kind(say, text, category) -> None:
 def test_a_suitcase_is_not_a_handbag_and_closed_is_not_a_closet(say) -> None:
     assert say("how do I throw away an old suitcase", user="s1").category == "oversized"
     assert say("is the garbage station closed today", user="s2").entry != "chest-of-drawers"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("worn out dish sponge", "burnable"),
+    ("esponja velha da pia", "burnable"),
+    ("kẹp phơi đồ bị gãy", "burnable"),
+    ("旧的蜡笔和铅笔", "burnable"),
+    ("kotak kertas bekas", "resources"),
+    ("maleta vieja sin ruedas", "oversized"),
+    ("cup ng yogurt na hinugasan", "plastic"),
+    ("purano kapi haru", "resources"),
+    ("charger ng cellphone na sira", "non_burnable"),
+])
+def test_a_thing_named_almost_alone_is_placed_by_its_kind(say, text, category) -> None:
+    """No garbage word at all: a short message that names an unlisted thing asks how to throw it away."""
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category, reply.handoff) == ("garbage.sorting", category, False)
+
+
+def test_a_kind_inside_an_everyday_question_is_not_a_garbage_answer(say) -> None:
+    assert say("my kids love crayons, is there an art class for children on weekends?").intent != "garbage.sorting"
+
+
+def test_a_category_word_is_a_material_except_in_a_follow_up_about_collection_days(say) -> None:
+    assert say("peine de plástico roto", user="m1").category == "burnable"  # a plastic product burns
+    say("when is burnable garbage collected?", user="m2")
+    reply = say("and plastic?", user="m2")
+    assert reply.intent == "garbage.schedule" and "plastic" in reply.text.split("\n")[0].lower()
+
+
+def test_packaging_of_no_named_material_is_plastic_and_a_metal_lunch_box_is_not_a_can(say) -> None:
+    assert say("hộp đựng kim chi rửa rồi bỏ rác gì", user="p1").category == "plastic"
+    assert say("不锈钢的旧饭盒怎么扔", user="p2").category == "non_burnable"

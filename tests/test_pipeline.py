@@ -68,10 +68,11 @@ def test_profile_language_is_the_first_guess(bot) -> None:
     assert short and short.reply_language == "pt"
 
 
-def test_unsupported_language_is_answered_in_a_fallback_that_is_said(say) -> None:
+def test_unsupported_language_is_answered_in_a_fallback_that_is_said(say, bot) -> None:
     reply = say("Bonjour, il y a des cours de japonais pour adultes ?", user="fr1")
     assert reply.language == "fr" and reply.reply_language == "en"
-    assert "Français" in reply.text.splitlines()[0]
+    # said in French (translations/beyond/fr.yaml: no model for French here, so the English answer follows)
+    assert reply.text.splitlines()[0] == "Désolé, je ne sais pas encore écrire en français. Voici ma réponse en anglais."
     assert reply.choices  # the language menu
 
 

@@ -124,3 +124,42 @@ def test_dev_set_floors(runner) -> None:
     assert s["cases"] == len(cases) > 150 and s["missing"] == 0
     assert s["language"] >= 0.97 and s["intent"] >= 0.92 and s["category"] >= 0.95
     assert s["handoff_recall"] >= 0.9 and s["handoff_precision"] >= 0.9 and s["emergency_recall"] == 1.0
+
+
+@pytest.mark.parametrize(("topic", "detail", "intent"), [
+    ("japanese class for adults?", "how much does it cost?", "class.japanese"),
+    ("quero entrar no seguro de saúde nacional", "o que tenho que levar?", "life.health_insurance"),
+    ("有免费的日语课吗", "怎么报名?", "class.japanese"),
+    ("oversized garbage, how does it work", "do i have to pay?", "garbage.oversized"),
+])
+def test_a_short_question_about_a_detail_continues_the_topic(say, topic: str, detail: str, intent: str) -> None:
+    assert say(topic, user=topic).intent == intent
+    reply = say(detail, user=topic)
+    assert (reply.intent, reply.handoff) == (intent, False)
+    assert say(detail, user=f"new-{topic}").intent != intent  # without a topic before, it is not that topic
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("could you answer in Spanish? my mother-in-law is from Peru and reads it", "es"),
+    ("pode escrever em inglês? meu marido não lê português", "en"),
+    ("tolong balas dalam bahasa Inggris ya, suami saya yang baca", "en"),
+])
+def test_a_language_request_with_its_reason_changes_the_language(say, text: str, lang: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.reply_language) == ("language.change", lang)
+
+
+def test_a_kana_entry_read_across_two_words_is_not_found(say) -> None:
+    """べんごし|に|そうだん contains しにそう ("about to die"): the words on both sides decide."""
+    assert say("べんごしに そうだんしたいです", user="k1").intent == "consultation.legal"
+    assert say("くるしい しにそう", user="k2").intent == "emergency"
+
+
+def test_a_thing_asked_about_by_its_category_is_a_sorting_question_first(say) -> None:
+    """An unlisted thing with "burnable?" asks back with the sorting reading first; a category alone, or with a
+    word about days, stays a calendar question."""
+    reply = say("a broken pinata, burnable?", user="c1")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "burnable")
+    assert {c.payload for c in reply.choices} >= {"intent:garbage.sorting", "intent:garbage.schedule"}
+    assert say("burnable?", user="c2").intent == "garbage.schedule"
+    assert say("moeru gomi wa nanyoubi?", user="c3").intent == "garbage.schedule"

@@ -29,13 +29,30 @@ LINE_BATCH = 500
 CHANNELS = ("line", "messenger")
 
 
-def drafts(mt: MachineTranslator, body_ja: str) -> dict[str, dict[str, str]]:
-    """A draft in every language: the Japanese itself, a machine draft, or nothing (flagged 'none')."""
+def drafts(mt: MachineTranslator, body_ja: str, beyond: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """A draft in every language: the Japanese itself, a machine draft, or nothing (flagged 'none'); and for each
+    language beyond the nine that residents write (`beyond`: language -> its machine-translation label), a machine
+    draft when a model reaches it (its residents get the English otherwise)."""
     out = {}
     for lang in SERVED:
         result = mt.translate(body_ja, "ja", lang)
         out[lang] = {"text": result.text if result.kind != "none" else "", "kind": result.kind}
+    for lang, label in (beyond or {}).items():
+        result = mt.translate(body_ja, "ja", lang)
+        if result.kind != "none":
+            out[lang] = {"text": result.text, "kind": result.kind, "label": label}
     return out
+
+
+def compose(texts: dict[str, Any], lang: str, body_ja: str) -> str:
+    """What a resident reading `lang` receives: the text of that language; beyond the nine, the machine translation
+    under its label, with the English beside it."""
+    entry = texts.get(lang) or {}
+    text = str(entry.get("text") or body_ja)
+    if lang in SERVED or not entry.get("text"):
+        return text
+    english = str((texts.get("en") or {}).get("text") or "")
+    return "\n".join(p for p in (str(entry.get("label") or ""), text, "———" if english else "", english) if p)
 
 
 def audience(store: Store, spec: dict[str, Any]) -> list[User]:
@@ -90,7 +107,7 @@ def send(store: Store, announcement_id: int, now: dt.datetime | None = None) -> 
         for lang, members in line_batches.items():
             for start in range(0, len(members), LINE_BATCH):
                 chunk = members[start:start + LINE_BATCH]
-                text = texts.get(lang, {}).get("text") or body_ja
+                text = compose(texts, lang, body_ja)
                 row = Delivery(json.dumps([u.external_id for u in chunk]), {"text": text, "choices": []})\
                     .row("line", None, None, "announcement")
                 s.add(row)
@@ -107,12 +124,15 @@ def send(store: Store, announcement_id: int, now: dt.datetime | None = None) -> 
 
 
 def _lang(texts: dict[str, Any], user: User) -> str:
-    lang = user.language if user.language in SERVED else "en"
-    return lang if (texts.get(lang) or {}).get("text") else "ja"
+    lang = user.language if user.language in SERVED or user.language in texts else "en"
+    if (texts.get(lang) or {}).get("text"):
+        return str(lang)
+    # beyond the nine without a draft: the English one, as their answers are
+    return "en" if lang not in SERVED and (texts.get("en") or {}).get("text") else "ja"
 
 
 def _text_for(texts: dict[str, Any], user: User, body_ja: str) -> str:
-    return str((texts.get(_lang(texts, user)) or {}).get("text") or body_ja)
+    return compose(texts, _lang(texts, user), body_ja)
 
 
 def _queue_one(s: Any, store: Store, user: User, body: dict[str, Any], now: dt.datetime, counts: dict[str, int],

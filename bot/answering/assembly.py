@@ -13,6 +13,7 @@ from ..messages import Channel
 from ..settings import Settings
 from ..storage.store import Store, make_engine, upgrade
 from ..understanding import language, lexicon, matching
+from . import beyond as beyond_mod
 from . import calendar as garbage_calendar
 from . import catalog as translation
 from . import knowledge, overrides
@@ -32,6 +33,7 @@ class Data:
     lexicon: lexicon.Lexicon
     rules: list[matching.Rule]
     calendar: garbage_calendar.Calendar
+    notices: dict[str, dict[str, str]]  # translations/beyond/<lang>.yaml (bot.answering.beyond)
 
 
 def load_data(root: Path) -> Data:
@@ -45,11 +47,11 @@ def load_data(root: Path) -> Data:
         entry = lexicon.make_entry("area", key, lexicon.AREA_LANG, alias)
         if entry:
             lex.add(entry)
-    errors = translation.check(catalog) + check_vocabulary(root, kb, lex, rules)
+    errors = translation.check(catalog) + check_vocabulary(root, kb, lex, rules) + beyond_mod.check(root / "translations")
     errors += garbage_calendar.check(cal, set(kb.items), set(kb.sources))
     if errors:
         raise knowledge.DataError("\n".join(errors))
-    return Data(kb, catalog, lex, rules, cal)
+    return Data(kb, catalog, lex, rules, cal, beyond_mod.load(root / "translations"))
 
 
 def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, rules: list[matching.Rule]) -> list[str]:
@@ -83,8 +85,10 @@ def build_bot(settings: Settings, data: Data | None = None, channels: Mapping[st
     language.warm_up()
     matcher = matching.Matcher(data.lexicon, data.rules, {i.id: i.category for i in data.kb.items.values()})
     kb = overrides.apply(data.kb, overrides.load(store))  # hours and languages staff saved, over the files
-    bot = Bot(store, kb, data.catalog, data.lexicon, matcher, Renderer(kb, data.catalog), settings.timezone,
-              channels=dict(channels or {}), translator=MachineTranslator(data.catalog, store), calendar=data.calendar,
+    renderer, translator = Renderer(kb, data.catalog), MachineTranslator(data.catalog, store)
+    bot = Bot(store, kb, data.catalog, data.lexicon, matcher, renderer, settings.timezone,
+              channels=dict(channels or {}), translator=translator,
+              beyond=beyond_mod.Beyond(renderer, translator, data.notices), calendar=data.calendar,
               knowledge_dir=settings.data_dir / "knowledge", retention_days=settings.retention_days,
               desk_active_hours=settings.desk_active_hours, test_tickets=settings.test_tickets,
               max_tries=settings.max_event_tries)

@@ -17,6 +17,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.\-]*)\}")
 # Sections whose values are whole texts (placeholders must match English); the others hold names and labels.
 TEXT_SECTIONS = ("answers", "categories", "notes", "ui", "crisis")
 OPTIONAL_SECTIONS = ("sources", "places")  # names that fall back to English until a translator adds them
+NOTICES = "beyond"  # translations/beyond/<lang>.yaml: notices for languages without curated answers (bot.answering.beyond)
 
 
 class Catalog:
@@ -58,6 +59,8 @@ def load(folder: Path) -> Catalog:
     for path in sorted(folder.glob("*.yaml")):
         texts[path.stem] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     for path in sorted(folder.glob("*/*.yaml")):
+        if path.parent.name == NOTICES:
+            continue  # one-line notices for languages beyond the nine (bot.answering.beyond), not curated answers
         extra = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         target = texts.setdefault(path.stem, {})
         for section, value in extra.items():

@@ -33,6 +33,7 @@ from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean
 from . import overrides
 from .actions import Commands
+from .beyond import Beyond
 from .calendar import Calendar
 from .catalog import Catalog
 from .handoff import open_ticket_id, staff_active
@@ -76,6 +77,8 @@ class Bot(Commands):
     channels: Mapping[str, Channel] = field(default_factory=dict)
     # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
     translator: MachineTranslator | None = None
+    # Languages beyond the nine: machine-translated answers, reading through English, notices (bot.answering.beyond).
+    beyond: Beyond | None = None
     calendar: Calendar | None = None  # collection days by area (knowledge/garbage/calendar.yaml)
     knowledge_dir: Path | None = None  # set to reload knowledge/ when its files change
     retention_days: int = 365  # said in the privacy notice; `flask retention` applies it
@@ -253,14 +256,32 @@ class Bot(Commands):
         if inbound.kind in MEDIA or _unreadable(text):
             lang = self._fallback_language(user)
             return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
-        return self._understand(text[:MAX_CHARS], user, now)
+        return self._understand(text[:MAX_CHARS], user, now, inbound.text)
 
-    def read(self, text: str, last_intent: str | None = None) -> Reading:
-        """How the bot reads a message (the same step for the pipeline, `flask explain` and the tests)."""
-        return read(text, self.lexicon, self.matcher, last_intent)
+    def read(self, text: str, last_intent: str | None = None, original: str | None = None) -> Reading:
+        """How the bot reads a message (the same step for the pipeline, `flask explain` and the tests). A message in a
+        language beyond the nine that no vocabulary reads is read again in English, through an offline model
+        (bot.answering.beyond), from the text as the resident sent it (`original`: its cached translation is then
+        found when the resident's data is deleted); the first reading stands unless the English one found more."""
+        reading = read(text, self.lexicon, self.matcher, last_intent)
+        detection = reading.detection
+        if reading.understanding.intent != "unknown" or detection.lang in lang_mod.SERVED or not detection.sure:
+            return reading
+        english = self._beyond().read(original or text, detection.lang)
+        if english is None:
+            return reading
+        again = read(english, self.lexicon, self.matcher, last_intent)
+        if again.understanding.intent == "unknown":
+            return replace(reading, english=english)
+        return replace(again, detection=detection, english=english)
 
-    def _understand(self, text: str, user: User, now: dt.datetime) -> Reply:
-        reading = self.read(text, user.last_intent)
+    def _beyond(self) -> Beyond:
+        if self.beyond is None:  # a bot built without data files (tests): no notices
+            self.beyond = Beyond(self.renderer, self.translator)
+        return self.beyond
+
+    def _understand(self, text: str, user: User, now: dt.datetime, original: str | None = None) -> Reply:
+        reading = self.read(text, user.last_intent, original)
         u, detection = reading.understanding, reading.detection
         u.area = self._known_place(u.area)  # "伊勢崎市" is the city: no district is taken from it
         command = COMMANDS.get(u.intent) or COMMANDS.get(u.answer_key)
@@ -289,9 +310,8 @@ class Bot(Commands):
         reply = self._answer(u, msg_lang, reply_lang, user, now)
         reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
         if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
-            note = self.renderer.answer("language.unsupported", reply_lang, now.date(), language=msg_lang,
-                                        reply_language=reply_lang).text
-            reply.text = f"{note}\n{reply.text}"
+            # A language beyond the nine: machine-translated from English, or English with a notice (bot.answering.beyond)
+            reply = self._beyond().localize(reply, msg_lang, user.language_source == "chosen", now.date())
             reply.choices = reply.choices or self._language_choices()
         return reply
 
@@ -332,6 +352,8 @@ class Bot(Commands):
                 reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
             return reply
         if u.intent == "garbage.schedule" and not u.options and self.calendar is not None:
+            # remembered like every other answer, so that "and plastic?" or "what about tomorrow?" continues it
+            user.last_intent, user.last_item = u.intent, u.item or user.last_item
             return self._schedule(u, msg_lang, reply_lang, user, now)
         key = u.answer_key
         if u.options:
@@ -405,7 +427,8 @@ class Bot(Commands):
         return "en"
 
     def _set_language(self, user: User, code: str | None, source: str) -> None:
-        if code in lang_mod.SERVED:
+        # A detected language beyond the nine is kept too: the desk and announcements reach the resident in it.
+        if code in lang_mod.SERVED or (code and source == "detected"):
             user.language, user.language_source = code, source
 
     def _language_change(self, u: Understanding, detection: lang_mod.Detection, user: User,
@@ -452,9 +475,15 @@ class Bot(Commands):
             reply.choices = self._language_choices() + [Choice(self.renderer.ui(lang, "delete_label"),
                                                                "privacy:delete")]
             return reply
-        if kind == "lang" and key in lang_mod.SERVED:
-            self._set_language(user, key, "chosen")
-            return self._reply("language.changed", key, key, "language.change", now)
+        code, _, entry = key.partition(":")
+        if kind == "lang" and code in lang_mod.SERVED:
+            self._set_language(user, code, "chosen")
+            changed = self._reply("language.changed", code, code, "language.change", now)
+            if entry in self.kb.items or entry in self.kb.answers:  # "English" under a machine-translated answer
+                again = self._postback(f"{'item' if entry in self.kb.items else 'intent'}:{entry}", user, now)
+                again.text = f"{changed.text}\n{again.text}"
+                return again
+            return changed
         if kind == "item" and key in self.kb.items:
             u = Understanding("garbage.sorting", 1.0, "garbage.sorting", item=key,
                               category=self.kb.items[key].category)

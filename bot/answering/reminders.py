@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..storage.models import Reminder, ReminderSend, User
 from ..storage.store import Delivery, Store
+from ..understanding.language import SERVED
 from .calendar import Calendar
 from .rendering import Renderer
 
@@ -76,7 +77,7 @@ def send_due(store: Store, calendar: Calendar, renderer: Renderer, deadline: str
         categories = calendar.on(area, tomorrow)
         if not categories:
             continue
-        lang = user.language or "en"
+        lang = user.language if user.language in SERVED else "en"  # beyond the nine: the English reminder
         text = renderer.ui(lang, "reminder_text", date=renderer.date(lang, tomorrow),
                            deadline=renderer.clock(lang, deadline),
                            categories=", ".join(str(renderer.catalog.get(lang, "category_names", c))

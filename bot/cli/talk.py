@@ -115,8 +115,10 @@ def explain(text: str) -> None:
     """Show how the bot reads a message: words found, language evidence, the rule that decided."""
     reading = _bot().read(text)
     folded, detection, finds, u = reading.folded, reading.detection, reading.finds, reading.understanding
-    click.echo(f"folded:   {folded}")
     click.echo(f"language: {detection.lang} ({detection.confidence:.2f}, {detection.method})")
+    if reading.english is not None:  # a language beyond the nine that no vocabulary reads: read through English
+        click.echo(f"english:  {reading.english}   (machine translation {detection.lang} -> en, read as English)")
+    click.echo(f"folded:   {folded}")
     for f in finds:
         click.echo(f"  found {folded[f.start:f.end]!r:24} -> {f.entry.kind} {f.entry.key} "
                    f"[{f.entry.lang}: {f.entry.phrase!r}] q={f.quality:.2f}")

@@ -7,10 +7,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..answering import mt
+from ..answering.beyond import SEEN_DAYS, seen
 from ..answering.catalog import REFERENCE, _flat
 from ..answering.catalog import load as load_catalog
 from ..answering.drafts import draft, mark_reviewed
 from ..answering.mt import MachineTranslator
+from ..current import current_bot
 from ..understanding.language import SERVED
 
 translations = AppGroup("translations", help="Offline machine translation (Argos) and translators' drafts.")
@@ -42,6 +44,22 @@ def translations_status() -> None:
         click.echo(f"{code:10} {curated:7.0f}% {drafts:7d}  {service.coverage('ja', code):10} "
                    f"{service.coverage(code, 'ja'):10}")
     click.echo(f"installed packages: {', '.join(sorted(p.name for p in service.packages.values())) or 'none'}")
+    _seen_languages(service)
+
+
+def _seen_languages(service: MachineTranslator) -> None:
+    """The languages residents wrote in lately, how many, and how each is answered (bot.answering.beyond)."""
+    store = getattr(current_bot(current_app), "store", None)
+    if store is None:
+        return
+    rows = seen(store, service)
+    click.echo(f"\nlanguages residents wrote in (last {SEEN_DAYS} days; test traffic not counted):")
+    click.echo(f"{'language':10} {'residents':>9}  {'coverage':15} {'en -> lang':10} {'lang -> en':10} {'ja -> lang':10}")
+    for row in rows:
+        click.echo(f"{row.language:10} {row.residents:9d}  {row.coverage:15} {row.answers:10} {row.reading:10} "
+                   f"{row.desk:10}")
+    if not rows:
+        click.echo("  none yet")
 
 @translations.command("draft")
 @click.argument("lang")

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..answering import announce
+from ..answering.beyond import resident_languages
 from ..storage.models import Announcement, User
 from ..understanding.language import SERVED
 from .auth import admin_required
@@ -37,8 +38,12 @@ def create_announcement() -> Any:
     title = (request.form.get("title") or "").strip()[:200]
     if not body or not title:
         abort(400, "title and text are needed")
-    with _bot().store.session() as s:
-        ann = Announcement(title=title, body_ja=body, texts=json.dumps(announce.drafts(_mt(), body), ensure_ascii=False),
+    bot = _bot()
+    beyond = bot.beyond
+    labels = {lang: beyond.label(lang, "announcement") for lang in resident_languages(bot.store)} if beyond else {}
+    texts = announce.drafts(_mt(), body, labels)
+    with bot.store.session() as s:
+        ann = Announcement(title=title, body_ja=body, texts=json.dumps(texts, ensure_ascii=False),
                            source_url=(request.form.get("source_url") or "").strip()[:500] or None,
                            created_by=int(current_user.id))
         s.add(ann)
@@ -63,7 +68,8 @@ def announcement(announcement_id: int) -> Any:
     places = {a: bot.calendar.place(a) if bot.calendar else None for a in known}  # towns and districts (赤堀地区)
     areas = [(a, place.name_ja if place else a) for a, place in places.items()]
     size = len(announce.audience(bot.store, spec))
-    return render_template("desk/announcement.html", ann=ann, texts=texts, spec=spec, languages=SERVED, names=names,
+    return render_template("desk/announcement.html", ann=ann, texts=texts, spec=spec, languages=_languages(texts),
+                           names=names,
                            topics=topics, areas=areas, size=size, counts=json.loads(ann.counts or "{}"))
 
 
@@ -89,10 +95,11 @@ def update_announcement(announcement_id: int) -> Any:
         if ann is None or ann.status not in ("draft", "scheduled"):
             abort(409, "already sent")
         texts = json.loads(ann.texts)
-        for lang in SERVED:
+        for lang in _languages(texts):
             text = (request.form.get(f"text_{lang}") or "").strip()
             old = texts.get(lang, {})
-            texts[lang] = {"text": text, "kind": old.get("kind", "none") if text == old.get("text") else "edited"}
+            texts[lang] = {**old, "text": text,
+                           "kind": old.get("kind", "none") if text == old.get("text") else "edited"}
         ann.texts, ann.audience = json.dumps(texts, ensure_ascii=False), json.dumps(spec)
         if when is not None:
             ann.send_at = when.replace(tzinfo=ZoneInfo(bot.timezone)).astimezone(dt.UTC).replace(tzinfo=None)
@@ -103,6 +110,11 @@ def update_announcement(announcement_id: int) -> Any:
         announce.send(bot.store, announcement_id)
         _deliver_now()
     return redirect(url_for("desk.announcement", announcement_id=announcement_id))
+
+
+def _languages(texts: dict[str, Any]) -> list[str]:
+    """The nine, then the languages beyond them that this announcement has a machine draft for."""
+    return [*SERVED, *sorted(lang for lang in texts if lang not in SERVED)]
 
 
 @blueprint.post("/residents/<int:user_id>/key-person")

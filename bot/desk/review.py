@@ -11,6 +11,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..answering.beyond import SEEN_DAYS, seen
 from ..answering.privacy import export, forget_by_id
 from ..answering.reminders import monthly_pushes
 from ..storage.figures import compute
@@ -84,7 +85,13 @@ def stats() -> Any:
     figures = compute(bot.store, bot.timezone)
     names = language_names()
     pushes = monthly_pushes(bot.store, bot.calendar, bot.now().date()) if bot.calendar else 0
-    return render_template("desk/stats.html", f=figures, names=names, pushes=pushes, problems=bot.store.problems())
+    return render_template("desk/stats.html", f=figures, names=names, pushes=pushes, problems=bot.store.problems(),
+                           seen=seen(bot.store, _mt()), seen_days=SEEN_DAYS, coverage_ja=COVERAGE_JA, route_ja=ROUTE_JA)
+
+
+COVERAGE_JA = {"curated": "人が訳した回答", "machine direct": "機械翻訳(英語から)",
+               "machine pivot": "機械翻訳(英語から。窓口の日本語は英語を経由)", "none": "翻訳モデルなし(英語で回答)"}
+ROUTE_JA = {"curated": "—", "direct": "機械翻訳(直接)", "pivot": "機械翻訳(英語経由)", "none": "翻訳モデルなし"}
 
 
 @blueprint.get("/residents/<int:user_id>/export")

@@ -169,5 +169,10 @@ def _resident(ticket_id: int) -> User:
 
 
 def resident_language(user: Any) -> str:
-    """The language replies to this resident are written in (English when theirs is not served)."""
-    return str(user.language) if user.language in SERVED else "en"
+    """The language replies to this resident are written in: theirs when it is served, or beyond the nine when
+    Japanese can be machine-translated into it (bot.answering.beyond); else English."""
+    if user.language in SERVED:
+        return str(user.language)
+    if user.language and _mt().route("ja", str(user.language)) is not None:
+        return str(user.language)
+    return "en"

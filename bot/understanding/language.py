@@ -32,8 +32,22 @@ _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("my", re.compile(r"[\u1000-\u109f]")),
-    ("ne", re.compile(r"[\u0900-\u097f]")),
+    ("ne", re.compile(r"[\u0900-\u097f]")),  # Devanagari: Nepali (served); Hindi is not told apart from it
+    ("bn", re.compile(r"[\u0980-\u09ff]")),
+    ("si", re.compile(r"[\u0d80-\u0dff]")),
+    ("km", re.compile(r"[\u1780-\u17ff]")),
+    ("lo", re.compile(r"[\u0e80-\u0eff]")),
+    ("ta", re.compile(r"[\u0b80-\u0bff]")),
+    ("ka", re.compile(r"[\u10a0-\u10ff]")),
+    ("am", re.compile(r"[\u1200-\u137f]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
 )
+# Cyrillic and Arabic scripts are written by several languages: letters only one of them uses decide, else the most
+# common one (Russian; Arabic). Languages outside the nine are answered through machine translation (bot.answering.beyond).
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC_BY_LETTER = (("mn", re.compile("[өүӨҮ]")), ("uk", re.compile("[іїєґІЇЄҐ]")))
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_ARABIC_BY_LETTER = (("ur", re.compile("[ٹڈڑںےۓھ]")), ("fa", re.compile("[پچژگک]")))
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Letters only Vietnamese uses (checked on the text before accents are folded away).
 _VI_LETTERS = re.compile("[ăắằẳẵặấầẩẫậđẹẻẽếềểễệỉịọỏốồổỗộơớờởỡợụủưứừửữựỳỵỷỹ]")
@@ -58,7 +72,10 @@ def _is_romaji(word: str) -> bool:
 _LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f]{2,}")
 
 # Languages we detect but do not write: named in their own words when the bot says it cannot write them.
-ENDONYMS = {"fr": "Français", "de": "Deutsch", "it": "Italiano", "ko": "한국어", "th": "ภาษาไทย", "my": "မြန်မာဘာသာ"}
+ENDONYMS = {"fr": "Français", "de": "Deutsch", "it": "Italiano", "ko": "한국어", "th": "ภาษาไทย", "my": "မြန်မာဘာသာ",
+            "ru": "Русский", "uk": "Українська", "mn": "Монгол хэл", "ar": "العربية", "ur": "اردو", "fa": "فارسی",
+            "bn": "বাংলা", "si": "සිංහල", "km": "ភាសាខ្មែរ", "lo": "ພາສາລາວ", "ta": "தமிழ்", "ka": "ქართული",
+            "am": "አማርኛ", "he": "עברית", "hi": "हिन्दी"}
 
 ALIASES = {"pt-br": "pt", "pt-pt": "pt", "fil": "tl", "zh-hans": "zh", "zh-hant": "zh", "zh-tw": "zh", "zh-cn": "zh",
            "in": "id", "jp": "ja", "np": "ne", "iw": "he"}
@@ -122,6 +139,10 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
     for lang, pattern in _SCRIPTS:
         if pattern.search(folded):
             return Detection(lang, 0.99, "script")
+    for script, by_letter, default in ((_CYRILLIC, _CYRILLIC_BY_LETTER, "ru"), (_ARABIC, _ARABIC_BY_LETTER, "ar")):
+        if script.search(folded):
+            return Detection(next((code for code, letters in by_letter if letters.search(text)), default), 0.95,
+                             "script")
     if _VI_LETTERS.search(text.lower()):
         return Detection("vi", 0.95, "script")
     if _KATAKANA.search(text) or _HIRAGANA.search(folded):

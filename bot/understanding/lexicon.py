@@ -236,7 +236,22 @@ def settle(finds: list[Find]) -> list[Find]:
         if any(k.start <= f.start and f.end <= k.end and k.length > f.length and _hides(k, f) for k in kept):
             continue
         kept.append(f)
+    kept = [f for f in kept if not _straddles(f, kept)]
     return sorted(kept, key=lambda f: (f.start, -f.length))
+
+
+_KANA = re.compile(r"[\u3040-\u309f\u30fc]+")
+
+
+def _straddles(f: Find, finds: list[Find]) -> bool:
+    """A kana entry that begins inside one word found and ends inside the next is read across a word boundary:
+    "しにそう" (about to die) in "べんごし|に|そうだん" (consult a lawyer). Kana has no spaces, so the words found on
+    both sides decide; a kana entry with a found word on one side only is kept."""
+    if not (f.entry.cjk and _KANA.fullmatch(f.entry.phrase)):
+        return False
+    left = any(k.start < f.start < k.end < f.end for k in finds)
+    right = any(f.start < k.start < f.end < k.end for k in finds)
+    return left and right
 
 
 def _hides(outer: Find, inner: Find) -> bool:

@@ -19,8 +19,11 @@ from .lexicon import Find, Lexicon
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
-# Concepts that never make a message "about something else": courtesy, "right now", a figure of speech.
-NEUTRAL = frozenset({"greeting", "thanks", "now", "figure"})
+# Concepts that never make a message "about something else": courtesy, "right now", a figure of speech, a detail
+# asked ("what to bring").
+NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail"})
+# Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
+NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
@@ -175,16 +178,24 @@ class Matcher:
                 self._garbage_details(u, finds)
             u.languages_named = named
             return u
+        follow = last_intent == "garbage.schedule" and words <= FOLLOW_UP_WORDS
         for rule in self.rules:
             if rule.holds(present, other, words):
                 u = self._from_rule(rule, finds, present)
                 u.languages_named, u.area = named, area
-                return _by_material(u, present)
+                return _by_material(u, material_evidence(finds, follow), other)
+        if _asks_detail(present, words, last_intent):
+            # "how much is it?", "what do I need to bring?" right after an answer about a topic: that topic again.
+            u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
+            u.languages_named, u.area = named, area
+            return u
         u = self._from_examples(folded)
         if u.intent == "unknown" or u.options:
-            u = self._from_evidence(present, finds, words, last_intent, u, other)
+            # words that are no evidence ("where can I buy") count as words about something else here
+            loose = _uncovered_words(folded, [f for f in finds if f.entry.key not in NO_EVIDENCE - NEUTRAL])
+            u = self._from_evidence(present, finds, words, last_intent, u, loose)
         u.concepts, u.languages_named, u.area = present, named, area
-        return _by_material(u, present)
+        return _by_material(u, material_evidence(finds, follow), other)
 
     def support(self, present: set[str]) -> list[tuple[str, float]]:
         """Intents ranked by how much of one of their rules the concepts present satisfy (0..1), best first.
@@ -196,7 +207,7 @@ class Matcher:
             groups = list(rule.all) + ([rule.any] if rule.any else [])
             if not groups:
                 continue
-            share = sum(bool(g & (present - NEUTRAL)) for g in groups) / len(groups)
+            share = sum(bool(g & (present - NO_EVIDENCE)) for g in groups) / len(groups)
             if share > best.get(rule.intent, 0.0):
                 best[rule.intent] = share
         return sorted(((i, s) for i, s in best.items() if s > 0), key=lambda x: -x[1])
@@ -213,7 +224,7 @@ class Matcher:
                 self._garbage_details(u, finds)
             return u
         top = ranked[0][1]
-        if len(present - NEUTRAL) <= LONE_EVIDENCE and other >= OFF_TOPIC_WORDS and not fallback.options:
+        if len(present - NO_EVIDENCE) <= LONE_EVIDENCE and other >= OFF_TOPIC_WORDS and not fallback.options:
             # One stray word in a long message about something else ("lump-sum withdrawal of my pension"):
             # a question back about garbage days would not help; the desk will.
             return fallback
@@ -221,6 +232,10 @@ class Matcher:
         if fallback.options:  # the examples' readings join the evidence's
             choices += [o.key for o in fallback.options if o.key not in choices]
             choices = choices[:3]
+        if "category" in present and other and not present & TIMING and "garbage.sorting" in choices:
+            # "tamago no kara wa moeru gomi?": a thing the list does not have, asked about by its category; the
+            # sorting reading comes first (not the calendar's)
+            choices = ["garbage.sorting"] + [c for c in choices if c != "garbage.sorting"]
         u = Understanding(choices[0], round(0.4 + 0.3 * top, 2), "clarify", concepts=present, method="evidence")
         if u.intent.startswith("garbage."):
             self._garbage_details(u, finds)
@@ -320,6 +335,14 @@ def _crisis_over_emergency(finds: list[Find], crisis_concepts: frozenset[str]) -
 # not a question back (tuned on the development sets: all correct +0.1 to +0.9 points, handoff recall +0 to +3).
 LONE_EVIDENCE, OFF_TOPIC_WORDS = 1, 5
 
+# Words about when garbage goes out (or a town named): with them a category named is a calendar question.
+TIMING = frozenset({"when", "today_tomorrow", "time_of_day", "collect", "area"})
+
+# What a short follow-up may ask about the previous topic without naming it (`detail`: what to bring, how to sign
+# up; a passport or residence card to bring), and how short it must be.
+DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "id_document"})
+DETAIL_WORDS = 8
+
 # Categories with no collection day: a "when" question about such an item gets the item's answer.
 UNSCHEDULED = frozenset({"not_collected", "self_delivery", "shop_takeback"})
 # Items that are also where other things go ("in the plastic bag"): dropped when another item is named.
@@ -329,8 +352,10 @@ BAGGABLE = ("burnable", "non_burnable", "plastic", "resources")
 
 # An item the list does not have, placed by what it is made of under the city's rules (first match wins): leftover
 # liquids and soil are not collected; food scraps burn; packaging goes by its material (plastic packaging, cans,
-# bottles); small electrical devices, metal, glass and ceramics are non-burnable; wood, plastic products, rubber and
-# leather are burnable. Furniture and anything too big for the bag is oversized. Said with "please confirm" (an inference).
+# bottles, paper), and packaging of no named material as plastic; small electrical devices, metal, glass and ceramics
+# are non-burnable; small everyday goods (sponges, pencils, masks), wood, plastic products, rubber and leather are
+# burnable; paper products are resources. Furniture and anything too big for the bag is oversized. Said with
+# "please confirm" (an inference).
 MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"liquid"}), "not_collected"),
     (frozenset({"soil_stone"}), "not_collected"),
@@ -339,18 +364,46 @@ MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"container", "plastic_material"}), "plastic"),
     (frozenset({"container", "metal"}), "cans"),
     (frozenset({"container", "glass"}), "bottles"),
+    (frozenset({"container", "paper"}), "resources"),
     (frozenset({"electric"}), "non_burnable"),
     (frozenset({"metal"}), "non_burnable"),
     (frozenset({"glass"}), "non_burnable"),
     (frozenset({"ceramic"}), "non_burnable"),
+    (frozenset({"burnable_goods"}), "burnable"),  # a sponge, crayons, a used mask, chopsticks, a ball
+    (frozenset({"paper"}), "resources"),  # a paper core, old textbooks, a paper box
     (frozenset({"wood"}), "burnable"),
     (frozenset({"plastic_material"}), "burnable"),
     (frozenset({"rubber_leather"}), "burnable"),
+    (frozenset({"container"}), "plastic"),  # packaging of no named material: food packaging here is mostly plastic
 )
 MATERIALS = frozenset().union(*(m for m, _ in MATERIAL_RULES))
 # Words that make a message about an unlisted thing a garbage question even when no garbage rule held.
 GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small"})
+# A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids
+# crayons and broken colored pencils", "earphones na sira na") is asked about as garbage.
+KIND_ALONE_WORDS = 5
+KIND_COMPANIONS = NEUTRAL | {"ack", "child", "family", "small", "big", "stop"}  # "ya no prende": no longer
 MATERIAL_INTENTS = ("garbage.sorting", "garbage.schedule", "garbage.rules", "garbage.oversized", "unknown")
+
+
+def material_evidence(finds: list[Find], category_follow_up: bool = False) -> set[str]:
+    """The concepts found; in a short follow-up to a question about collection days, less the materials said by a
+    category's own name: there "and plastic?", "e o de plástico?" name the plastic category, not a thing made of
+    plastic (as they do in "escova de cabelo de plástico")."""
+    named = {(f.start, f.end) for f in finds if f.entry.kind == "category"} if category_follow_up else set()
+    return {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds
+            if not (f.entry.kind == "concept" and f.entry.key in MATERIALS and (f.start, f.end) in named)}
+
+
+def _asks_detail(present: set[str], words: int, last_intent: str | None) -> bool:
+    """A short question about a detail (a fee, a time, what to bring, how to sign up) with no topic of its own,
+    right after an answer about a topic other than garbage sorting (whose follow-ups the evidence settles)."""
+    if not last_intent or last_intent in NOT_GUESSED or last_intent == "greeting" or words > DETAIL_WORDS:
+        return False
+    if last_intent.startswith("garbage.") and last_intent != "garbage.oversized":
+        return False
+    asked = present - (NEUTRAL - DETAILS) - {"ack"}
+    return bool(asked) and asked <= DETAILS
 
 
 def material_category(present: set[str]) -> str | None:
@@ -363,17 +416,22 @@ def material_category(present: set[str]) -> str | None:
     return None
 
 
-def _by_material(u: Understanding, present: set[str]) -> Understanding:
+def _by_material(u: Understanding, present: set[str], other: int = 0) -> Understanding:
     """A garbage question (or an unanswerable one with a garbage word) about a thing the item list does not have is
-    answered from what the thing is made of, when the message says it ("a broken metal rack", "木の箱")."""
-    if u.item or u.intent not in MATERIAL_INTENTS or not (present & MATERIALS):
-        return u
+    answered from what the thing is made of or what kind of thing it is, when the message says it ("a broken metal
+    rack", "木の箱", "la licuadora vieja ya no prende"): a thing named almost alone is a sorting question too."""
+    if u.item or not (present & MATERIALS) or (u.intent not in MATERIAL_INTENTS and u.method != "evidence"):
+        return u  # (a question back about other topics yields to a thing named almost alone, below)
     if u.intent in ("garbage.schedule", "garbage.rules") and u.method == "rule":
-        # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?" does not
-        if "which_kind" not in present or present & {"when", "today_tomorrow", "time_of_day"} or u.category:
+        # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?", "is a used
+        # mask burnable?" are about the thing (the category word itself is not counted as its material)
+        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category"}
+        if not present & asks or present & {"when", "today_tomorrow", "time_of_day"}:
             return u
     if u.intent == "unknown" or u.method == "evidence":
-        if not (present & GARBAGE_CUES or any(o.key.startswith("garbage.") for o in u.options)):
+        cued = present & GARBAGE_CUES or any(o.key.startswith("garbage.") for o in u.options)
+        alone = not present - MATERIALS - KIND_COMPANIONS and other <= KIND_ALONE_WORDS
+        if not (cued or alone):
             return u
     category = material_category(present)
     if category is None:

@@ -22,6 +22,7 @@ class Reading:
     finds: list[Find]
     detection: Detection
     understanding: Understanding
+    english: str | None = None  # a language beyond the nine read through English (bot.answering.beyond)
 
 
 def read(text: str, lexicon: Lexicon, matcher: Matcher, last_intent: str | None = None) -> Reading:

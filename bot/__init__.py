@@ -121,9 +121,7 @@ def _add_channels(app: Flask, settings: Settings) -> None:
     chans = channel_mod.build(settings)
     app.extensions["tomoni_channels"] = chans
     for channel in chans.values():
-        app.register_blueprint(channel.blueprint(lambda inbound: current_runtime(app).bot.receive(inbound),
-                                                 lambda message_id: current_runtime(app).submit(message_id),
-                                                 lambda *rejected: current_runtime(app).bot.reject(*rejected)))
+        app.register_blueprint(channel.blueprint(lambda name, body: current_runtime(app).accept(name, body)))
     if not settings.in_process_worker:
         return
     if not os.environ.get("FLASK_RUN_FROM_CLI"):

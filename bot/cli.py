@@ -195,11 +195,10 @@ def register(app: Flask) -> None:
     def worker() -> None:
         """Process webhook events and deliver the outbox (the Procfile's `worker`; uses REDIS_URL when set)."""
         from . import current_runtime
-        from .worker import Worker
-
         runtime = current_runtime(app)
-        click.echo(f"worker: channels {sorted(runtime.channels) or 'none'}, queue {type(runtime.work).__name__}")
-        Worker(runtime.bot, runtime.deliverer, runtime.work).run()
+        click.echo(f"worker: channels {sorted(runtime.channels) or 'none'}, queue {type(runtime.work).__name__}, "
+                   f"{runtime.threads} threads")
+        runtime.new_worker().run()
 
     @app.cli.command("line-richmenu")
     @click.option("--images", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -11,6 +11,9 @@ from typing import Any
 
 # A channel's way to keep an event it cannot take: (channel, a hash of the event, the reason).
 Reject = Callable[[str, str, str], None]
+Rejected = tuple[str, str, str]  # an event a channel cannot take: (channel, a hash of the event, the reason)
+# A webhook's way to keep a signed body before it answers the platform: (channel, the body as it came).
+Accept = Callable[[str, str], None]
 ID_LENGTH = 128  # users.external_id and messages.event_id
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

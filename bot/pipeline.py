@@ -33,7 +33,7 @@ from .mt import MachineTranslator
 from .observability import Latency
 from .privacy import event_digest, is_deleted
 from .rendering import Renderer
-from .store import Delivery, Message, Store, User, utcnow
+from .store import Delivery, Incoming, Message, Store, User, utcnow
 from .text import MAX_CHARS, clean, fold
 from .translation import Catalog
 
@@ -105,12 +105,11 @@ class Bot(Commands):
     def receive(self, inbound: Inbound) -> int | None:
         """Store an event before anything else is done with it; None when this event was stored before.
         Text that cannot be stored as it is (a lone surrogate, a NUL byte) is kept with those characters replaced."""
-        inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
+        item = incoming(inbound)
         try:
-            with redact.sensitive(*_sensitive(inbound)):
-                msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
-                                         inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
-                                         lang_mod.normalize_code(inbound.profile_language))
+            with redact.sensitive(*sensitive_parts(inbound)):
+                msg = self.store.receive(item.channel, item.external_id, item.event_id, item.kind, item.text,
+                                         item.raw, item.profile_language)
         except StatementError as exc:
             if isinstance(exc, DBAPIError) and not isinstance(exc, ValueRefused):
                 raise  # the database is unreachable or failing: the platform will send the event again
@@ -125,12 +124,13 @@ class Bot(Commands):
         if self.store.reject(channel, ref, reason):
             log.warning("webhook event rejected", extra={"channel": channel, "ref": ref, "reason": reason})
 
-    def process(self, message_id: int, now: dt.datetime | None = None) -> Reply | None:
-        """Answer a stored event, once: a message another worker is processing (or has processed) is skipped.
+    def process(self, message_id: int, now: dt.datetime | None = None, claimed: bool = False) -> Reply | None:
+        """Answer a stored event, once: a message another worker is processing (or has processed) is skipped
+        (`claimed`: the caller stored it as claimed by itself, Store.take).
 
         A failure is recorded on the message (its exception's type, never its words) and raised; the sweep tries it
         again later, and after `max_tries` tries it is given up: processed, unanswered, listed for staff."""
-        if not self.store.claim(message_id):
+        if not claimed and not self.store.claim(message_id):
             return None
         started = time.perf_counter()
         try:
@@ -149,7 +149,7 @@ class Bot(Commands):
     def _process(self, message_id: int, now: dt.datetime | None) -> Reply | None:
         msg, user = self.store.load(message_id)
         inbound = Inbound(**json.loads(msg.raw or "{}"))
-        with redact.sensitive(*_sensitive(inbound)):  # never in a log record, even in an error's text
+        with redact.sensitive(*sensitive_parts(inbound)):  # never in a log record, even in an error's text
             return self._answer_event(msg, user, inbound, now)
 
     def _answer_event(self, msg: Message, user: User, inbound: Inbound, now: dt.datetime | None) -> Reply | None:
@@ -475,10 +475,19 @@ def _where(exc: BaseException) -> str:
     return f"{Path(last.filename).name}:{last.lineno} {last.name}"
 
 
-def _sensitive(inbound: Inbound) -> list[str | None]:
+def sensitive_parts(inbound: Inbound) -> list[str | None]:
     """What identifies a resident in an event: their words, their platform id, the event id and reply token."""
     token = inbound.meta.get("reply_token")
     return [inbound.text, inbound.payload, inbound.user_id, inbound.event_id, token if isinstance(token, str) else None]
+
+
+def incoming(inbound: Inbound, received_at: dt.datetime | None = None) -> Incoming:
+    """An event as the store keeps it: text that cannot be stored as it is (a lone surrogate, a NUL byte) with those
+    characters replaced, and the whole event as JSON, to process it (again) later."""
+    inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
+    return Incoming(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
+                    inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
+                    lang_mod.normalize_code(inbound.profile_language), received_at)
 
 
 def storable(text: str | None) -> str | None:

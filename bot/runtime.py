@@ -11,7 +11,7 @@ from . import channels as channel_mod
 from .outbox import Deliverer, SendResult
 from .pipeline import Bot
 from .settings import Settings
-from .worker import MemoryQueue, RedisQueue, Worker, WorkQueue
+from .worker import THREADS, MemoryQueue, RedisQueue, Worker, WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +27,29 @@ class Runtime:
     worker: Worker | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def submit(self, message_id: int) -> None:
-        """Hand a stored event to a worker (this process's thread, or any worker through Redis)."""
-        self.work.put(message_id)
+    threads: int = THREADS  # worker threads (TOMONI_WORKER_THREADS)
+
+    def accept(self, channel: str, body: str) -> None:
+        """A webhook's signed body: kept in one insert (a database that is down raises: the webhook answers 500 and
+        the platform sends it again), then handed to a worker (this process's threads, or any worker through Redis).
+        If the queue cannot take it, the workers' sweep finds the row."""
+        inbox_id = self.bot.store.accept(channel, body)
+        try:
+            self.work.put(inbox_id)
+        except Exception as exc:  # noqa: BLE001 - e.g. Redis briefly unreachable: the body is kept all the same
+            log.warning("queue unreachable; the sweep will take the webhook", extra={"error": type(exc).__name__})
+
+    def new_worker(self) -> Worker:
+        """A worker over this runtime's queue, with the channels' readers."""
+        readers = {name: channel.read for name, channel in self.channels.items() if hasattr(channel, "read")}
+        return Worker(self.bot, self.deliverer, self.work, readers, self.threads)
 
     def start_worker(self) -> None:
-        """Start the in-process worker thread (default without REDIS_URL); idempotent."""
+        """Start the in-process worker threads (default without REDIS_URL); idempotent."""
         if self.worker is None:
             with self._lock:
                 if self.worker is None:
-                    self.worker = Worker(self.bot, self.deliverer, self.work).start()
+                    self.worker = self.new_worker().start()
 
 
 def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Any] | None = None) -> Runtime:
@@ -55,7 +68,7 @@ def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Any] | None 
     work: WorkQueue = RedisQueue(settings.redis_url) if settings.redis_url else MemoryQueue()
     senders: dict[str, Any] = {name: LocalSender() for name in LOCAL_CHANNELS}
     senders.update(channels)
-    return Runtime(bot, channels, Deliverer(bot.store, senders), work)
+    return Runtime(bot, channels, Deliverer(bot.store, senders), work, threads=settings.worker_threads)
 
 
 LOCAL_CHANNELS = ("web", "cli")

@@ -1,11 +1,15 @@
-"""Background work: process stored events and deliver the outbox, so webhooks answer the platforms at once.
+"""Background work: take what webhooks kept, answer it and deliver the outbox, so webhooks answer the platforms at once.
 
-Two queues carry the ids of stored events to process:
-- `MemoryQueue` (default): a thread inside each web process;
+A webhook keeps its signed body as it came, in one insert (the inbox), and puts the row's id on a queue:
+- `MemoryQueue` (default): the worker threads inside each web process;
 - `RedisQueue` (REDIS_URL set): a Redis list shared by every web process and the `worker` processes of the Procfile.
-The database stays the source of truth: a queue only says "look at this one now". Each event is claimed in the
-database before processing (so it is answered once, whoever picks it up), and every worker also sweeps for events
-that were stored but never processed (a process died) and for outbox rows that are due.
+The database stays the source of truth: a queue only says "look at this one now". A worker reads the body's events
+(the channel's `read`: parsed, checked, the unreadable ones kept as rejected) and, in one transaction, deletes the
+inbox row and stores the events as messages claimed by itself (a redelivered event is stored once); then it answers
+them and sends the replies. Whoever deletes the row owns its events, so a row taken twice is answered once. Every
+worker also sweeps for inbox rows and messages that were kept but never taken or answered (a process died, the queue
+lost an id) and for outbox rows that are due. Each worker runs several threads (TOMONI_WORKER_THREADS): a thread
+waiting for the database or a platform's API leaves the others working.
 """
 
 from __future__ import annotations
@@ -14,14 +18,23 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
+from sqlalchemy.exc import DataError as ValueRefused
+from sqlalchemy.exc import DBAPIError, StatementError
+
+from . import redact
+from .messages import Inbound, Rejected, event_ref
 from .outbox import Deliverer
-from .pipeline import Bot
+from .pipeline import Bot, incoming, sensitive_parts
 
 log = logging.getLogger(__name__)
-SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten events
+SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten inbox rows and events
+DUE_EVERY = 0.25  # seconds between looks for outbox rows due again (retries, desk replies, announcements)
 MAX_PAUSE = 30.0  # seconds, the longest wait after repeated loop errors
+THREADS = 4  # worker threads per worker (TOMONI_WORKER_THREADS)
+Reader = Callable[[str], tuple[list[Inbound], list[Rejected]]]  # a channel's way to read a stored webhook body
 
 
 def pause(failures: int) -> float:
@@ -30,10 +43,10 @@ def pause(failures: int) -> float:
 
 
 class WorkQueue(Protocol):
-    """Where webhooks put the ids of stored events."""
+    """Where webhooks put the ids of inbox rows."""
 
-    def put(self, message_id: int) -> None:
-        """Ask a worker to process this stored event."""
+    def put(self, inbox_id: int) -> None:
+        """Ask a worker to take this inbox row."""
 
     def get(self, timeout: float) -> int | None:
         """The next id, or None after `timeout` seconds."""
@@ -45,8 +58,8 @@ class MemoryQueue:
     def __init__(self) -> None:
         self._q: queue.Queue[int] = queue.Queue()
 
-    def put(self, message_id: int) -> None:
-        self._q.put(message_id)
+    def put(self, inbox_id: int) -> None:
+        self._q.put(inbox_id)
 
     def get(self, timeout: float) -> int | None:
         try:
@@ -58,14 +71,14 @@ class MemoryQueue:
 class RedisQueue:
     """A Redis list shared by all processes (LPUSH by webhooks, BRPOP by workers)."""
 
-    def __init__(self, url: str, key: str = "tomoni:events") -> None:
+    def __init__(self, url: str, key: str = "tomoni:inbox") -> None:
         import redis
 
         self.redis: Any = redis.Redis.from_url(url)
         self.key = key
 
-    def put(self, message_id: int) -> None:
-        self.redis.lpush(self.key, message_id)
+    def put(self, inbox_id: int) -> None:
+        self.redis.lpush(self.key, inbox_id)
 
     def get(self, timeout: float) -> int | None:
         item = self.redis.brpop([self.key], timeout=max(1, int(timeout)))
@@ -73,31 +86,101 @@ class RedisQueue:
 
 
 class Worker:
-    """Processes queued events and delivers the outbox; `run` loops, `start` runs it in a daemon thread."""
+    """Takes queued inbox rows, answers their events and delivers the outbox; `run` loops (in `threads` threads),
+    `start` runs it in daemon threads."""
 
-    def __init__(self, bot: Bot, deliverer: Deliverer, work: WorkQueue) -> None:
+    def __init__(self, bot: Bot, deliverer: Deliverer, work: WorkQueue, readers: dict[str, Reader] | None = None,
+                 threads: int = 1) -> None:
         self.bot = bot
         self.deliverer = deliverer
         self.work = work
+        self.readers = readers or {}
+        self.threads_wanted = max(1, threads)
         self._stop = threading.Event()
         self._last_sweep = 0.0
-        self.thread: threading.Thread | None = None
+        self._last_due = 0.0
+        self._sweeping = threading.Lock()
+        self._due = threading.Lock()
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The first thread (None before start)."""
+        return self.threads[0] if self.threads else None
 
     def run_once(self, timeout: float = 0.25) -> None:
-        """Process one queued event if one comes within `timeout`, then deliver what is due; sweep now and then."""
-        message_id = self.work.get(timeout)
-        if message_id is not None:
-            self._process(message_id)
-        if time.monotonic() - self._last_sweep > SWEEP_EVERY:
-            self._last_sweep = time.monotonic()
-            for forgotten in self.bot.store.unprocessed():
-                log.warning("processing a message that was stored but never answered", extra={"message_id": forgotten})
-                self._process(forgotten)
-        self.deliverer.deliver_due()
+        """Take one queued inbox row if one comes within `timeout`, answer its events; deliver what is due (now and
+        then); sweep for what was forgotten (now and then)."""
+        inbox_id = self.work.get(timeout)
+        if inbox_id is not None:
+            for message_id in self.take(inbox_id):
+                self._process(message_id, claimed=True)
+        if time.monotonic() - self._last_sweep > SWEEP_EVERY and self._sweeping.acquire(blocking=False):
+            try:
+                self._last_sweep = time.monotonic()
+                self.sweep()
+            finally:
+                self._sweeping.release()
+        if (inbox_id is None or time.monotonic() - self._last_due > DUE_EVERY) and self._due.acquire(blocking=False):
+            try:
+                self._last_due = time.monotonic()
+                self.deliverer.deliver_due()
+            finally:
+                self._due.release()
 
-    def _process(self, message_id: int) -> None:
+    def sweep(self) -> None:
+        """Inbox rows no worker took and messages stored but never answered (a process stopped in between)."""
+        for inbox_id in self.bot.store.waiting():
+            log.warning("taking a webhook body that was kept but never taken", extra={"inbox_id": inbox_id})
+            for message_id in self.take(inbox_id):
+                self._process(message_id, claimed=True)
+        for forgotten in self.bot.store.unprocessed():
+            log.warning("processing a message that was stored but never answered", extra={"message_id": forgotten})
+            self._process(forgotten)
+
+    def take(self, inbox_id: int) -> list[int]:
+        """Store an inbox row's events as messages claimed by this worker and delete the row (one transaction);
+        their ids. Nothing when another worker took the row first."""
+        row = self.bot.store.inbox_row(inbox_id)
+        if row is None:
+            return []
+        channel, body, received_at = row
+        reader = self.readers.get(channel)
+        if reader is None:
+            log.warning("a webhook body of a channel that is off is kept", extra={"channel": channel})
+            return []
         try:
-            reply = self.bot.process(message_id)
+            inbounds, rejects = reader(body)
+        except Exception as exc:  # noqa: BLE001 - the webhook checked it is JSON; a reader's bug must not lose the rest
+            inbounds, rejects = [], [(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
+        parts = [p for inbound in inbounds for p in sensitive_parts(inbound)]
+        with redact.sensitive(*parts):  # never in a log record, even in an error's text
+            try:
+                taken = self.bot.store.take(inbox_id, [incoming(i, received_at) for i in inbounds], rejects)
+            except StatementError as exc:
+                if isinstance(exc, DBAPIError) and not isinstance(exc, ValueRefused):
+                    raise  # the database is unreachable or failing: the row stays, taken again later
+                return self._one_by_one(inbox_id, inbounds, rejects)  # a value the database refuses
+        if taken is None:
+            return []
+        ids, new_rejects = taken
+        for rejected in new_rejects:
+            log.warning("webhook event rejected", extra={"channel": rejected[0], "ref": rejected[1],
+                                                         "reason": rejected[2]})
+        return ids
+
+    def _one_by_one(self, inbox_id: int, inbounds: list[Inbound], rejects: list[Rejected]) -> list[int]:
+        """The slow path when the database refuses one of the events: each stored on its own (a refused one is
+        rejected, Bot.receive), then the row deleted. A redelivered event is still stored once."""
+        ids = [i for i in (self.bot.receive(inbound) for inbound in inbounds) if i is not None]
+        for rejected in rejects:
+            self.bot.reject(*rejected)
+        self.bot.store.drop(inbox_id)
+        return [i for i in ids if self.bot.store.claim(i)]
+
+    def _process(self, message_id: int, claimed: bool = False) -> None:
+        try:
+            reply = self.bot.process(message_id, claimed=claimed)
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the worker; the sweep retries it
             # One line, no traceback: its text may hold the resident's words (the message row has the error's type).
             log.warning("processing failed; it will be tried again", extra={"message_id": message_id,
@@ -107,9 +190,17 @@ class Worker:
             self.deliverer.deliver(reply.outbox)  # at once; a failure leaves it to deliver_due's retries
 
     def run(self) -> None:
-        """Loop until stop() is called; an error (the database or Redis unreachable) is logged and waited out, longer
-        each time (1 s, 2 s, 4 s … 30 s), and the loop goes on."""
-        log.info("worker started")
+        """Loop until stop() is called, in this thread and `threads - 1` more; an error (the database or Redis
+        unreachable) is logged and waited out, longer each time (1 s, 2 s, 4 s … 30 s), and the loop goes on."""
+        log.info("worker started", extra={"threads": self.threads_wanted})
+        helpers = [threading.Thread(target=self._loop, name=f"tomoni-worker-{i + 1}", daemon=True)
+                   for i in range(self.threads_wanted - 1)]
+        self.threads += helpers
+        for helper in helpers:
+            helper.start()
+        self._loop()
+
+    def _loop(self) -> None:
         failures = 0
         while not self._stop.is_set():
             try:
@@ -121,13 +212,15 @@ class Worker:
                 self._stop.wait(pause(failures))
 
     def start(self) -> Worker:
-        """Run in a daemon thread (the in-process default)."""
-        self.thread = threading.Thread(target=self.run, name="tomoni-worker", daemon=True)
-        self.thread.start()
+        """Run in daemon threads (the in-process default)."""
+        main = threading.Thread(target=self.run, name="tomoni-worker", daemon=True)
+        self.threads.insert(0, main)
+        main.start()
         return self
 
     def stop(self) -> None:
-        """Ask the loop to end after its current step."""
+        """Ask the loops to end after their current step."""
         self._stop.set()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
+        for thread in list(self.threads):
+            thread.join(timeout=5)
+

@@ -135,6 +135,19 @@ def count(bot: Bot, model: type, **where: object) -> int:
         return int(s.scalar(q))
 
 
+def taken(bot: Bot, timeout: float = 15.0) -> bool:
+    """Wait (bounded) until the worker has taken every webhook body kept in the inbox (stored its events as messages
+    or rejected them): webhooks answer before that happens."""
+    import time
+
+    from bot.store import Inbox
+
+    deadline = time.monotonic() + timeout
+    while count(bot, Inbox) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return count(bot, Inbox) == 0
+
+
 @contextmanager
 def channel_app(settings: Settings, bot: Bot, **channel_settings: object) -> Iterator[Flask]:
     """The app with a channel on (its credentials in `channel_settings`), its worker thread stopped afterwards."""

@@ -18,7 +18,7 @@ from bot.core import build_bot
 from bot.messages import Inbound
 from bot.store import Message, RejectedEvent
 
-from .conftest import count, fresh_postgres
+from .conftest import count, fresh_postgres, taken
 from .test_line import SECRET, text_event
 from .test_line import post as line_post
 from .test_messenger import APP_SECRET, PAGE_TOKEN, VERIFY, item, page
@@ -86,6 +86,7 @@ def test_a_bad_line_event_is_rejected_and_its_neighbours_are_answered(apps, fake
     client = app.test_client()
     assert line_post(client, body).status_code == 200
     assert line_post(client, body).status_code == 200  # LINE sends it again: nothing more is stored
+    assert taken(bot)
     assert count(bot, Message, direction="in") == 2
     with bot.store.session() as s:
         rejected = list(s.scalars(select(RejectedEvent)))
@@ -122,6 +123,7 @@ def test_a_bad_messenger_item_is_rejected_and_its_neighbours_are_answered(apps, 
     client = app.test_client()
     assert fb_post(client, body).status_code == 200
     assert fb_post(client, body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message, direction="in") == 2 and count(bot, RejectedEvent) == 1
     assert fake.wait_for(lambda: len(fake.delivered) == 2)
     assert {d["to"] for d in fake.delivered} == {"P1", "P3"}

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from bot import create_app, current_runtime
 from bot.settings import ROOT
-from bot.store import Message, Outbox, User
+from bot.store import Inbox, Message, Outbox, User
 
-from .conftest import channel_app, count
+from .conftest import channel_app, count, taken
 
 SECRET = "line-test-secret"
 PEERS = ROOT.parent / "shared" / "peers" / "line-sdk-webhook.json"
@@ -74,7 +74,7 @@ def test_bad_or_missing_signatures_get_400_and_nothing_is_stored(line_app, bot, 
     sig = sign(body, "another-secret") if signature is None else signature
     res = post(line_app.test_client(), body, sig)
     assert res.status_code == 400
-    assert count(bot, Message) == 0 and count(bot, User) == 0
+    assert count(bot, Inbox) == 0 and count(bot, Message) == 0 and count(bot, User) == 0
 
 
 def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(line_app, bot) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +82,7 @@ def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(line
     forever; it is logged and acknowledged."""
     for body in (b'{"events": [ {"type": "message",', b"\xff\xfe", b"[1, 2]", b'{"events": "x"}'):
         assert post(line_app.test_client(), body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message) == 0
 
 
@@ -166,6 +167,7 @@ def test_the_sdk_sample_payload_is_taken_whole(line_app, bot, fake) -> None:  # 
     assert res.status_code == 200
     # user-chat events only: text, video, audio, location, sticker, follow, unfollow, 4 postbacks, file, image,
     # the edited message is not a message event of its own; group/room, beacon, join … are logged and ignored.
+    assert taken(bot)
     stored = count(bot, Message, direction="in")
     assert 10 <= stored <= 16
     assert fake.wait_for(lambda: count(bot, Message, processed=False, direction="in") == 0)

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import current_runtime
-from bot.store import Delivery, Message, Outbox, User
+from bot.store import Delivery, Inbox, Message, Outbox, User
 
-from .conftest import channel_app, count
+from .conftest import channel_app, count, taken
 
 APP_SECRET, VERIFY, PAGE_TOKEN = "fb-app-secret", "verify-me", "page-token"
 
@@ -60,7 +60,7 @@ def test_bad_signatures_get_403_and_nothing_is_stored(fb_app, bot, signature) ->
     body = page([item("P1", "m1", "hello")])
     sig = sign(body, "wrong-secret") if signature is None else signature
     assert post(fb_app.test_client(), body, sig).status_code == 403
-    assert count(bot, Message) == 0 and count(bot, User) == 0
+    assert count(bot, Inbox) == 0 and count(bot, Message) == 0 and count(bot, User) == 0
 
 
 def test_a_batch_is_taken_whole_echoes_skipped_and_answered(fb_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
@@ -70,6 +70,7 @@ def test_a_batch_is_taken_whole_echoes_skipped_and_answered(fb_app, bot, fake) -
                   "postback": {"title": "Talk to staff", "payload": "intent:human", "mid": "m.3"}},
                  item("P4", "m.4", None, attachments=[{"type": "image", "payload": {"url": "https://x"}}])])
     assert post(fb_app.test_client(), body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message, direction="in") == 4  # the echo is skipped
     assert fake.wait_for(lambda: len(fake.calls("/v21.0/me/messages")) == 4)
     sent = {c["json"]["recipient"]["id"]: c for c in fake.calls("/v21.0/me/messages")}
@@ -139,4 +140,5 @@ def test_graph_5xx_is_retried(fb_app, bot, fake, monkeypatch) -> None:  # type: 
 def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(fb_app, bot) -> None:  # type: ignore[no-untyped-def]
     for body in (b"{not json", b"\xff", b"[]", b'{"object": "page", "entry": 5}', b'{"object": "page", "entry": [7]}'):
         assert post(fb_app.test_client(), body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message) == 0

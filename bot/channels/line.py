@@ -49,7 +49,7 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from ..messages import Inbound, Reject, event_ref, problem
+from ..messages import Accept, Inbound, Rejected, event_ref, problem
 from ..outbox import SendResult
 from ..store import Outbox, Store, utcnow
 
@@ -73,9 +73,9 @@ class LineChannel:
         self.api = MessagingApi(self.client)
 
     # -- in ----------------------------------------------------------------------------------------------------------
-    def blueprint(self, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
-                  reject: Reject | None = None) -> Blueprint:
-        """POST /webhooks/line."""
+    def blueprint(self, accept: Accept) -> Blueprint:
+        """POST /webhooks/line: the signature checked, the body kept as it came (`accept`: one insert), 200. The
+        events are read by a worker (`read`)."""
         bp = Blueprint("line", __name__)
 
         @bp.post("/webhooks/line")
@@ -85,7 +85,8 @@ class LineChannel:
                 log.warning("LINE webhook with a bad or missing signature refused")
                 abort(400, "invalid signature")
             try:
-                payload = json.loads(raw.decode("utf-8"))
+                body = raw.decode("utf-8")
+                payload = json.loads(body)
             except ValueError:  # not UTF-8 or not JSON: nothing to take, and sending it again would not help
                 log.warning("signed LINE webhook that is not JSON ignored")
                 return "OK", 200
@@ -93,8 +94,8 @@ class LineChannel:
             if not isinstance(events, list):
                 log.warning("signed LINE webhook without an event list ignored")
                 return "OK", 200
-            for item in events:
-                self.take(item, receive, submit, reject)
+            if events:  # LINE's "Verify" button sends an empty list
+                accept(NAME, body)
             return "OK", 200
 
         return bp
@@ -104,23 +105,24 @@ class LineChannel:
         expected = base64.b64encode(hmac.new(self.secret, raw, hashlib.sha256).digest())
         return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
 
-    def take(self, item: Any, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
-             reject: Reject | None) -> None:
-        """One event of a batch: stored and handed to a worker, or kept as rejected with its reason."""
-        try:
-            inbound = self.to_inbound(Event.from_dict(item)) if isinstance(item, dict) else None
-            reason = "not an event object" if not isinstance(item, dict) else problem(inbound)
-        except Exception as exc:  # noqa: BLE001 - any shape the SDK or this adapter cannot read
-            inbound, reason = None, f"malformed event ({type(exc).__name__})"
-        if reason is None and inbound is None:
-            return  # an event the bot does not act on (logged)
-        if reason is None and inbound is not None:
-            message_id = receive(inbound)
-            if message_id is not None:
-                submit(message_id)
-            return
-        if reject is not None:
-            reject(NAME, event_ref(item, ignore=("deliveryContext",)), str(reason))
+    def read(self, body: str) -> tuple[list[Inbound], list[Rejected]]:
+        """The events of a stored webhook body, each on its own: the ones to store, and the ones that cannot be read
+        (channel, a hash of the event, the reason). Events the bot does not act on are left out (logged)."""
+        payload = json.loads(body)
+        events = payload.get("events") if isinstance(payload, dict) else None
+        inbounds: list[Inbound] = []
+        rejected: list[Rejected] = []
+        for item in events if isinstance(events, list) else []:
+            try:
+                inbound = self.to_inbound(Event.from_dict(item)) if isinstance(item, dict) else None
+                reason = "not an event object" if not isinstance(item, dict) else problem(inbound)
+            except Exception as exc:  # noqa: BLE001 - any shape the SDK or this adapter cannot read
+                inbound, reason = None, f"malformed event ({type(exc).__name__})"
+            if reason is not None:
+                rejected.append((NAME, event_ref(item, ignore=("deliveryContext",)), str(reason)))
+            elif inbound is not None:
+                inbounds.append(inbound)
+        return inbounds, rejected
 
     def to_inbound(self, event: Any) -> Inbound | None:
         """A webhook event as an Inbound; None (logged) for events the bot does not act on."""

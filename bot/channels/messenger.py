@@ -21,13 +21,12 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import requests
 from flask import Blueprint, abort, request
 
-from ..messages import Inbound, Reject, event_ref, problem
+from ..messages import Accept, Inbound, Reject, Rejected, event_ref, problem
 from ..outbox import SendResult
 from ..store import Outbox, Store, utcnow
 
@@ -55,9 +54,9 @@ class MessengerChannel:
         self.http = requests.Session()
 
     # -- in ----------------------------------------------------------------------------------------------------------
-    def blueprint(self, receive: Callable[[Inbound], int | None], submit: Callable[[int], None],
-                  reject: Reject | None = None) -> Blueprint:
-        """GET and POST /webhooks/messenger."""
+    def blueprint(self, accept: Accept) -> Blueprint:
+        """GET and POST /webhooks/messenger: a POST's signature checked, its body kept as it came (`accept`: one
+        insert), 200. The items are read by a worker (`read`)."""
         bp = Blueprint("messenger", __name__)
 
         @bp.get("/webhooks/messenger")
@@ -75,14 +74,15 @@ class MessengerChannel:
                 log.warning("Messenger webhook with a bad or missing signature refused")
                 abort(403)
             try:
-                payload = json.loads(raw)
+                body = raw.decode("utf-8")
+                payload = json.loads(body)
             except ValueError:  # not UTF-8 or not JSON: nothing to take, and sending it again would not help
                 log.warning("signed Messenger webhook that is not JSON ignored")
                 return "EVENT_RECEIVED", 200
-            for inbound in self.parse(payload, reject):
-                message_id = receive(inbound)
-                if message_id is not None:
-                    submit(message_id)
+            if not isinstance(payload, dict) or payload.get("object") != "page":
+                log.info("Messenger webhook for another object ignored")
+                return "EVENT_RECEIVED", 200
+            accept(NAME, body)
             return "EVENT_RECEIVED", 200
 
         return bp
@@ -93,6 +93,12 @@ class MessengerChannel:
             return False
         expected = hmac.new(self.app_secret, raw, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, header.removeprefix("sha256="))
+
+    def read(self, body: str) -> tuple[list[Inbound], list[Rejected]]:
+        """The items of a stored webhook body: the ones to store, and the ones that cannot be read (channel, a hash of
+        the item, the reason)."""
+        rejected: list[Rejected] = []
+        return self.parse(json.loads(body), lambda *r: rejected.append(r)), rejected
 
     def parse(self, payload: Any, reject: Reject | None = None) -> list[Inbound]:
         """Every messaging item of every entry, as Inbounds (echoes, reads and deliveries are skipped); an item that

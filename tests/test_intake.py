@@ -1,0 +1,126 @@
+"""The webhook path: a signed body is kept in one insert before the 200 and taken by a worker later; nothing a
+resident sent is lost when a process dies in between, and nothing is answered twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from bot import current_runtime
+from bot.store import Inbox, Message, Outbox, utcnow
+
+from .conftest import channel_app, count
+from .test_line import SECRET, payload, post, text_event
+
+
+@pytest.fixture()
+def quiet_app(settings, bot, fake):  # type: ignore[no-untyped-def]
+    """LINE on, no worker running: the test plays the worker (or its absence)."""
+    with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="test-token",
+                     line_api_base_url=fake.url, in_process_worker=False) as app:
+        yield app
+
+
+def test_the_webhook_keeps_the_body_in_one_row_and_answers_before_any_processing(quiet_app, bot) -> None:  # type: ignore[no-untyped-def]
+    body = payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000IN1"),
+                   text_event("hello", user="U2", event_id="01J00000000000000000000IN2"))
+    assert post(quiet_app.test_client(), body).status_code == 200
+    assert count(bot, Inbox) == 1 and count(bot, Message) == 0
+    with bot.store.session() as s:
+        assert s.query(Inbox).one().body == body.decode()
+
+
+def test_a_body_kept_before_the_process_died_is_answered_after_a_restart(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    post(quiet_app.test_client(), payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000CR1")))
+    # The process died after the 200: its queue (memory) is gone, the row stays. A new process starts.
+    with bot.store.session() as s:
+        s.execute(update(Inbox).values(received_at=utcnow() - dt.timedelta(minutes=1)))
+    worker = current_runtime(quiet_app).new_worker()
+    worker.run_once(timeout=0)  # nothing queued: the first round sweeps
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    assert count(bot, Inbox) == 0 and count(bot, Message, direction="in", processed=True) == 1
+    assert [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/")] == ["rt-01J00000000000000000000CR1"]
+
+
+def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    body = payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000TK1"),
+                   text_event("hello", user="U2", event_id="01J00000000000000000000TK2"))
+    post(quiet_app.test_client(), body)
+    runtime = current_runtime(quiet_app)
+    inbox_id = runtime.work.get(0)
+    assert inbox_id is not None
+    original = type(bot.store)._inbound
+    calls: list[int] = []
+
+    def dies_on_the_second(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("killed")  # not an Exception: nothing catches it, as with a killed process
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(bot.store), "_inbound", dies_on_the_second)
+    with pytest.raises(SystemExit):
+        runtime.new_worker().take(inbox_id)
+    assert count(bot, Inbox) == 1 and count(bot, Message) == 0  # the transaction took nothing
+    monkeypatch.setattr(type(bot.store), "_inbound", original)
+    ids = runtime.new_worker().take(inbox_id)
+    assert len(ids) == 2 and count(bot, Inbox) == 0
+
+
+def test_the_same_webhook_twice_taken_by_two_workers_at_once_is_answered_once(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    client = quiet_app.test_client()
+    first = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1")
+    again = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1", redelivery=True)
+    assert post(client, payload(first)).status_code == 200
+    assert post(client, payload(again)).status_code == 200  # LINE did not hear our 200 and sent it again
+    runtime = current_runtime(quiet_app)
+    rows = [runtime.work.get(0), runtime.work.get(0)]
+    assert None not in rows and count(bot, Inbox) == 2
+    barrier = threading.Barrier(4)
+
+    def work(inbox_id: int) -> None:
+        worker = runtime.new_worker()
+        barrier.wait()
+        for message_id in worker.take(inbox_id):
+            worker._process(message_id, claimed=True)
+
+    threads = [threading.Thread(target=work, args=(row,)) for row in rows + rows]  # each row by two workers
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    assert count(bot, Inbox) == 0 and count(bot, Message, direction="in") == 1
+    assert len(fake.calls("/v2/bot/message/")) == 1
+
+
+def test_a_database_that_is_down_means_a_500_so_the_platform_sends_again(quiet_app, bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    def down(*args: Any) -> int:
+        raise OperationalError("INSERT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(bot.store, "accept", down)
+    quiet_app.config["PROPAGATE_EXCEPTIONS"] = False
+    res = post(quiet_app.test_client(), payload(text_event("hello", event_id="01J00000000000000000000DN1")))
+    assert res.status_code == 500
+
+
+def test_a_lost_queue_costs_nothing_the_sweep_takes_the_row(quiet_app, bot, fake, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    runtime = current_runtime(quiet_app)
+
+    def unreachable(inbox_id: int) -> None:
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(runtime.work, "put", unreachable)
+    res = post(quiet_app.test_client(), payload(text_event("hello", event_id="01J00000000000000000000LQ1")))
+    assert res.status_code == 200 and count(bot, Inbox) == 1
+    assert "queue unreachable" in caplog.text
+    with bot.store.session() as s:
+        s.execute(update(Inbox).values(received_at=utcnow() - dt.timedelta(seconds=3)))
+    runtime.new_worker().sweep()
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)

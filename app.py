@@ -2,7 +2,7 @@
 
 import sys
 
-from bot import create_app
+from bot.app import create_app
 from bot.settings import SettingsError
 
 try:

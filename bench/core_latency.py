@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core import build_bot, load_data  # noqa: E402
-from bot.language import detect  # noqa: E402
+from bot.answering.assembly import build_bot, load_data  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
 from bot.settings import ROOT, Settings  # noqa: E402
-from bot.text import fold  # noqa: E402
+from bot.understanding.language import detect  # noqa: E402
+from bot.understanding.text import fold  # noqa: E402
 
 
 def rss_mb() -> float:

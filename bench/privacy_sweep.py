@@ -56,9 +56,9 @@ def main() -> int:
     args = parser.parse_args()
     sys.path[:0] = [str(args.code.resolve()), str(ROOT)]  # bot/ from --code; tests/ from this checkout
 
-    from bot.core import build_bot, load_data
+    from bot.answering.assembly import build_bot, load_data
     from bot.settings import Settings
-    from bot.store import upgrade
+    from bot.storage.store import upgrade
     from tests.conftest import channel_app  # also keeps argostranslate's folders in a temporary place
     from tests.fakes import FakeAPI
     from tests.residents import (

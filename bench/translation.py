@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.mt import MachineTranslator, discover  # noqa: E402
-from bot.translation import load  # noqa: E402
+from bot.answering.catalog import load  # noqa: E402
+from bot.answering.mt import MachineTranslator, discover  # noqa: E402
 
 SENTENCES = ["when is the garbage day?", "thank you very much", "my child has a fever at night",
              "where do I throw old batteries?", "I want to talk to a person", "the bus fare is 200 yen"]

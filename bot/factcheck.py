@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .knowledge import Knowledge
+from .answering.knowledge import Knowledge
 
 PHONE = re.compile(r"(?:#\d{4}|\b0\d{1,4}-\d{1,4}-\d{3,4}\b)")
 # Corrections of the item list made by later notes: item id -> (category, the note that says so).

@@ -1,21 +1,29 @@
-"""Channel-neutral messages: what a channel adapter hands to the pipeline and what it gets back."""
+"""Channel-neutral messages: what a channel adapter hands to the pipeline and what it gets back, and the `Channel`
+protocol every adapter in bot/channels/ follows (the core knows channels only through it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-# A channel's way to keep an event it cannot take: (channel, a hash of the event, the reason).
-Reject = Callable[[str, str, str], None]
-Rejected = tuple[str, str, str]  # an event a channel cannot take: (channel, a hash of the event, the reason)
-# A webhook's way to keep a signed body before it answers the platform: (channel, the body as it came).
-Accept = Callable[[str, str], None]
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+    from .storage.models import Outbox
+    from .storage.outbox import SendResult
+    from .storage.store import Store
+
 ID_LENGTH = 128  # users.external_id and messages.event_id
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Messenger's standard messaging window: a page may message a person within 24 hours of their last message
+# (https://developers.facebook.com/docs/messenger-platform/policy/policy-overview). Announcements skip residents
+# outside it; the Messenger channel sends inside it without a tag.
+STANDARD_WINDOW = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -115,3 +123,50 @@ class Reply:
         if self.silent:
             out["silent"] = True
         return out
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A webhook event a channel cannot take, kept for staff without its content: a hash of it and the reason."""
+
+    channel: str
+    ref: str
+    reason: str
+
+
+# A channel's one callback: a webhook's signed body, kept as it came before the platform gets its 200:
+# accept(channel name, body). A worker reads its events later (Channel.read).
+Accept = Callable[[str, str], None]
+
+
+class Channel(Protocol):
+    """A messaging platform as the bot sees it (bot/channels/: LINE, Messenger). A new platform is one class with
+    these members; a capability the platform lacks is a method that does nothing (bot.channels.base.BaseChannel)."""
+
+    name: str
+
+    def blueprint(self, accept: Accept) -> Blueprint:
+        """The webhook routes: verify the signature on the raw body, hand the body to `accept` (one insert)."""
+        ...
+
+    def read(self, body: str) -> list[Inbound | Rejected]:
+        """The events of a body `accept` kept, each on its own: an Inbound to store, or Rejected with its reason
+        (events the bot does not act on are left out). A worker calls it."""
+        ...
+
+    def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
+        """Try to deliver one outbox row (bot.storage.outbox retries and records the outcome)."""
+        ...
+
+    def profile_language(self, user_id: str) -> str | None:
+        """The user's app language as the platform knows it; None when unknown or not offered."""
+        ...
+
+    def show_loading(self, user_id: str) -> None:
+        """A typing indicator while a slow answer is prepared."""
+        ...
+
+    def language_set(self, user_id: str, lang: str) -> None:
+        """The resident's language was set or changed (LINE shows the rich menu of that language)."""
+        ...
+

@@ -20,7 +20,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 
-from .store import Message, Outbox, Store
+from .storage.models import Message, Outbox
+from .storage.store import Store
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 _STANDARD = set(vars(logging.makeLogRecord({})))

@@ -24,6 +24,10 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy.exc import StatementError
+
+from .storage.models import Base
+
 WITHHELD = "[withheld]"
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 _SENSITIVE: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("tomoni_sensitive", default=())
@@ -77,8 +81,6 @@ def scrub(text: str) -> str:
 
 
 def _schema_names() -> set[str]:
-    from .store import Base
-
     names = set()
     for table in Base.metadata.sorted_tables:
         names.add(table.name)
@@ -90,8 +92,6 @@ def _schema_names() -> set[str]:
 
 def _database_error(exc: BaseException) -> str | None:
     """The safe summary of a database error (SQLAlchemy's, or the driver's), or None for other exceptions."""
-    from sqlalchemy.exc import StatementError
-
     if isinstance(exc, StatementError):
         orig = exc.orig
         name = f"{type(orig).__module__}.{type(orig).__name__}" if orig is not None else type(exc).__name__

@@ -1,16 +1,20 @@
-"""The running service around the bot: channels, outbox delivery, work queue and (by default) a worker thread."""
+"""The running service around the bot: channels, outbox delivery, work queue and (by default) a worker's threads."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import channels as channel_mod
-from .outbox import Deliverer, SendResult
-from .pipeline import Bot
+from .answering.pipeline import Bot
+from .messages import Channel
 from .settings import Settings
+from .storage.models import Outbox
+from .storage.outbox import Deliverer, Sender, SendResult
+from .storage.store import Store
 from .worker import THREADS, MemoryQueue, RedisQueue, Worker, WorkQueue
 
 log = logging.getLogger(__name__)
@@ -21,7 +25,7 @@ class Runtime:
     """What webhooks and workers share in one process."""
 
     bot: Bot
-    channels: dict[str, Any]
+    channels: dict[str, Channel]
     deliverer: Deliverer
     work: WorkQueue
     worker: Worker | None = None
@@ -41,8 +45,7 @@ class Runtime:
 
     def new_worker(self) -> Worker:
         """A worker over this runtime's queue, with the channels' readers."""
-        readers = {name: channel.read for name, channel in self.channels.items() if hasattr(channel, "read")}
-        return Worker(self.bot, self.deliverer, self.work, readers, self.threads)
+        return Worker(self.bot, self.deliverer, self.work, self.channels, self.threads)
 
     def start_worker(self) -> None:
         """Start the in-process worker threads (default without REDIS_URL); idempotent."""
@@ -52,21 +55,14 @@ class Runtime:
                     self.worker = self.new_worker().start()
 
 
-def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Any] | None = None) -> Runtime:
-    """Wire channels into the bot and choose the work queue."""
+def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Channel] | None = None) -> Runtime:
+    """The channels, the outbox and the work queue around the bot. A bot built without these channels (a test's, or
+    one given to create_app) is rebuilt with them, in one call: its other collaborators are the same objects."""
     channels = channel_mod.build(settings) if channels is None else channels
-    bot.deliver_channels = frozenset(channels)
-    for name, channel in channels.items():
-        if hasattr(channel, "profile_language"):
-            bot.profiles[name] = channel.profile_language
-        if hasattr(channel, "show_loading"):
-            bot.typing[name] = channel.show_loading
-        if name == "line":
-            from .channels.line_menu import MenuLinker
-
-            bot.on_language[name] = MenuLinker(channel).link
+    if bot.channels != channels:
+        bot = dataclasses.replace(bot, channels=channels)
     work: WorkQueue = RedisQueue(settings.redis_url) if settings.redis_url else MemoryQueue()
-    senders: dict[str, Any] = {name: LocalSender() for name in LOCAL_CHANNELS}
+    senders: dict[str, Sender] = {name: LocalSender() for name in LOCAL_CHANNELS}
     senders.update(channels)
     return Runtime(bot, channels, Deliverer(bot.store, senders), work, threads=settings.worker_threads)
 
@@ -77,5 +73,5 @@ LOCAL_CHANNELS = ("web", "cli")
 class LocalSender:
     """The chat page and the command line read replies from the database: delivering is recording."""
 
-    def send(self, row: Any, body: dict[str, Any], store: Any) -> SendResult:
+    def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
         return SendResult.sent()

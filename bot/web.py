@@ -7,11 +7,14 @@ import secrets
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from .language import SERVED
+from .answering.pipeline import Bot
+from .current import current_bot
 from .messages import Inbound
-from .pipeline import Bot
+from .observability import exposition
+from .storage.models import Message, User
+from .understanding.language import SERVED
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("web", __name__)
@@ -19,8 +22,6 @@ MAX_TEXT = 10_000
 
 
 def _bot() -> Bot:
-    from . import current_bot
-
     return current_bot(current_app)
 
 
@@ -77,10 +78,6 @@ def chat_updates() -> Any:
     """Messages the desk staff sent to a chat-page resident after message id `after` (the page polls this)."""
     if not _chat_on():
         abort(404)
-    from sqlalchemy import select
-
-    from .store import Message, User
-
     user_id, after = request.args.get("user", ""), request.args.get("after", "0")
     if not after.isdigit():
         return jsonify(error="after must be a message id"), 400
@@ -98,8 +95,6 @@ def metrics() -> Any:
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not token or not secrets.compare_digest(given, token):
         abort(404)
-    from .observability import exposition
-
     bot = _bot()
     return current_app.response_class(exposition(bot.store, bot.latency), mimetype="text/plain; version=0.0.4")
 

@@ -18,23 +18,22 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from sqlalchemy.exc import DataError as ValueRefused
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from . import redact
-from .messages import Inbound, Rejected, event_ref
-from .outbox import Deliverer
-from .pipeline import Bot, incoming, sensitive_parts
+from .answering.pipeline import Bot, incoming, sensitive_parts
+from .messages import Channel, Inbound, Rejected, event_ref
+from .storage.outbox import Deliverer
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten inbox rows and events
 DUE_EVERY = 0.25  # seconds between looks for outbox rows due again (retries, desk replies, announcements)
 MAX_PAUSE = 30.0  # seconds, the longest wait after repeated loop errors
 THREADS = 4  # worker threads per worker (TOMONI_WORKER_THREADS)
-Reader = Callable[[str], tuple[list[Inbound], list[Rejected]]]  # a channel's way to read a stored webhook body
 
 
 def pause(failures: int) -> float:
@@ -72,7 +71,7 @@ class RedisQueue:
     """A Redis list shared by all processes (LPUSH by webhooks, BRPOP by workers)."""
 
     def __init__(self, url: str, key: str = "tomoni:inbox") -> None:
-        import redis
+        import redis  # optional: only with REDIS_URL
 
         self.redis: Any = redis.Redis.from_url(url)
         self.key = key
@@ -89,12 +88,12 @@ class Worker:
     """Takes queued inbox rows, answers their events and delivers the outbox; `run` loops (in `threads` threads),
     `start` runs it in daemon threads."""
 
-    def __init__(self, bot: Bot, deliverer: Deliverer, work: WorkQueue, readers: dict[str, Reader] | None = None,
+    def __init__(self, bot: Bot, deliverer: Deliverer, work: WorkQueue, channels: Mapping[str, Channel] | None = None,
                  threads: int = 1) -> None:
         self.bot = bot
         self.deliverer = deliverer
         self.work = work
-        self.readers = readers or {}
+        self.channels = channels or {}
         self.threads_wanted = max(1, threads)
         self._stop = threading.Event()
         self._last_sweep = 0.0
@@ -145,18 +144,21 @@ class Worker:
         if row is None:
             return []
         channel, body, received_at = row
-        reader = self.readers.get(channel)
+        reader = self.channels.get(channel)
         if reader is None:
             log.warning("a webhook body of a channel that is off is kept", extra={"channel": channel})
             return []
         try:
-            inbounds, rejects = reader(body)
+            events = reader.read(body)
         except Exception as exc:  # noqa: BLE001 - the webhook checked it is JSON; a reader's bug must not lose the rest
-            inbounds, rejects = [], [(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
+            events = [Rejected(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
+        inbounds = [e for e in events if isinstance(e, Inbound)]
+        rejects = [e for e in events if isinstance(e, Rejected)]
         parts = [p for inbound in inbounds for p in sensitive_parts(inbound)]
         with redact.sensitive(*parts):  # never in a log record, even in an error's text
             try:
-                taken = self.bot.store.take(inbox_id, [incoming(i, received_at) for i in inbounds], rejects)
+                taken = self.bot.store.take(inbox_id, [incoming(i, received_at) for i in inbounds],
+                                            [(r.channel, r.ref, r.reason) for r in rejects])
             except StatementError as exc:
                 if isinstance(exc, DBAPIError) and not isinstance(exc, ValueRefused):
                     raise  # the database is unreachable or failing: the row stays, taken again later
@@ -164,9 +166,8 @@ class Worker:
         if taken is None:
             return []
         ids, new_rejects = taken
-        for rejected in new_rejects:
-            log.warning("webhook event rejected", extra={"channel": rejected[0], "ref": rejected[1],
-                                                         "reason": rejected[2]})
+        for channel, ref, reason in new_rejects:
+            log.warning("webhook event rejected", extra={"channel": channel, "ref": ref, "reason": reason})
         return ids
 
     def _one_by_one(self, inbox_id: int, inbounds: list[Inbound], rejects: list[Rejected]) -> list[int]:
@@ -174,7 +175,7 @@ class Worker:
         rejected, Bot.receive), then the row deleted. A redelivered event is still stored once."""
         ids = [i for i in (self.bot.receive(inbound) for inbound in inbounds) if i is not None]
         for rejected in rejects:
-            self.bot.reject(*rejected)
+            self.bot.reject(rejected.channel, rejected.ref, rejected.reason)
         self.bot.store.drop(inbox_id)
         return [i for i in ids if self.bot.store.claim(i)]
 

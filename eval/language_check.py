@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import language, lexicon  # noqa: E402
+from bot.understanding import language, lexicon  # noqa: E402
 
 
 def main(paths: list[str]) -> None:

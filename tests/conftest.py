@@ -21,12 +21,12 @@ for _var, _sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG
     os.environ[_var] = str(_ARGOS / _sub)
 os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
 
-from bot import create_app
-from bot.core import Data, build_bot, load_data
+from bot.answering.assembly import Data, build_bot, load_data
+from bot.answering.pipeline import Bot
+from bot.app import create_app
 from bot.messages import Inbound, Reply
-from bot.pipeline import Bot
 from bot.settings import ROOT, Settings
-from bot.store import upgrade
+from bot.storage.store import upgrade
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # A Monday morning, when the Multicultural Center is open (tests that need another day say so).
@@ -140,7 +140,7 @@ def taken(bot: Bot, timeout: float = 15.0) -> bool:
     or rejected them): webhooks answer before that happens."""
     import time
 
-    from bot.store import Inbox
+    from bot.storage.models import Inbox
 
     deadline = time.monotonic() + timeout
     while count(bot, Inbox) and time.monotonic() < deadline:
@@ -151,7 +151,7 @@ def taken(bot: Bot, timeout: float = 15.0) -> bool:
 @contextmanager
 def channel_app(settings: Settings, bot: Bot, **channel_settings: object) -> Iterator[Flask]:
     """The app with a channel on (its credentials in `channel_settings`), its worker thread stopped afterwards."""
-    from bot import current_runtime
+    from bot.current import current_runtime
 
     app = create_app(dataclasses.replace(settings, **channel_settings), bot=bot)  # type: ignore[arg-type]
     try:

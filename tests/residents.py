@@ -152,7 +152,7 @@ def csrf_of(html: str) -> str:
 
 def install_tiny_models(bot: Any, folder: Path) -> None:
     """en <-> ja packages with random weights (real files, real decoding): resident words go through the cache."""
-    from bot.mt import discover
+    from bot.answering.mt import discover
 
     for src, tgt in (("en", "ja"), ("ja", "en")):
         with zipfile.ZipFile(build(folder, src, tgt)) as z:
@@ -190,7 +190,7 @@ def live_through_everything(town: Town, r: Resident, other: Resident) -> None:
 def reminders_and_announcements(town: Town, residents: list[Resident]) -> None:
     """A collection-day reminder for each, an announcement to all (a LINE multicast), then one relayed to the first
     resident as a key person (a row of their own)."""
-    from bot.reminders import send_due
+    from bot.answering.reminders import send_due
 
     bot = town.bot
     zone = ZoneInfo(bot.timezone)

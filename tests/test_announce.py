@@ -9,10 +9,10 @@ import threading
 
 from sqlalchemy import select
 
-from bot import announce
+from bot.answering import announce
 from bot.desk import add_user
 from bot.messages import Inbound
-from bot.store import Announcement, AnnouncementDelivery, Message, Outbox, User, utcnow
+from bot.storage.models import Announcement, AnnouncementDelivery, Message, Outbox, User, utcnow
 
 from .conftest import MONDAY, channel_app, count
 from .test_desk import csrf_of, login
@@ -110,7 +110,7 @@ def test_a_scheduled_announcement_is_sent_once(bot) -> None:  # type: ignore[no-
 
 
 def test_residents_join_leave_and_stop_by_message(bot, say) -> None:  # type: ignore[no-untyped-def]
-    from bot.store import Subscription
+    from bot.storage.models import Subscription
 
     say("Olá", user="r1")
     assert "eventos" in say("quero receber avisos de eventos", user="r1").text

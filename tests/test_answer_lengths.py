@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-from bot import knowledge, translation
-from bot.language import SERVED
-from bot.rendering import Renderer, over_budget
+from bot.answering import catalog as translation
+from bot.answering import knowledge
+from bot.answering.rendering import Renderer, over_budget
+from bot.understanding.language import SERVED
 
 from .conftest import ROOT
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import load
+from bot.answering.calendar import load
 from bot.settings import ROOT
 
 from .conftest import TOKYO
@@ -79,8 +79,8 @@ def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  
 
     from sqlalchemy import select
 
-    from bot.reminders import monthly_pushes, parse_time, send_due
-    from bot.store import Outbox
+    from bot.answering.reminders import monthly_pushes, parse_time, send_due
+    from bot.storage.models import Outbox
 
     say("Khi nào đổ rác nhựa?", user="v1")
     say("今泉町", user="v1")
@@ -123,8 +123,8 @@ def test_remind_me_without_a_town_asks_for_it(say) -> None:  # type: ignore[no-u
 
 
 def test_importing_a_5374_calendar(tmp_path: Path) -> None:
-    from bot import create_app
-    from bot.core import load_data
+    from bot.answering.assembly import load_data
+    from bot.app import create_app
     from bot.import5374 import ImportError5374, parse_cell
     from bot.settings import Settings
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import create_app
+from bot.app import create_app
 from bot.settings import ROOT, Settings
 
 FIELDS = {"id", "language", "reply_language", "intent", "category", "entry", "handoff", "confidence", "text", "options"}
@@ -77,8 +77,8 @@ def test_the_real_command_line_works_on_a_fresh_database(tmp_path: Path) -> None
 def test_test_traffic_opens_no_desk_ticket_unless_asked(app, bot, settings, data) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
-    from bot.core import build_bot
-    from bot.store import Message, Ticket
+    from bot.answering.assembly import build_bot
+    from bot.storage.models import Message, Ticket
 
     from .conftest import count
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from bot.store import Base
+from bot.storage.models import Base
 
 from .conftest import channel_app
 from .residents import (
@@ -131,9 +131,9 @@ def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, 
     assert [row for row in after["reminders"] if row["user_id"] == kept.user_id]
     assert {row["status"] for row in after["suggestions"]} == {"pending", "approved", "rejected"}
     # and the bot no longer knows the deleted resident's approved phrasing
-    from bot.text import fold
+    from bot.understanding.text import fold
 
-    assert bot.matcher._approved.get(__import__("bot.matching", fromlist=["example_key"]).example_key(
+    assert bot.matcher._approved.get(__import__("bot.understanding.matching", fromlist=["example_key"]).example_key(
         fold(gone.words[3]))) is None
 
 

@@ -16,7 +16,7 @@ from linebot.v3.webhooks import Event
 from sqlalchemy import select, update
 
 from bot.runtime import Runtime, build_runtime
-from bot.store import Outbox, utcnow
+from bot.storage.models import Outbox, utcnow
 
 from .test_line import SECRET, text_event
 from .test_messenger import APP_SECRET, PAGE_TOKEN, VERIFY, item
@@ -160,7 +160,7 @@ def test_a_messenger_send_in_doubt_is_looked_up_before_it_is_sent_again(runtime,
 
 
 def test_a_messenger_send_in_doubt_that_cannot_be_checked_is_not_resent(runtime, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("bot.outbox.MAX_ATTEMPTS", 4)
+    monkeypatch.setattr("bot.storage.outbox.MAX_ATTEMPTS", 4)
     fake.fail("/v21.0/me/messages", "drop")
     fake.fail("/v21.0/me/conversations", *[500] * 10)
     row = messenger_reply(runtime)

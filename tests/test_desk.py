@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.desk import add_user
-from bot.store import Message, Outbox, StaffUser, Ticket
+from bot.storage.models import Message, Outbox, StaffUser, Ticket
 
 from .conftest import MONDAY, channel_app, count
 from .test_line import SECRET, payload, post, text_event
@@ -38,7 +38,7 @@ def login(client, password: str = PASSWORD, username: str = "sato"):  # type: ig
 def resident_hands_off(app, fake, text: str, user: str = "U1", n: int = 1) -> int:  # type: ignore[no-untyped-def]
     post(app.test_client(), payload(text_event(text, user=user, event_id=f"01J00000000000000000000{n:03d}")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
-    from bot import current_bot
+    from bot.current import current_bot
 
     with current_bot(app).store.session() as s:
         return int(s.scalars(select(Ticket.id)).one())
@@ -204,7 +204,7 @@ def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(desk_app, bot, fa
     suggestion_id = re.search(r"/desk/suggestions/(\d+)/approve", page).group(1)  # type: ignore[union-attr]
     admin.post(f"/desk/suggestions/{suggestion_id}/approve", data={"csrf_token": csrf_of(page)})
     assert "提案はありません" in admin.get("/desk/suggestions").get_data(as_text=True)
-    from bot.text import fold
+    from bot.understanding.text import fold
 
     folded = fold(question)
     assert bot.matcher._from_examples(folded).intent == "life.bus"  # the approved question is an example now
@@ -237,7 +237,7 @@ HOURS_FORM = {"open": "9:00", "close": "17:00", "closed_dates": "12/29, 12-30, 1
 
 
 def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(desk_app, bot, settings, data) -> None:  # type: ignore[no-untyped-def]
-    from bot.core import build_bot
+    from bot.answering.assembly import build_bot
     from bot.messages import Inbound
     from bot.settings import ROOT
 
@@ -288,8 +288,8 @@ def test_a_ticket_that_does_not_exist_is_404(desk_app) -> None:  # type: ignore[
 
 
 def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, settings, data) -> None:  # type: ignore[no-untyped-def]
-    from bot.core import build_bot
-    from bot.store import Suggestion
+    from bot.answering.assembly import build_bot
+    from bot.storage.models import Suggestion
 
     question = "my boss says the bus is free"
     assert say(question).intent == "life.bus"  # a rule decides
@@ -354,7 +354,7 @@ def test_a_closed_ticket_takes_no_reply(desk_app, bot, fake) -> None:  # type: i
 
 
 def test_every_desk_post_needs_the_csrf_token(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
-    add_user(__import__("bot", fromlist=["current_bot"]).current_bot(desk_app).store, "boss", "an admin password",
+    add_user(__import__("bot.current", fromlist=["current_bot"]).current_bot(desk_app).store, "boss", "an admin password",
              "admin")
     client = desk_app.test_client()
     login(client, "an admin password", "boss")
@@ -410,7 +410,7 @@ def test_sessions_are_revocable_and_expire(desk_app, bot, monkeypatch) -> None: 
 def test_desk_pages_speak_plain_staff_japanese_in_local_time(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from bot.desk import plain, topic
+    from bot.desk.common import plain, topic
 
     assert plain("ごみの 出(だ)し方(かた)") == "ごみの出し方"
     assert plain("コミュニティバス(あおぞら)") == "コミュニティバス(あおぞら)"  # not furigana: kept

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from bot.answering.mt import discover
 from bot.desk import add_user
-from bot.mt import discover
 
 from .conftest import channel_app
 from .test_line import SECRET, payload, post, text_event
@@ -198,8 +198,8 @@ def test_an_admin_edits_hours_and_the_server_upgrades_with_git_pull(settings, tm
     import dataclasses
     import subprocess
 
-    from bot import create_app
-    from bot.core import build_bot
+    from bot.answering.assembly import build_bot
+    from bot.app import create_app
     from bot.desk import add_user
     from bot.messages import Inbound
     from bot.settings import ROOT
@@ -259,9 +259,9 @@ def test_the_chat_page_behaves_like_a_messaging_app_on_a_phone(app, bot, tmp_pat
     message filed under the ticket, and details without `undefined`."""
     from sqlalchemy import select
 
-    from bot import handoff
+    from bot.answering import handoff
     from bot.desk import add_user
-    from bot.store import StaffUser, Ticket
+    from bot.storage.models import StaffUser, Ticket
 
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

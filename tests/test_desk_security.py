@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from bot.desk import add_user, auth
 from bot.settings import ROOT
-from bot.store import Message, Outbox
+from bot.storage.models import Message, Outbox
 
 from .test_desk import PASSWORD, csrf_of, login, resident_hands_off
 from .test_desk import desk_app as desk_app  # noqa: F401 - the fixture

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import create_app
-from bot.core import build_bot
+from bot.answering.assembly import build_bot
+from bot.app import create_app
 from bot.messages import Inbound
-from bot.store import Message, RejectedEvent
+from bot.storage.models import Message, RejectedEvent
 
 from .conftest import count, fresh_postgres, taken
 from .test_line import SECRET, text_event
@@ -44,7 +44,7 @@ def apps(db_settings, data, fake):  # type: ignore[no-untyped-def]
         messenger_app_secret=APP_SECRET, messenger_verify_token=VERIFY, messenger_page_access_token=PAGE_TOKEN,
         graph_api_base_url=fake.url), bot=bot)
     yield app, bot
-    from bot import current_runtime
+    from bot.current import current_runtime
 
     runtime = current_runtime(app)
     if runtime.worker:
@@ -161,7 +161,7 @@ def test_a_poison_event_is_given_up_after_its_tries_shown_to_staff_and_logged_on
 
 def test_delivery_problems_and_rejected_events_are_shown_to_staff(settings, bot, fake) -> None:  # type: ignore[no-untyped-def]
     from bot.desk import add_user
-    from bot.store import Delivery
+    from bot.storage.store import Delivery
 
     from .test_desk import login
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from bot import current_runtime
-from bot.store import Inbox, Message, Outbox, utcnow
+from bot.current import current_runtime
+from bot.storage.models import Inbox, Message, Outbox, utcnow
 
 from .conftest import channel_app, count
 from .test_line import SECRET, payload, post, text_event

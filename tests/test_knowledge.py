@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import knowledge
-from bot.core import load_data
+from bot.answering import knowledge
+from bot.answering.assembly import load_data
 from bot.settings import ROOT
 
 

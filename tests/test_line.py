@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import create_app, current_runtime
+from bot.app import create_app
+from bot.current import current_runtime
 from bot.settings import ROOT
-from bot.store import Inbox, Message, Outbox, User
+from bot.storage.models import Inbox, Message, Outbox, User
 
 from .conftest import channel_app, count, taken
 
@@ -113,7 +114,7 @@ def test_a_failed_reply_falls_back_to_push(line_app, fake) -> None:  # type: ign
 
 
 def test_5xx_is_retried_with_the_same_retry_key_and_delivered_once(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("bot.outbox.backoff", lambda attempts: 0.05)
+    monkeypatch.setattr("bot.storage.outbox.backoff", lambda attempts: 0.05)
     fake.fail("/v2/bot/message/push", 500, 503)
     post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000E1", age=120)))
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1, timeout=15)
@@ -175,7 +176,7 @@ def test_the_sdk_sample_payload_is_taken_whole(line_app, bot, fake) -> None:  # 
 
 
 def test_an_unprocessed_message_left_by_a_dead_process_is_answered(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from bot import pipeline
+    from bot.answering import pipeline
 
     inbound = current_runtime(line_app).channels["line"].to_inbound(
         __import__("linebot.v3.webhooks", fromlist=["Event"]).Event.from_dict(
@@ -210,7 +211,7 @@ def test_two_workers_racing_for_one_message_answer_it_once(bot) -> None:  # type
 
 
 def test_loading_animation_when_an_event_waited(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("bot.pipeline.SLOW", -1.0)
+    monkeypatch.setattr("bot.answering.pipeline.SLOW", -1.0)
     post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000K1")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/chat/loading"))
     assert fake.calls("/v2/bot/chat/loading")[0]["json"]["chatId"] == "U1"
@@ -262,7 +263,8 @@ def test_the_runtime_builds_lazily_under_the_flask_command(settings, fake, monke
 
 
 def test_an_outbox_row_left_sending_by_a_killed_process_is_sent_after_its_lease(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    from bot.store import Delivery, utcnow
+    from bot.storage.models import utcnow
+    from bot.storage.store import Delivery
 
     row_id = bot.store.enqueue(Delivery("U1", {"text": "from before the restart", "choices": []}), "line", None)
     with bot.store.session() as s:  # as a worker that claimed it and then died

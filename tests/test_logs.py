@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import redact
-from bot.core import build_bot
+from bot.answering.assembly import build_bot
 
 from .conftest import channel_app, fresh_postgres
 from .residents import Town, resident

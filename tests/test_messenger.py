@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import current_runtime
-from bot.store import Delivery, Inbox, Message, Outbox, User
+from bot.current import current_runtime
+from bot.storage.models import Inbox, Message, Outbox, User
+from bot.storage.store import Delivery
 
 from .conftest import channel_app, count, taken
 
@@ -130,7 +131,7 @@ def test_the_messaging_window(fb_app, bot, fake) -> None:  # type: ignore[no-unt
 
 
 def test_graph_5xx_is_retried(fb_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("bot.outbox.backoff", lambda attempts: 0.05)
+    monkeypatch.setattr("bot.storage.outbox.backoff", lambda attempts: 0.05)
     fake.fail("/v21.0/me/messages", 502)
     post(fb_app.test_client(), page([item("P6", "m.6", "hello")]))
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1, timeout=15)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import create_app
-from bot.mt import MachineTranslator, Package, discover, install, split_sentences, unpack
+from bot.answering.mt import MachineTranslator, Package, discover, install, split_sentences, unpack
+from bot.app import create_app
 from bot.settings import ROOT
 
 from .tiny_argos import build
@@ -89,7 +89,8 @@ def test_installing_and_translating_import_no_torch_spacy_stanza_or_onnxruntime(
     import sys
 
     # A fresh interpreter: install into argostranslate's package folder, load, translate, then list what was imported.
-    code = ("import json, sys; from bot.mt import MachineTranslator, install; from bot.translation import Catalog;"
+    code = ("import json, sys; from bot.answering.mt import MachineTranslator, install; "
+            "from bot.answering.catalog import Catalog;"
             f"install([{str(built)!r}]);"
             "result = MachineTranslator(Catalog({})).translate('hello there', 'en', 'ja');"
             "print(json.dumps([result.kind, sorted({m.split('.')[0] for m in sys.modules})]))")
@@ -196,8 +197,8 @@ def test_cli_install_status_draft_reviewed(installed: Path, built: Path, tmp_pat
     assert "{aozora_bus.fare}" in data["answers"]["life.bus"] and "{contact.transport}" in data["answers"]["life.bus"]
     assert vi.read_text(encoding="utf-8").startswith("# Vietnamese: reviewed by volunteers")
     assert runner.invoke(args=["check-data"]).output.strip() == "ok"
-    from bot.core import load_data
-    from bot.rendering import Renderer
+    from bot.answering.assembly import load_data
+    from bot.answering.rendering import Renderer
 
     loaded = load_data(tmp_path)
     rendered = Renderer(loaded.kb, loaded.catalog).answer("life.bus", "vi", __import__("datetime").date(2026, 11, 30))
@@ -208,7 +209,7 @@ def test_cli_install_status_draft_reviewed(installed: Path, built: Path, tmp_pat
 
 
 def test_healthz_lists_installed_and_loaded_models(installed: Path, app, client) -> None:  # type: ignore[no-untyped-def]
-    from bot import current_translator
+    from bot.current import current_translator
 
     service = current_translator(app)
     service.packages = {(p.source, p.target): p for p in discover(installed)}

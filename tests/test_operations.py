@@ -9,7 +9,7 @@ import logging
 import os
 from pathlib import Path
 
-from bot import create_app
+from bot.app import create_app
 from bot.observability import JsonFormatter
 from bot.settings import ROOT
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.messages import Inbound
-from bot.store import Message, Ticket, User
+from bot.storage.models import Message, Ticket, User
 
 from .conftest import MONDAY, TOKYO, count
 

@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import select
 
+from bot.answering.privacy import retain
 from bot.messages import Inbound
-from bot.privacy import retain
-from bot.store import Message, Suggestion, TranslationCache, User
+from bot.storage.models import Message, Suggestion, TranslationCache, User
 
 from .conftest import MONDAY, count
 
@@ -33,7 +33,7 @@ def test_confirmed_deletion_removes_words_and_profile_but_keeps_counts(bot, say)
     assert say(kind="postback", payload="privacy:delete-no", user="u1").text.startswith("OK, nothing")
     done = say(kind="postback", payload="privacy:delete-yes", user="u1")
     assert done.intent == "privacy.delete" and done.reply_language == "en"  # the sticky language of u1
-    from bot.store import Ticket
+    from bot.storage.models import Ticket
 
     assert count(bot, Ticket, status="open") == 0
     with bot.store.session() as s:

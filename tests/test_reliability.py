@@ -15,10 +15,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from bot import create_app, current_runtime
+from bot.app import create_app
+from bot.current import current_runtime
 from bot.desk import add_user
 from bot.settings import ROOT
-from bot.store import Announcement, upgrade
+from bot.storage.models import Announcement
+from bot.storage.store import upgrade
 
 from .test_desk import csrf_of, login, resident_hands_off
 from .test_line import SECRET, payload, post, text_event
@@ -27,7 +29,7 @@ DOWN = OperationalError("SELECT 1", {}, Exception("server closed the connection 
 
 
 def _migrate_at_once(url: str, processes: int = 4) -> list[subprocess.CompletedProcess[str]]:
-    code = "import sys; from bot.store import upgrade; upgrade(sys.argv[1])"
+    code = "import sys; from bot.storage.store import upgrade; upgrade(sys.argv[1])"
     procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(processes)]
     return [subprocess.CompletedProcess(p.args, p.wait(timeout=120), *p.communicate()) for p in procs]
@@ -89,7 +91,7 @@ def test_the_worker_loop_goes_on_after_database_errors_waiting_longer_each_time(
 
 
 def test_the_clock_goes_on_after_a_database_error(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from bot import cli
+    from bot.cli import service as cli
 
     rounds: list[int] = []
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from bot import handoff
-from bot.rendering import crisis_lines
-from bot.store import Message, StaffUser, Ticket
+from bot.answering import handoff
+from bot.answering.rendering import crisis_lines
+from bot.storage.models import Message, StaffUser, Ticket
 
 from .conftest import TOKYO
 
@@ -127,7 +127,7 @@ def test_the_bot_answers_what_it_knows_while_a_ticket_waits(bot, say) -> None:  
 def _last_in(bot, user: str) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from bot.store import User
+    from bot.storage.models import User
     with bot.store.session() as s:
         uid = s.scalar(select(User.id).where(User.external_id == user))
         return int(s.scalar(select(Message.id).where(Message.user_id == uid, Message.direction == "in")
@@ -244,7 +244,7 @@ def test_the_lines_follow_who_is_doing_it(say, text, situation) -> None:  # type
 
 
 def test_a_please_check_note_joins_the_brackets_it_follows(bot) -> None:  # type: ignore[no-untyped-def]
-    from bot.rendering import _with_note
+    from bot.answering.rendering import _with_note
     assert _with_note("Yorisoi 0120 (English, Português)", "(please check)", " ") == \
         "Yorisoi 0120 (English, Português; please check)"
     assert _with_note("寄り添い 0120（中文）", "（请确认）", "") == "寄り添い 0120（中文；请确认）"

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, inspect, select
 
-from bot.core import build_bot
+from bot.answering.assembly import build_bot
 from bot.messages import Inbound
 from bot.settings import Settings
-from bot.store import Message, Store, make_engine, upgrade
+from bot.storage.models import Message
+from bot.storage.store import Store, make_engine, upgrade
 
 from .conftest import MONDAY, fresh_postgres
 

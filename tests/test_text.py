@@ -1,6 +1,6 @@
 """Normalisation: what residents type becomes comparable, and nothing invisible survives."""
 
-from bot.text import clean, fold, tokens, word_count
+from bot.understanding.text import clean, fold, tokens, word_count
 
 
 def test_clean_removes_zero_width_bidi_and_control_characters() -> None:
@@ -36,7 +36,7 @@ def test_kanji_only_japanese_and_shared_kanji_follow_the_writer(say) -> None:  #
 
 
 def test_romaji_romanised_nepali_and_toneless_vietnamese_are_told_apart(bot) -> None:  # type: ignore[no-untyped-def]
-    from bot import language
+    from bot.understanding import language
     cases = {"reizouko wa dou yatte sutemasu ka": "ja", "furui kasa wa nan no gomi desu ka": "ja",
              "yo purano tv kun din faalne ho": "ne", "khong biet vut rac o dau": "vi",
              "saan po pwede magtapon ng lumang electric fan": "tl", "onde jogo o lixo de vidro": "pt"}

@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from bot import factcheck, knowledge
+from bot import factcheck
+from bot.answering import knowledge
 
-from .conftest import ROOT
+from .conftest import MONDAY, ROOT
 
 NOTES = ROOT / "docs" / "facts"
 
@@ -110,3 +111,65 @@ def test_clock_times_are_written_as_each_locale_writes_them(say) -> None:  # typ
     assert "8h30–17h15" in say("horário do centro multicultural", user="t-pt").text  # Brazilian Portuguese
     assert "08.30–17.15" in say("jam buka loket konsultasi", user="t-id").text  # Indonesian
     assert "8:30–17:15" in say("consultation desk hours", user="t-en").text
+
+
+@pytest.mark.parametrize(("text", "own_line"), [
+    ("my salary is lower than the contract, where can i complain", "0120-250-147"),     # the interns' line, English
+    ("trabalho por empreiteira e não pagaram minhas horas extras", "0570-078377"),     # no Portuguese intern line
+    ("em là thực tập sinh, công ty nợ lương 2 tháng", "0120-250-168"),                 # the interns' line, Vietnamese
+    ("残業代が払われません。どこに相談すればいいですか", "0570-078377"),
+    ("工厂拖欠工资两个月，怎么办", "0120-250-169"),
+    ("lembur 3 bulan tidak dibayar, lapor ke mana?", "0120-250-192"),
+])
+def test_trouble_at_work_gets_the_labour_lines_in_the_residents_language(say, text, own_line) -> None:
+    """Unpaid wages or pay below the contract are answered (not job search, not the desk): the first line that
+    speaks the resident's language, then the labour-standards line."""
+    reply = say(text)
+    assert (reply.intent, reply.handoff) == ("consultation.job", False)
+    lines = [line for line in reply.text.splitlines() if line.startswith("• ")]
+    assert len(lines) == 2 and own_line in lines[0] and "0120-811-610" in lines[1]
+
+
+def test_a_taken_passport_with_unpaid_wages_is_still_a_crisis(say) -> None:
+    reply = say("my boss took my passport and doesnt pay me")
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize(("at", "state"), [
+    (dt.datetime(2026, 12, 12, 10, 0), "(closed now; opens at 18:00)"),  # Saturday morning: not covered
+    (dt.datetime(2026, 12, 12, 19, 0), "(open now)"),                     # Saturday evening
+    (dt.datetime(2026, 12, 13, 10, 0), "(open now)"),                     # Sunday daytime
+    (dt.datetime(2026, 11, 23, 10, 0), "(open now)"),                     # Labour Thanksgiving Day (a Monday)
+    (dt.datetime(2026, 12, 14, 7, 30), "(open now)"),                     # Monday before 8:00, the night line
+])
+def test_a_child_who_is_ill_gets_the_childrens_line_first_and_whether_it_is_open_now(say, at, state) -> None:
+    reply = say("my son has a fever of 39, who can i call?", at=at.replace(tzinfo=MONDAY.tzinfo))
+    assert reply.intent == "consultation.medical" and not reply.handoff
+    first = reply.text.splitlines()[0]
+    assert first.startswith("For a child: #8000") and state in first and first.index("#8000") < first.index("#7119")
+
+
+@pytest.mark.parametrize(("text", "lang", "hours"), [
+    ("I need a spanish interpreter at the hospital", "en", "Portuguese: Mon, Wed, Fri 9:00–17:00"),
+    ("preciso de intérprete no médico", "pt", "Português: segunda, quarta e sexta, das 9h às 17h"),
+    ("can bac si phien dich tieng viet khi di kham benh", "vi", "Tiếng Việt: 13:00–17:00"),
+])
+def test_an_interpreter_at_the_doctors_is_amdas_phone_interpreting_with_the_hours_of_the_language(say, text, lang,
+                                                                                                  hours) -> None:
+    reply = say(text)
+    assert (reply.intent, reply.language) == ("consultation.medical", lang)
+    assert "03-5285-8088" in reply.text and hours in reply.text
+
+
+@pytest.mark.parametrize("text", ["does the aozora bus go to shimamura?", "xe buýt aozora có chở được xe lăn không ạ?",
+                                  "aozora bus ko time table kaha herne?", "あおぞらバスの時刻表はどこ?"])
+def test_a_question_about_a_bus_route_timetable_or_wheelchair_gets_the_routes_not_only_the_fare(say, text) -> None:
+    reply = say(text)
+    assert reply.intent == "life.bus"
+    assert "11-1" in reply.text and "200" not in reply.text.splitlines()[0]
+    assert any(c.payload.startswith("https://www.city.isesaki.lg.jp/") for c in reply.choices)
+
+
+def test_the_bus_fare_question_still_gets_the_fare_with_the_routes_one_tap_away(say) -> None:
+    reply = say("how much is the community bus")
+    assert "200 yen" in reply.text and any(c.payload == "intent:life.bus.more" for c in reply.choices)

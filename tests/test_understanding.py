@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.language import SERVED, detect
 from bot.settings import ROOT
-from bot.text import fold
+from bot.understanding.language import SERVED
 
 from .conftest import MONDAY
 
@@ -23,11 +22,7 @@ def test_every_example_of_every_language_is_understood(bot) -> None:  # type: ig
     for lang, info in bot.lexicon.files.items():
         for intent, texts in info.examples.items():
             for text in texts:
-                folded = fold(text)
-                raw = bot.lexicon.find_raw(folded)
-                detection = detect(text, bot.lexicon, bot.lexicon.select(raw))
-                finds = bot.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
-                got = bot.matcher.understand(folded, finds).intent
+                got = bot.read(text).understanding.intent
                 if got != intent:
                     misses.append(f"intents/{lang}.yaml: {text!r}: {got}, expected {intent}")
     assert misses == []

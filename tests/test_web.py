@@ -41,7 +41,7 @@ def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_desk_replies_reach_the_chat_page(app, client, bot) -> None:  # type: ignore[no-untyped-def]
-    from bot import handoff
+    from bot.answering import handoff
 
     first = client.post("/chat/api/message", json={"user": "w9", "text": "I want to talk to a real person",
                                                     "desk": True}).get_json()
@@ -50,7 +50,7 @@ def test_desk_replies_reach_the_chat_page(app, client, bot) -> None:  # type: ig
     from sqlalchemy import select
 
     from bot.desk import add_user
-    from bot.store import StaffUser, Ticket
+    from bot.storage.models import StaffUser, Ticket
 
     add_user(bot.store, "sato", "a long password")
     with bot.store.session() as s:

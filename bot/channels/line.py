@@ -50,8 +50,11 @@ from linebot.v3.webhooks import (
 )
 
 from ..messages import Accept, Inbound, Rejected, event_ref, problem
-from ..outbox import SendResult
-from ..store import Outbox, Store, utcnow
+from ..storage.models import Outbox, utcnow
+from ..storage.outbox import SendResult
+from ..storage.store import Store
+from .base import BaseChannel
+from .line_menu import MenuLinker
 
 log = logging.getLogger(__name__)
 NAME = "line"
@@ -63,14 +66,17 @@ REPLY_LEASE = 20.0  # seconds a reply call may take (timeout 10 s) before anothe
 REPLY_RETRY = 1.0  # seconds between tries of a reply in doubt (the token lives about a minute)
 
 
-class LineChannel:
-    """The LINE adapter: webhook blueprint, sender, profile language and loading animation."""
+class LineChannel(BaseChannel):
+    """The LINE adapter: webhook blueprint, sender, profile language, loading animation and rich menus."""
+
+    name = NAME
 
     def __init__(self, secret: str, token: str, base_url: str) -> None:
         self.secret = secret.encode()
         self.config = Configuration(host=base_url.rstrip("/"), access_token=token)
         self.client = ApiClient(self.config)
         self.api = MessagingApi(self.client)
+        self.menus = MenuLinker(self)
 
     # -- in ----------------------------------------------------------------------------------------------------------
     def blueprint(self, accept: Accept) -> Blueprint:
@@ -105,24 +111,24 @@ class LineChannel:
         expected = base64.b64encode(hmac.new(self.secret, raw, hashlib.sha256).digest())
         return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
 
-    def read(self, body: str) -> tuple[list[Inbound], list[Rejected]]:
-        """The events of a stored webhook body, each on its own: the ones to store, and the ones that cannot be read
-        (channel, a hash of the event, the reason). Events the bot does not act on are left out (logged)."""
+    def read(self, body: str) -> list[Inbound | Rejected]:
+        """The events of a kept webhook body, each on its own: an Inbound, or Rejected with its reason when it cannot
+        be read (a shape the SDK refuses, an id too long, a NUL byte). Events the bot does not act on are left out
+        (logged)."""
         payload = json.loads(body)
         events = payload.get("events") if isinstance(payload, dict) else None
-        inbounds: list[Inbound] = []
-        rejected: list[Rejected] = []
-        for item in events if isinstance(events, list) else []:
-            try:
-                inbound = self.to_inbound(Event.from_dict(item)) if isinstance(item, dict) else None
-                reason = "not an event object" if not isinstance(item, dict) else problem(inbound)
-            except Exception as exc:  # noqa: BLE001 - any shape the SDK or this adapter cannot read
-                inbound, reason = None, f"malformed event ({type(exc).__name__})"
-            if reason is not None:
-                rejected.append((NAME, event_ref(item, ignore=("deliveryContext",)), str(reason)))
-            elif inbound is not None:
-                inbounds.append(inbound)
-        return inbounds, rejected
+        return [e for e in (self.take(item) for item in (events if isinstance(events, list) else [])) if e is not None]
+
+    def take(self, item: Any) -> Inbound | Rejected | None:
+        """One event of a batch: an Inbound, Rejected with its reason, or None (an event the bot does not act on)."""
+        try:
+            inbound = self.to_inbound(Event.from_dict(item)) if isinstance(item, dict) else None
+            reason = "not an event object" if not isinstance(item, dict) else problem(inbound)
+        except Exception as exc:  # noqa: BLE001 - any shape the SDK or this adapter cannot read
+            inbound, reason = None, f"malformed event ({type(exc).__name__})"
+        if reason is not None:
+            return Rejected(NAME, event_ref(item, ignore=("deliveryContext",)), str(reason))
+        return inbound
 
     def to_inbound(self, event: Any) -> Inbound | None:
         """A webhook event as an Inbound; None (logged) for events the bot does not act on."""
@@ -161,6 +167,10 @@ class LineChannel:
         """LINE's typing animation while a slow answer is being prepared."""
         self.api.show_loading_animation(ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
                                         _request_timeout=5)
+
+    def language_set(self, user_id: str, lang: str) -> None:
+        """Show the resident the rich menu of their language (bot.channels.line_menu)."""
+        self.menus.link(user_id, lang)
 
     # -- out ---------------------------------------------------------------------------------------------------------
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:

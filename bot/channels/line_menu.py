@@ -13,6 +13,7 @@ import logging
 import struct
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linebot.v3.messaging import (
     ApiException,
@@ -25,8 +26,10 @@ from linebot.v3.messaging import (
     RichMenuSize,
 )
 
-from ..translation import Catalog
-from .line import LineChannel
+from ..answering.catalog import Catalog
+
+if TYPE_CHECKING:
+    from .line import LineChannel
 
 log = logging.getLogger(__name__)
 WIDTH, HEIGHT = 2500, 1686

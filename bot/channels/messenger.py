@@ -26,14 +26,15 @@ from typing import Any
 import requests
 from flask import Blueprint, abort, request
 
-from ..messages import Accept, Inbound, Reject, Rejected, event_ref, problem
-from ..outbox import SendResult
-from ..store import Outbox, Store, utcnow
+from ..messages import STANDARD_WINDOW, Accept, Inbound, Rejected, event_ref, problem
+from ..storage.models import Outbox, utcnow
+from ..storage.outbox import SendResult
+from ..storage.store import Store
+from .base import BaseChannel
 
 log = logging.getLogger(__name__)
 NAME = "messenger"
 GRAPH_VERSION = "v21.0"
-STANDARD_WINDOW = dt.timedelta(hours=24)
 HUMAN_AGENT_WINDOW = dt.timedelta(days=7)
 MAX_TEXT = 2000
 MAX_CHOICES = 13
@@ -43,8 +44,10 @@ CHECK_SLACK = dt.timedelta(seconds=5)  # clock differences between Graph and thi
 ATTACHMENT_KINDS = {"image": "image", "video": "video", "audio": "audio", "file": "file", "location": "location"}
 
 
-class MessengerChannel:
+class MessengerChannel(BaseChannel):
     """The Messenger adapter: webhook blueprint and sender."""
+
+    name = NAME
 
     def __init__(self, app_secret: str, verify_token: str, page_token: str, base_url: str) -> None:
         self.app_secret = app_secret.encode()
@@ -94,19 +97,17 @@ class MessengerChannel:
         expected = hmac.new(self.app_secret, raw, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, header.removeprefix("sha256="))
 
-    def read(self, body: str) -> tuple[list[Inbound], list[Rejected]]:
-        """The items of a stored webhook body: the ones to store, and the ones that cannot be read (channel, a hash of
-        the item, the reason)."""
-        rejected: list[Rejected] = []
-        return self.parse(json.loads(body), lambda *r: rejected.append(r)), rejected
+    def read(self, body: str) -> list[Inbound | Rejected]:
+        """The items of a kept webhook body (see `parse`)."""
+        return self.parse(json.loads(body))
 
-    def parse(self, payload: Any, reject: Reject | None = None) -> list[Inbound]:
+    def parse(self, payload: Any) -> list[Inbound | Rejected]:
         """Every messaging item of every entry, as Inbounds (echoes, reads and deliveries are skipped); an item that
-        cannot be read goes to `reject` with its reason."""
+        cannot be read as Rejected, with its reason."""
         if not isinstance(payload, dict) or payload.get("object") != "page":
             log.info("Messenger webhook for another object ignored")
             return []
-        out = []
+        out: list[Inbound | Rejected] = []
         entries = payload.get("entry")
         for entry in entries if isinstance(entries, list) else []:
             items = entry.get("messaging") if isinstance(entry, dict) else None
@@ -118,8 +119,8 @@ class MessengerChannel:
                     inbound, reason = None, f"malformed item ({type(exc).__name__})"
                 if reason is None and inbound is not None:
                     out.append(inbound)
-                elif reason is not None and reject is not None:
-                    reject(NAME, event_ref(item), reason)
+                elif reason is not None:
+                    out.append(Rejected(NAME, event_ref(item), reason))
         return out
 
     def to_inbound(self, item: Any) -> Inbound | None:

@@ -12,11 +12,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import announce
-from ..language import SERVED
-from ..store import Announcement, User
-from . import _bot, _deliver_now, _mt, blueprint, language_names, plain
+from ..answering import announce
+from ..storage.models import Announcement, User
+from ..understanding.language import SERVED
 from .auth import admin_required
+from .common import _bot, _deliver_now, _mt, blueprint, language_names, plain
 
 
 @blueprint.get("/announcements")

@@ -21,8 +21,9 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..store import LoginThrottle, StaffUser, Store, utcnow
-from . import _bot, blueprint
+from ..storage.models import LoginThrottle, StaffUser, utcnow
+from ..storage.store import Store
+from .common import _bot, blueprint, csrf
 
 log = logging.getLogger(__name__)
 ADDRESS_LIMIT = 10  # failed logins from one address (any usernames) in WINDOW before its attempts wait
@@ -95,8 +96,6 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @blueprint.before_request
 def _limits() -> Any:
     """Every desk POST carries the CSRF token; a session ends after idle or absolute time."""
-    from . import csrf
-
     if request.method == "POST":
         csrf.protect()
     if not current_user.is_authenticated:

@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import overrides
-from ..knowledge import WEEKDAYS
-from ..knowledge import load as load_knowledge
-from ..language import SERVED
-from . import _bot, blueprint, language_names
+from ..answering import overrides
+from ..answering.knowledge import WEEKDAYS
+from ..understanding.language import SERVED
 from .auth import admin_required
+from .common import _bot, blueprint, language_names
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 DAY = re.compile(r"^(0?[1-9]|1[0-2])\s*[-/月]\s*(0?[1-9]|[12]\d|3[01])\s*日?$")  # 12/29, 12-29, 12月29日
@@ -56,9 +55,7 @@ def hours() -> Any:
 
 def _reload() -> None:
     """This process at once (the others within seconds): the files, with what is stored over them."""
-    bot = _bot()
-    folder = current_app.config["TOMONI"].data_dir / "knowledge"
-    bot.kb = bot.renderer.kb = overrides.apply(load_knowledge(folder), overrides.load(bot.store))
+    _bot().reload_knowledge()
 
 
 def read(form: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:

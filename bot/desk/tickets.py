@@ -12,10 +12,10 @@ from typing import Any
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import handoff
-from ..language import SERVED
-from ..store import Ticket, User, utcnow
-from . import _bot, _deliver_now, _mt, answer_labels, blueprint, language_names
+from ..answering import handoff
+from ..storage.models import Ticket, User, utcnow
+from ..understanding.language import SERVED
+from .common import _bot, _deliver_now, _mt, answer_labels, blueprint, language_names
 
 MODES = ("machine", "curated", "direct", "easy_ja")  # how the text to send was made
 KANA_SHARE = 0.2  # a text with this share of kana among its letters is Japanese

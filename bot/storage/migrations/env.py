@@ -1,11 +1,11 @@
-"""Alembic environment: migrations run against the URL the bot was given (see bot.store.upgrade)."""
+"""Alembic environment: migrations run against the URL the bot was given (see bot.storage.store.upgrade)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from bot.store import Base
+from bot.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,7 +20,7 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
-    """Run the migrations on a live connection: the caller's (bot.store.upgrade holds a lock on it), or a new one."""
+    """Run the migrations on a live connection: the caller's (bot.storage.store.upgrade holds a lock on it), or a new one."""
     given = config.attributes.get("connection")
     if given is not None:
         context.configure(connection=given, target_metadata=target_metadata, render_as_batch=True)

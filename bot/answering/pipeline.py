@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,23 +20,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DataError as ValueRefused
 from sqlalchemy.exc import DBAPIError, StatementError
 
-from . import language as lang_mod
-from . import overrides, redact
+from .. import redact
+from ..messages import Channel, Choice, Inbound, Reply, event_ref
+from ..observability import Latency
+from ..storage.models import Message, User, utcnow
+from ..storage.store import Delivery, Incoming, Store
+from ..understanding import language as lang_mod
+from ..understanding.lexicon import Lexicon
+from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.reading import Reading, read
+from ..understanding.text import MAX_CHARS, clean
+from . import overrides
+from .actions import Commands
 from .calendar import Calendar
-from .commands import Commands
+from .catalog import Catalog
 from .handoff import open_ticket_id, staff_active
 from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
-from .lexicon import Lexicon
-from .matching import UNSCHEDULED, Matcher, Option, Understanding
-from .messages import Choice, Inbound, Reply, event_ref
 from .mt import MachineTranslator
-from .observability import Latency
 from .privacy import event_digest, is_deleted
 from .rendering import Renderer
-from .store import Delivery, Incoming, Message, Store, User, utcnow
-from .text import MAX_CHARS, clean, fold
-from .translation import Catalog
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
@@ -54,12 +58,10 @@ GUESS = 0.3  # below this a new resident's one-word message is answered in the f
 TEST_CHANNELS = frozenset({"cli", "web"})
 
 
-ProfileLookup = Callable[[str], "str | None"]
-
 
 @dataclass
 class Bot(Commands):
-    """Everything the pipeline needs, built once by create_app."""
+    """Everything the pipeline needs, built in one call by bot.answering.assembly.build_bot."""
 
     store: Store
     kb: Knowledge
@@ -68,14 +70,9 @@ class Bot(Commands):
     matcher: Matcher
     renderer: Renderer
     timezone: str = "Asia/Tokyo"
-    # Channels whose replies go out through the outbox (LINE, Messenger); others (cli, web) get them returned.
-    deliver_channels: frozenset[str] = frozenset()
-    # Per channel, a way to ask the platform for a user's app language (LINE's profile), used once per user.
-    profiles: dict[str, ProfileLookup] = field(default_factory=dict)
-    # Per channel, a "typing…" indicator shown when an event waited in the queue (LINE's loading animation).
-    typing: dict[str, Callable[[str], None]] = field(default_factory=dict)
-    # Per channel, what to do when a resident's language is set (link LINE's rich menu of that language).
-    on_language: dict[str, Callable[[str, str], None]] = field(default_factory=dict)
+    # The messaging platforms that are on, by name (LINE, Messenger), for their capabilities: profile language,
+    # typing indicator, per-language menus. Replies to every channel but the test ones (cli, web) go to the outbox.
+    channels: Mapping[str, Channel] = field(default_factory=dict)
     # Offline machine translation (bot.mt), to tell residents when staff will read their words untranslated.
     translator: MachineTranslator | None = None
     calendar: Calendar | None = None  # collection days by area (knowledge/garbage/calendar.yaml)
@@ -178,10 +175,10 @@ class Bot(Commands):
         return reply
 
     def _language_set(self, inbound: Inbound, lang: str) -> None:
-        hook = self.on_language.get(inbound.channel)
-        if hook is not None:
+        channel = self.channels.get(inbound.channel)
+        if channel is not None:
             try:
-                hook(inbound.user_id, lang)
+                channel.language_set(inbound.user_id, lang)
             except Exception:  # noqa: BLE001 - a menu is a convenience; never fail a message for it
                 log.warning("language hook failed", exc_info=True)
 
@@ -196,13 +193,17 @@ class Bot(Commands):
         stamp = (files, *overrides.stamp(self.store))
         if self._stamp and stamp != self._stamp:
             try:
-                self.kb = self.renderer.kb = overrides.apply(knowledge_load(self.knowledge_dir),
-                                                             overrides.load(self.store))
+                self.reload_knowledge()
                 log.info("knowledge reloaded")
             except DataError:
                 log.exception("knowledge changed but is invalid; keeping the loaded one")
             self.learn()
         self._stamp = stamp
+
+    def reload_knowledge(self) -> None:
+        """Load knowledge/ now, with the settings staff saved in the database over it (raises DataError)."""
+        if self.knowledge_dir is not None:
+            self.kb = self.renderer.kb = overrides.apply(knowledge_load(self.knowledge_dir), overrides.load(self.store))
 
     def learn(self) -> None:
         """Teach the matcher the suggestions approved at the desk that this process does not know yet: each one
@@ -219,21 +220,21 @@ class Bot(Commands):
             self.matcher.unlearn(intent, text)
 
     def _show_typing(self, inbound: Inbound, msg: Message) -> None:
-        show = self.typing.get(inbound.channel)
-        if show is None or inbound.kind not in ("text", "postback"):
+        channel = self.channels.get(inbound.channel)
+        if channel is None or inbound.kind not in ("text", "postback"):
             return
         if (utcnow() - msg.created_at).total_seconds() > SLOW:
             try:
-                show(inbound.user_id)
+                channel.show_loading(inbound.user_id)
             except Exception:  # noqa: BLE001 - only a courtesy
                 log.info("typing indicator failed", exc_info=True)
 
     def _lookup_profile(self, inbound: Inbound, user: User) -> None:
-        lookup = self.profiles.get(inbound.channel)
-        if lookup is None or user.profile_language or (inbound.kind != "follow" and user.language):
+        channel = self.channels.get(inbound.channel)
+        if channel is None or user.profile_language or (inbound.kind != "follow" and user.language):
             return
         try:
-            user.profile_language = lang_mod.normalize_code(lookup(inbound.user_id)) or "-"
+            user.profile_language = lang_mod.normalize_code(channel.profile_language(inbound.user_id)) or "-"
         except Exception:  # noqa: BLE001 - the profile is only a hint; never fail a message for it
             log.warning("profile look-up failed", exc_info=True)
 
@@ -253,30 +254,20 @@ class Bot(Commands):
             return self._reply("empty", lang, lang, "unknown", now, confidence=0.0)
         return self._understand(text[:MAX_CHARS], user, now)
 
+    def read(self, text: str, last_intent: str | None = None) -> Reading:
+        """How the bot reads a message (the same step for the pipeline, `flask explain` and the tests)."""
+        return read(text, self.lexicon, self.matcher, last_intent)
+
     def _understand(self, text: str, user: User, now: dt.datetime) -> Reply:
-        folded = fold(text)
-        raw = self.lexicon.find_raw(folded)
-        detection = lang_mod.detect(text, self.lexicon, self.lexicon.select(raw))
-        finds = self.lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
-        u = self.matcher.understand(folded, finds, user.last_intent)
-        if u.intent == "language.change":
-            return self._language_change(u, detection, user, now)
-        if u.intent == "announcements":
-            lang = self._message_language(detection, user)
-            return self._announcements(u, lang if lang in lang_mod.SERVED else self._fallback_language(user), user)
-        if u.answer_key in ("reminder.on", "reminder.off"):
-            lang = self._message_language(detection, user)
-            return self._reminder(u, text, lang if lang in lang_mod.SERVED else self._fallback_language(user),
-                                  user, now)
-        sure_lang = str(detection.lang if detection.lang in lang_mod.SERVED and detection.sure else
-                        self._fallback_language(user))
-        if u.intent == "privacy.delete":
-            user.last_intent = "privacy.delete"  # a typed "yes" / "no" next is asked again, with the buttons
-            return self._confirm_delete(sure_lang, now)
+        reading = self.read(text, user.last_intent)
+        u, detection = reading.understanding, reading.detection
+        command = COMMANDS.get(u.intent) or COMMANDS.get(u.answer_key)
+        if command is not None:
+            return command(self, reading, text, user, now)
         if user.last_intent == "privacy.delete" and u.answer_key == "ack":
             # A typed yes/no is not enough to delete everything (or to keep it): the question again, with buttons.
             user.last_intent = None
-            return self._confirm_delete(sure_lang, now)
+            return self._confirm_delete(self._sure_language(reading, user), now)
         msg_lang = self._message_language(detection, user)
         guess_ok = detection.confidence >= GUESS or msg_lang in (user.language, user.profile_language)
         reply_lang = msg_lang if msg_lang in lang_mod.SERVED and guess_ok else self._fallback_language(user)
@@ -298,6 +289,29 @@ class Bot(Commands):
             reply.text = f"{note}\n{reply.text}"
             reply.choices = reply.choices or self._language_choices()
         return reply
+
+    # -- special commands (the table COMMANDS, below the class) ------------------------------------------------------
+    def _command_language(self, reading: Reading, user: User) -> str:
+        lang = self._message_language(reading.detection, user)
+        return lang if lang in lang_mod.SERVED else self._fallback_language(user)
+
+    def _sure_language(self, reading: Reading, user: User) -> str:
+        detection = reading.detection
+        return str(detection.lang if detection.lang in lang_mod.SERVED and detection.sure else
+                   self._fallback_language(user))
+
+    def _change_language(self, reading: Reading, text: str, user: User, now: dt.datetime) -> Reply:
+        return self._language_change(reading.understanding, reading.detection, user, now)
+
+    def _set_announcements(self, reading: Reading, text: str, user: User, now: dt.datetime) -> Reply:
+        return self._announcements(reading.understanding, self._command_language(reading, user), user)
+
+    def _set_reminder(self, reading: Reading, text: str, user: User, now: dt.datetime) -> Reply:
+        return self._reminder(reading.understanding, text, self._command_language(reading, user), user, now)
+
+    def _ask_delete(self, reading: Reading, text: str, user: User, now: dt.datetime) -> Reply:
+        user.last_intent = "privacy.delete"  # a typed "yes" / "no" next is asked again, with the buttons
+        return self._confirm_delete(self._sure_language(reading, user), now)
 
     def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime) -> Reply:
         if u.intent == "crisis":
@@ -449,7 +463,7 @@ class Bot(Commands):
         msg.confidence, msg.handoff = reply.confidence, reply.handoff
         msg.concepts = ",".join(reply.concepts)[:200] or None
         delivery = None
-        if inbound.channel in self.deliver_channels and reply.text:
+        if inbound.channel not in TEST_CHANNELS and reply.text:  # a messaging platform: through the outbox
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
                                 reply_token=inbound.meta.get("reply_token"),
                                 reply_deadline=_deadline(inbound.meta.get("reply_until")))
@@ -464,10 +478,20 @@ class Bot(Commands):
         return inbound.channel not in TEST_CHANNELS or self.test_tickets or bool(inbound.meta.get("desk"))
 
 
+# Messages that ask the bot to do something rather than to answer, by intent or answer key: each handled by one
+# method of Bot, given the reading, the text, the resident and the time.
+Command = Callable[[Bot, Reading, str, User, dt.datetime], Reply]
+COMMANDS: dict[str, Command] = {
+    "language.change": Bot._change_language,
+    "announcements": Bot._set_announcements,
+    "reminder.on": Bot._set_reminder,
+    "reminder.off": Bot._set_reminder,
+    "privacy.delete": Bot._ask_delete,
+}
+
+
 def _where(exc: BaseException) -> str:
     """Where an exception was raised (file:line function), without its message, which may hold a resident's words."""
-    import traceback
-
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return "?"

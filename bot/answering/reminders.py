@@ -16,9 +16,10 @@ import re
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..storage.models import Reminder, ReminderSend, User
+from ..storage.store import Delivery, Store
 from .calendar import Calendar
 from .rendering import Renderer
-from .store import Delivery, Reminder, ReminderSend, Store, User
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = "19:00"

@@ -6,20 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..messages import Choice, Reply
+from ..understanding.matching import Understanding
 from .announce import TOPICS, set_topics
-from .matching import Understanding
-from .messages import Choice, Reply
 from .privacy import forget
 from .reminders import parse_time, subscribe, unsubscribe
 from .rendering import punct
 
 if TYPE_CHECKING:
+    from ..storage.models import User
+    from ..storage.store import Store
     from .calendar import Calendar
+    from .catalog import Catalog
     from .knowledge import Knowledge
     from .mt import MachineTranslator
     from .rendering import Renderer
-    from .store import Store, User
-    from .translation import Catalog
 
 
 TOPIC_CONCEPTS = (("garbage", "garbage"), ("class", "classes"), ("japanese", "classes"), ("disaster", "disaster"),

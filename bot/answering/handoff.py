@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..storage.models import URGENT, Message, Outbox, Ticket, User, utcnow
+from ..storage.store import Delivery, Store
 from .mt import MachineTranslator, Translation
-from .store import URGENT, Delivery, Message, Outbox, Store, Ticket, User, utcnow
 
 STAFF_LANGUAGE = "ja"
 

@@ -29,11 +29,10 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from .store import (
+from ..storage.models import (
     Message,
     Outbox,
     Reminder,
-    Store,
     Subscription,
     Suggestion,
     Ticket,
@@ -42,6 +41,8 @@ from .store import (
     event_digest,
     utcnow,
 )
+from ..storage.store import Store
+from .mt import cache_key
 
 __all__ = ["DELETED", "event_digest", "export", "forget", "forget_by_id", "is_deleted", "retain"]
 
@@ -54,8 +55,6 @@ _CHUNK = 500
 
 def cache_keys(engines: Iterable[str], texts: Iterable[str]) -> set[str]:
     """The translation cache keys these texts have under these engines (bot.mt computes them the same way)."""
-    from .mt import cache_key
-
     return {cache_key(engine, text) for engine in engines for text in texts}
 
 

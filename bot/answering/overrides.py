@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..storage.models import Setting, Suggestion, utcnow
+from ..storage.store import Store
 from .knowledge import Knowledge
-from .store import Setting, Store, Suggestion, utcnow
 
 # The facts staff may edit, and which of their fields (the others stay the file's: place, source, confidence).
 EDITABLE: dict[str, tuple[str, ...]] = {

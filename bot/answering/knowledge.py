@@ -181,6 +181,11 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("JP", years=year)
 
 
+def is_holiday(day: dt.date, new_year: bool = True) -> bool:
+    """A Japanese national holiday (or, with `new_year`, 29 December to 3 January, when lines keep holiday hours)."""
+    return day in _holidays(day.year) or (new_year and ((day.month, day.day) >= (12, 29) or (day.month, day.day) <= (1, 3)))
+
+
 def weekday(day: dt.date) -> str:
     """'mon' … 'sun'."""
     return WEEKDAYS[day.weekday()]

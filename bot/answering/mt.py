@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import threading
 import time
+import urllib.request
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .store import Store, TranslationCache
-from .translation import Catalog
+from ..storage.models import TranslationCache
+from ..storage.store import Store
+from .catalog import Catalog
 
 log = logging.getLogger(__name__)
 PIVOT = "en"
@@ -91,8 +93,8 @@ class Package:
         """Load the CTranslate2 model and the SentencePiece tokenizer (once; threads wait for the first load)."""
         with self._lock:
             if self._model is None:
-                import ctranslate2
-                import sentencepiece
+                import ctranslate2  # optional and heavy: only where translation models are installed
+                import sentencepiece  # optional: installed with ctranslate2
 
                 self._sp = sentencepiece.SentencePieceProcessor(model_file=str(self.path / "sentencepiece.model"))
                 threads = int(os.environ.get("ARGOS_INTRA_THREADS", "0") or 0)
@@ -120,7 +122,7 @@ class Package:
 
 def packages_dir() -> Path:
     """Where Argos packages are installed (ARGOS_PACKAGES_DIR, else argostranslate's default)."""
-    from argostranslate import settings
+    from argostranslate import settings  # optional: the translation install only
 
     return Path(settings.package_data_dir)
 
@@ -313,9 +315,7 @@ def unpack(archive: Path, folder: Path) -> Path:
 
 
 def _install_code(code: str) -> list[str]:
-    import urllib.request
-
-    from argostranslate import package, settings
+    from argostranslate import package, settings  # optional: the translation install only
 
     try:
         # argostranslate's own download has no time limit; find out quickly whether the index is reachable.

@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .catalog import PLACEHOLDER, REFERENCE, TEXT_SECTIONS
 from .mt import MachineTranslator
-from .translation import PLACEHOLDER, REFERENCE, TEXT_SECTIONS
 
 
 def _yaml() -> Any:
-    from ruamel.yaml import YAML
+    from ruamel.yaml import YAML  # only the translators' draft commands need it
 
     y = YAML()
     y.preserve_quotes = True

@@ -17,10 +17,10 @@ from typing import Any
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
+from ..understanding.language import ENDONYMS
 from . import knowledge as kb_mod
+from .catalog import PLACEHOLDER, Catalog
 from .knowledge import Knowledge
-from .language import ENDONYMS
-from .translation import PLACEHOLDER, Catalog
 
 # Babel locale of each served language (Tagalog answers use Filipino's locale data, Chinese the simplified script).
 LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans", "es": "es_419"}  # es: Latin American (1,500), as Peruvians write
@@ -141,11 +141,7 @@ class Renderer:
         parts = [str(self.catalog.get(lang, "crisis", "danger_now") or ""), str(intros.get(situation) or "")]
         buttons = [(fill(call, {"phone": "110"}.get), "tel:110")]
         for line_id in crisis_lines(self.kb, situation, lang):
-            line = self.kb.crisis_lines[line_id]
-            values = {"phone": (line.get("phones") or {}).get(lang) or line.get("phone"), "url": line.get("url")}
-            text = fill(str(texts.get(line_id) or ""), values.get)
-            if line.get("confidence") == "L":
-                text = _with_note(text, str(self.catalog.get(lang, "crisis", "confirm") or ""), punct(lang).space)
+            text, values = self.help_line(lang, line_id, texts)
             parts.append("• " + text)
             tel = "".join(ch for ch in str(values["phone"] or "") if ch.isdigit() or ch == "#")
             if tel:
@@ -154,6 +150,27 @@ class Renderer:
                 buttons.append((str(self.catalog.get(lang, "crisis", "open") or "chat"), str(values["url"])))
         parts.append(str(self.catalog.get(lang, "crisis", "desk") or ""))
         return "\n".join(p for p in parts if p), buttons[:4]
+
+    def help_line(self, lang: str, line_id: str, texts: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        """One help line of knowledge/crisis.yaml in the resident's language (its number in that language where it has
+        one; "please confirm" when the number is weak), and the values it was filled with."""
+        texts = texts if texts is not None else (self.catalog.get(lang, "crisis", "lines") or {})
+        line = self.kb.crisis_lines[line_id]
+        values = {"phone": (line.get("phones") or {}).get(lang) or line.get("phone"), "url": line.get("url")}
+        text = fill(str(texts.get(line_id) or ""), values.get)
+        if line.get("confidence") == "L":
+            text = _with_note(text, str(self.catalog.get(lang, "crisis", "confirm") or ""), punct(lang).space)
+        return text, values
+
+    def _labour_lines(self, lang: str) -> str:
+        """Trouble at work that is not a crisis: two lines, the first one that speaks the resident's language (the
+        interns' line, else the legal information line), then the labour-standards line (knowledge/crisis.yaml; the
+        same texts as the crisis answers, so a number is changed in one place)."""
+        lines = self.kb.crisis_lines
+        own = [i for i in LABOUR_LINES if i in lines and (lang in (lines[i].get("languages") or [])
+                                                          or lang in (lines[i].get("phones") or {}))]
+        ids = [*own[:1], "labour_hotline"] if "labour_hotline" in lines else own[:1]
+        return "\n".join("• " + self.help_line(lang, i)[0] for i in ids)
 
     # -- answers -----------------------------------------------------------------------------------------------------
     def answer(self, key: str, lang: str, today: dt.date, now: dt.time | None = None, *,
@@ -262,6 +279,8 @@ class Renderer:
         values["desk_week"] = lambda: self._desk_week(lang)
         values["desk_when"] = lambda: self._desk_when(lang, center, today, now)
         values["class_term"] = lambda: self._class_term(lang, today)
+        values["labour_lines"] = lambda: self._labour_lines(lang)
+        values["now_8000"] = lambda: self._now_8000(lang, today, now)
         return values
 
     def _desk_languages(self, lang: str, center: dict[str, Any], with_others: bool = True) -> str:
@@ -328,6 +347,15 @@ class Renderer:
         nxt = kb_mod.next_open_day(center, today)
         return self.ui(lang, "desk_when_next", next=self.date(lang, nxt) if nxt else "?")
 
+    def _now_8000(self, lang: str, today: dt.date, now: dt.time) -> str:
+        """#8000 (children's medical line) is closed Mon-Sat 8:00-18:00 except on holidays (knowledge/life.yaml
+        medical_8000): ' (open now)' or ' (closed now; opens at 18:00)'."""
+        opens = str(self.kb.facts["medical_8000"].get("weekdays", "18:00")).split("–")[0]
+        hour, minute = (int(x) for x in opens.split(":"))
+        closed = (today.weekday() < 6 and not kb_mod.is_holiday(today)
+                  and dt.time(8, 0) <= now < dt.time(hour, minute))
+        return self.ui(lang, "line_closed_now", time=opens) if closed else self.ui(lang, "line_open_now")
+
     def _class_term(self, lang: str, today: dt.date) -> str:
         state, term = kb_mod.class_term(self.kb.facts["japanese_class_terms"]["terms"], today)
         if state == "running":
@@ -375,6 +403,10 @@ def fill(template: str, lookup: Callable[[str], Any]) -> str:
 
 
 MAX_CRISIS_LINES = 3
+
+
+# Help lines in the resident's language for trouble at work (unpaid wages, pay below the contract, dismissal).
+LABOUR_LINES = ("otit", "houterasu")  # then the labour-standards line (Japanese, free, evenings and weekends)
 
 
 def crisis_lines(kb: Knowledge, situation: str, lang: str) -> list[str]:

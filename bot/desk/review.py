@@ -1,4 +1,5 @@
-"""Desk pages for curating the knowledge base and watching the service: suggestions and figures."""
+"""Desk pages for reviewing: suggestions made from tickets (approved ones teach the bot), the figures of the service,
+and one resident's data (export, delete)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..figures import compute
-from ..privacy import export, forget_by_id
-from ..reminders import monthly_pushes
-from ..store import Message, Suggestion, utcnow
-from . import _bot, _mt, answer_labels, blueprint, language_names
+from ..answering.privacy import export, forget_by_id
+from ..answering.reminders import monthly_pushes
+from ..storage.figures import compute
+from ..storage.models import Message, Suggestion, utcnow
 from .auth import admin_required
+from .common import _bot, _mt, answer_labels, blueprint, language_names
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from .channels.messenger import STANDARD_WINDOW
-from .language import SERVED
+from ..messages import STANDARD_WINDOW
+from ..storage.models import Announcement, AnnouncementDelivery, Subscription, User, utcnow
+from ..storage.store import Delivery, Store
+from ..understanding.language import SERVED
 from .mt import MachineTranslator
-from .store import Announcement, AnnouncementDelivery, Delivery, Store, Subscription, User, utcnow
 
 TOPICS = ("garbage", "classes", "disaster", "events")
 AUDIENCES = ("all", "language", "area", "topic", "key_persons")

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from .store import Message, Store, Ticket
+from .models import Message, Ticket
+from .store import Store
 
 
 @dataclass

@@ -17,7 +17,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .store import Outbox, Store, utcnow
+from .models import Outbox, utcnow
+from .store import Store
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8

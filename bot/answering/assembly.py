@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from ..messages import Channel
+from ..settings import Settings
+from ..storage.store import Store, make_engine, upgrade
+from ..understanding import language, lexicon, matching
 from . import calendar as garbage_calendar
-from . import knowledge, language, lexicon, matching, overrides, translation
+from . import catalog as translation
+from . import knowledge, overrides
 from .mt import MachineTranslator
 from .pipeline import Bot
 from .rendering import Renderer
-from .settings import Settings
-from .store import Store, make_engine, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +54,6 @@ def load_data(root: Path) -> Data:
 
 def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, rules: list[matching.Rule]) -> list[str]:
     """Language files name only known concepts, items and categories; rules use only known concepts."""
-    import yaml
-
     concepts = set(yaml.safe_load((root / "intents" / "concepts.yaml").read_text(encoding="utf-8"))["concepts"])
     known = {"concept": concepts, "item": set(kb.items), "category": set(knowledge.CATEGORIES)}
     errors = []
@@ -69,8 +73,8 @@ def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, 
     return sorted(set(errors))
 
 
-def build_bot(settings: Settings, data: Data | None = None) -> Bot:
-    """The bot with its storage, ready to handle messages."""
+def build_bot(settings: Settings, data: Data | None = None, channels: Mapping[str, Channel] | None = None) -> Bot:
+    """The bot with its storage and every collaborator, built in one call, ready to handle messages."""
     data = data or load_data(settings.data_dir)
     if settings.auto_migrate:
         upgrade(settings.database_url)
@@ -78,14 +82,11 @@ def build_bot(settings: Settings, data: Data | None = None) -> Bot:
     language.warm_up()
     matcher = matching.Matcher(data.lexicon, data.rules, {i.id: i.category for i in data.kb.items.values()})
     kb = overrides.apply(data.kb, overrides.load(store))  # hours and languages staff saved, over the files
-    bot = Bot(store, kb, data.catalog, data.lexicon, matcher, Renderer(kb, data.catalog), settings.timezone)
-    bot.translator = MachineTranslator(data.catalog, store)
-    bot.calendar = data.calendar
-    bot.knowledge_dir = settings.data_dir / "knowledge"
-    bot.retention_days = settings.retention_days
-    bot.desk_active_hours = settings.desk_active_hours
-    bot.test_tickets = settings.test_tickets
-    bot.max_tries = settings.max_event_tries
+    bot = Bot(store, kb, data.catalog, data.lexicon, matcher, Renderer(kb, data.catalog), settings.timezone,
+              channels=dict(channels or {}), translator=MachineTranslator(data.catalog, store), calendar=data.calendar,
+              knowledge_dir=settings.data_dir / "knowledge", retention_days=settings.retention_days,
+              desk_active_hours=settings.desk_active_hours, test_tickets=settings.test_tickets,
+              max_tries=settings.max_event_tries)
     bot.learn()
     bot.refresh_knowledge()
     return bot

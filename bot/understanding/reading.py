@@ -1,0 +1,33 @@
+"""Reading a message: one step from its text to what it means, used by the pipeline, `flask explain` and the tests.
+
+fold the text -> find the vocabulary's words in it -> detect its language from script and those words -> keep the
+words of the likely languages -> match them to an intent and an item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .language import Detection, detect
+from .lexicon import Find, Lexicon
+from .matching import Matcher, Understanding
+from .text import fold
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a message was read: its folded text, the words found, the language evidence and the understanding."""
+
+    folded: str
+    finds: list[Find]
+    detection: Detection
+    understanding: Understanding
+
+
+def read(text: str, lexicon: Lexicon, matcher: Matcher, last_intent: str | None = None) -> Reading:
+    """Read one message (`last_intent`: the resident's previous intent, for follow-ups such as "and on Sunday?")."""
+    folded = fold(text)
+    raw = lexicon.find_raw(folded)
+    detection = detect(text, lexicon, lexicon.select(raw))
+    finds = lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
+    return Reading(folded, finds, detection, matcher.understand(folded, finds, last_intent))

@@ -21,8 +21,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from sqlalchemy.exc import DataError as ValueRefused
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 
 from . import redact
 from .answering.pipeline import Bot, incoming, sensitive_parts
@@ -160,9 +159,9 @@ class Worker:
                 taken = self.bot.store.take(inbox_id, [incoming(i, received_at) for i in inbounds],
                                             [(r.channel, r.ref, r.reason) for r in rejects])
             except StatementError as exc:
-                if isinstance(exc, DBAPIError) and not isinstance(exc, ValueRefused):
-                    raise  # the database is unreachable or failing: the row stays, taken again later
-                return self._one_by_one(inbox_id, inbounds, rejects)  # a value the database refuses
+                if unreachable(exc):
+                    raise  # the database is unreachable or busy: the row stays, taken again later
+                return self._one_by_one(inbox_id, inbounds, rejects)  # the database refuses one of the events
         if taken is None:
             return []
         ids, new_rejects = taken
@@ -171,9 +170,25 @@ class Worker:
         return ids
 
     def _one_by_one(self, inbox_id: int, inbounds: list[Inbound], rejects: list[Rejected]) -> list[int]:
-        """The slow path when the database refuses one of the events: each stored on its own (a refused one is
-        rejected, Bot.receive), then the row deleted. A redelivered event is still stored once."""
-        ids = [i for i in (self.bot.receive(inbound) for inbound in inbounds) if i is not None]
+        """The slow path when the database refuses one of the events (a value, a constraint, a trigger): each is
+        stored on its own and one that is refused is rejected (kept for staff without its content, logged at ERROR
+        with its traceback, scrubbed of the resident's words), then the row is deleted: a body is never tried
+        forever. A redelivered event is still stored once."""
+        ids = []
+        for inbound in inbounds:
+            with redact.sensitive(*sensitive_parts(inbound)):
+                try:
+                    message_id = self.bot.receive(inbound)
+                except Exception as exc:
+                    if isinstance(exc, StatementError) and unreachable(exc):
+                        raise
+                    log.error("an event the database refuses is rejected", exc_info=True,
+                              extra={"channel": inbound.channel})
+                    self.bot.reject(inbound.channel, event_ref([inbound.event_id, inbound.user_id]),
+                                    f"not storable ({type(exc).__name__})")
+                    continue
+            if message_id is not None:
+                ids.append(message_id)
         for rejected in rejects:
             self.bot.reject(rejected.channel, rejected.ref, rejected.reason)
         self.bot.store.drop(inbox_id)
@@ -225,3 +240,7 @@ class Worker:
         for thread in list(self.threads):
             thread.join(timeout=5)
 
+
+def unreachable(exc: StatementError) -> bool:
+    """The database is down or busy (try again later), rather than refusing what was asked of it."""
+    return isinstance(exc, (OperationalError, InterfaceError))

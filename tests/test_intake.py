@@ -124,3 +124,21 @@ def test_a_lost_queue_costs_nothing_the_sweep_takes_the_row(quiet_app, bot, fake
         s.execute(update(Inbox).values(received_at=utcnow() - dt.timedelta(seconds=3)))
     runtime.new_worker().sweep()
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+
+
+def test_an_event_the_database_refuses_is_rejected_and_its_neighbour_answered_once(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    from bot.storage.models import RejectedEvent
+
+    from .test_logs import refuse
+
+    refuse(bot.store.engine, "messages", "text", "REFUSED")
+    body = payload(text_event("REFUSED words", event_id="01J00000000000000000000RF1"),
+                   text_event("onde jogo pilhas?", user="U2", event_id="01J00000000000000000000RF2"))
+    assert post(quiet_app.test_client(), body).status_code == 200
+    runtime = current_runtime(quiet_app)
+    worker = runtime.new_worker()
+    for message_id in worker.take(runtime.work.get(0) or 0):
+        worker._process(message_id, claimed=True)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    assert count(bot, Inbox) == 0 and count(bot, RejectedEvent) == 1  # not taken again and again
+    assert [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/")] == ["rt-01J00000000000000000000RF2"]

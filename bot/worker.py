@@ -1,15 +1,16 @@
 """Background work: take what webhooks kept, answer it and deliver the outbox, so webhooks answer the platforms at once.
 
 A webhook keeps its signed body as it came, in one insert (the inbox), and puts the row's id on a queue:
-- `MemoryQueue` (default): the worker threads inside each web process;
+- `MemoryQueue` (default): the worker inside each web process;
 - `RedisQueue` (REDIS_URL set): a Redis list shared by every web process and the `worker` processes of the Procfile.
-The database stays the source of truth: a queue only says "look at this one now". A worker reads the body's events
-(the channel's `read`: parsed, checked, the unreadable ones kept as rejected) and, in one transaction, deletes the
-inbox row and stores the events as messages claimed by itself (a redelivered event is stored once); then it answers
-them and sends the replies. Whoever deletes the row owns its events, so a row taken twice is answered once. Every
-worker also sweeps for inbox rows and messages that were kept but never taken or answered (a process died, the queue
-lost an id) and for outbox rows that are due. Each worker runs several threads (TOMONI_WORKER_THREADS): a thread
-waiting for the database or a platform's API leaves the others working.
+The database stays the source of truth: a queue only says "look at this one now". A worker's taking thread reads a
+body's events (the channel's `read`: parsed, checked, the unreadable ones kept as rejected) and, in one transaction,
+deletes the inbox row and stores the events as messages (a redelivered event is stored once): whoever deletes the row
+owns its events, so a row taken twice is answered once. Each message is then claimed and answered, by the answering
+thread of its resident's lane (TOMONI_WORKER_THREADS of them): a thread waiting for the database or a platform's API
+leaves the others working, and one resident's messages are answered one at a time, in order. Every worker also
+sweeps for inbox rows and messages that were kept but never taken or answered (a process died, the queue lost an id)
+and for outbox rows that are due.
 """
 
 from __future__ import annotations
@@ -94,11 +95,10 @@ class Worker:
         self.work = work
         self.channels = channels or {}
         self.threads_wanted = max(1, threads)
+        self.lanes: list[queue.Queue[int]] = []  # answering threads' queues, by resident (run() with threads > 1)
         self._stop = threading.Event()
         self._last_sweep = 0.0
         self._last_due = 0.0
-        self._sweeping = threading.Lock()
-        self._due = threading.Lock()
         self.threads: list[threading.Thread] = []
 
     @property
@@ -107,38 +107,43 @@ class Worker:
         return self.threads[0] if self.threads else None
 
     def run_once(self, timeout: float = 0.25) -> None:
-        """Take one queued inbox row if one comes within `timeout`, answer its events; deliver what is due (now and
-        then); sweep for what was forgotten (now and then)."""
+        """Take one queued inbox row if one comes within `timeout` and answer its events; deliver what is due (now
+        and then); sweep for what was forgotten (now and then)."""
         inbox_id = self.work.get(timeout)
         if inbox_id is not None:
-            for message_id in self.take(inbox_id):
-                self._process(message_id, claimed=True)
-        if time.monotonic() - self._last_sweep > SWEEP_EVERY and self._sweeping.acquire(blocking=False):
-            try:
-                self._last_sweep = time.monotonic()
-                self.sweep()
-            finally:
-                self._sweeping.release()
-        if (inbox_id is None or time.monotonic() - self._last_due > DUE_EVERY) and self._due.acquire(blocking=False):
-            try:
-                self._last_due = time.monotonic()
-                self.deliverer.deliver_due()
-            finally:
-                self._due.release()
+            self.answer(self._take(inbox_id))
+        if time.monotonic() - self._last_sweep > SWEEP_EVERY:
+            self._last_sweep = time.monotonic()
+            self.sweep()
+        if inbox_id is None or time.monotonic() - self._last_due > DUE_EVERY:
+            self._last_due = time.monotonic()
+            self.deliverer.deliver_due()
+
+    def answer(self, taken: list[tuple[int, int | None]]) -> None:
+        """Answer stored messages (id, user id): here, or with answering threads on the lane of their resident, so
+        that one resident's messages are answered one at a time and in order while other residents' are answered
+        beside them."""
+        for message_id, user_id in taken:
+            if self.lanes and user_id is not None:
+                self.lanes[user_id % len(self.lanes)].put(message_id)
+            else:
+                self._process(message_id)
 
     def sweep(self) -> None:
         """Inbox rows no worker took and messages stored but never answered (a process stopped in between)."""
         for inbox_id in self.bot.store.waiting():
             log.warning("taking a webhook body that was kept but never taken", extra={"inbox_id": inbox_id})
-            for message_id in self.take(inbox_id):
-                self._process(message_id, claimed=True)
+            self.answer(self._take(inbox_id))
         for forgotten in self.bot.store.unprocessed():
             log.warning("processing a message that was stored but never answered", extra={"message_id": forgotten})
             self._process(forgotten)
 
     def take(self, inbox_id: int) -> list[int]:
-        """Store an inbox row's events as messages claimed by this worker and delete the row (one transaction);
-        their ids. Nothing when another worker took the row first."""
+        """Store an inbox row's events as messages and delete the row (one transaction); their ids. Nothing when
+        another worker took the row first."""
+        return [message_id for message_id, _ in self._take(inbox_id)]
+
+    def _take(self, inbox_id: int) -> list[tuple[int, int | None]]:
         row = self.bot.store.inbox_row(inbox_id)
         if row is None:
             return []
@@ -167,9 +172,10 @@ class Worker:
         ids, new_rejects = taken
         for channel, ref, reason in new_rejects:
             log.warning("webhook event rejected", extra={"channel": channel, "ref": ref, "reason": reason})
-        return ids
+        return list(ids)
 
-    def _one_by_one(self, inbox_id: int, inbounds: list[Inbound], rejects: list[Rejected]) -> list[int]:
+    def _one_by_one(self, inbox_id: int, inbounds: list[Inbound], rejects: list[Rejected]
+                    ) -> list[tuple[int, int | None]]:
         """The slow path when the database refuses one of the events (a value, a constraint, a trigger): each is
         stored on its own and one that is refused is rejected (kept for staff without its content, logged at ERROR
         with its traceback, scrubbed of the resident's words), then the row is deleted: a body is never tried
@@ -192,11 +198,11 @@ class Worker:
         for rejected in rejects:
             self.bot.reject(rejected.channel, rejected.ref, rejected.reason)
         self.bot.store.drop(inbox_id)
-        return [i for i in ids if self.bot.store.claim(i)]
+        return [(i, None) for i in ids]
 
-    def _process(self, message_id: int, claimed: bool = False) -> None:
+    def _process(self, message_id: int) -> None:
         try:
-            reply = self.bot.process(message_id, claimed=claimed)
+            reply = self.bot.process(message_id)
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the worker; the sweep retries it
             # One line, no traceback: its text may hold the resident's words (the message row has the error's type).
             log.warning("processing failed; it will be tried again", extra={"message_id": message_id,
@@ -206,15 +212,31 @@ class Worker:
             self.deliverer.deliver(reply.outbox)  # at once; a failure leaves it to deliver_due's retries
 
     def run(self) -> None:
-        """Loop until stop() is called, in this thread and `threads - 1` more; an error (the database or Redis
-        unreachable) is logged and waited out, longer each time (1 s, 2 s, 4 s … 30 s), and the loop goes on."""
+        """Loop until stop() is called: this thread takes the queued bodies (in order), sweeps and delivers what is
+        due; with `threads` > 1, that many more threads answer, each the residents of its lane. An error (the
+        database or Redis unreachable) is logged and waited out, longer each time (1 s, 2 s, 4 s … 30 s)."""
         log.info("worker started", extra={"threads": self.threads_wanted})
-        helpers = [threading.Thread(target=self._loop, name=f"tomoni-worker-{i + 1}", daemon=True)
-                   for i in range(self.threads_wanted - 1)]
-        self.threads += helpers
-        for helper in helpers:
-            helper.start()
+        if self.threads_wanted > 1:
+            self.lanes = [queue.Queue() for _ in range(self.threads_wanted)]
+            helpers = [threading.Thread(target=self._answering, args=(lane,), name=f"tomoni-answer-{i + 1}",
+                                        daemon=True) for i, lane in enumerate(self.lanes)]
+            self.threads += helpers
+            for helper in helpers:
+                helper.start()
         self._loop()
+
+    def _answering(self, lane: queue.Queue[int]) -> None:
+        """An answering thread: the messages of its lane's residents, one at a time."""
+        while not self._stop.is_set():
+            try:
+                message_id = lane.get(timeout=0.25)
+            except queue.Empty:
+                continue
+            try:
+                self._process(message_id)  # a failure to answer is logged there and left to the sweep
+            except Exception as exc:  # noqa: BLE001 - e.g. the database unreachable while recording the delivery
+                log.error("answering thread error; going on", extra={"error": type(exc).__name__})
+                self._stop.wait(1.0)
 
     def _loop(self) -> None:
         failures = 0

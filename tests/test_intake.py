@@ -86,7 +86,7 @@ def test_the_same_webhook_twice_taken_by_two_workers_at_once_is_answered_once(qu
         worker = runtime.new_worker()
         barrier.wait()
         for message_id in worker.take(inbox_id):
-            worker._process(message_id, claimed=True)
+            worker._process(message_id)
 
     threads = [threading.Thread(target=work, args=(row,)) for row in rows + rows]  # each row by two workers
     for t in threads:
@@ -138,7 +138,24 @@ def test_an_event_the_database_refuses_is_rejected_and_its_neighbour_answered_on
     runtime = current_runtime(quiet_app)
     worker = runtime.new_worker()
     for message_id in worker.take(runtime.work.get(0) or 0):
-        worker._process(message_id, claimed=True)
+        worker._process(message_id)
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
     assert count(bot, Inbox) == 0 and count(bot, RejectedEvent) == 1  # not taken again and again
     assert [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/")] == ["rt-01J00000000000000000000RF2"]
+
+
+def test_one_residents_messages_are_answered_in_order_by_a_worker_of_several_threads(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+    """Answering threads take residents by lane: a resident's second message is answered after the first, while
+    other residents are answered beside them."""
+    client = quiet_app.test_client()
+    for n in range(6):  # resident U1 writes three times, U2 and U3 once each, U1 once more
+        user = "U1" if n in (0, 1, 2, 5) else f"U{n - 1}"
+        post(client, payload(text_event("I want to talk to a real person" if n == 0 else f"hello {n}", user=user,
+                                        event_id=f"01J00000000000000000000OR{n}")))
+    runtime = current_runtime(quiet_app)
+    runtime.threads = 4
+    runtime.start_worker()
+    assert fake.wait_for(lambda: len(fake.calls("/v2/bot/message/reply")) == 6, timeout=30)
+    order = [c["json"]["replyToken"][-1] for c in fake.calls("/v2/bot/message/reply")]
+    assert [n for n in order if n in "0125"] == ["0", "1", "2", "5"]
+    assert runtime.worker is not None and len(runtime.worker.lanes) == 4

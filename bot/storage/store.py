@@ -243,18 +243,17 @@ class Store:
             return list(conn.scalars(select(Inbox.id).where(Inbox.received_at < cutoff).order_by(Inbox.id)
                                      .limit(limit)))
 
-    def take(self, inbox_id: int, items: list[Incoming],
-             rejects: list[tuple[str, str, str]]) -> tuple[list[int], list[tuple[str, str, str]]] | None:
-        """In one transaction: delete an inbox row, store its events as inbound messages already claimed by the
-        calling worker (a redelivered event is skipped), and keep its rejected events (once each). Returns the new
-        messages' ids and the rejections that were new; None when the row was gone (another worker took it)."""
+    def take(self, inbox_id: int, items: list[Incoming], rejects: list[tuple[str, str, str]]
+             ) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]] | None:
+        """In one transaction: delete an inbox row, store its events as inbound messages (a redelivered event is
+        skipped), and keep its rejected events (once each). Returns the new messages' (id, user id) and the
+        rejections that were new; None when the row was gone (another worker took it)."""
         for attempt in range(3):
             try:
                 with self.session() as s:
                     if s.execute(delete(Inbox).where(Inbox.id == inbox_id)).rowcount != 1:  # type: ignore[attr-defined]
                         return None
-                    now = utcnow()
-                    ids = [m.id for m in (self._inbound(s, item, claimed_at=now, look_first=True) for item in items)
+                    ids = [(m.id, m.user_id) for m in (self._inbound(s, item, look_first=True) for item in items)
                            if m is not None]
                     new = []
                     for channel, ref, reason in rejects:

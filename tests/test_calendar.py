@@ -71,7 +71,7 @@ def test_tomorrow_and_the_area_question(say) -> None:  # type: ignore[no-untyped
     chosen = say(kind="postback", payload="area:imaizumi", user="e1", at=friday)
     assert "Imaizumi-cho" in chosen.text
     tomorrow = say("what goes out tomorrow?", user="e1", at=friday)
-    assert "Thu, Dec 3: burnable garbage; Fri, Dec 4: non-burnable garbage" in tomorrow.text
+    assert "Thu, 3 Dec: burnable garbage; Fri, 4 Dec: non-burnable garbage" in tomorrow.text
 
 
 def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  # type: ignore[no-untyped-def]

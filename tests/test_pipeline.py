@@ -46,7 +46,7 @@ def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, sa
     assert count(bot, Ticket, status="open") == 1
     friday_night = dt.datetime(2026, 12, 4, 20, 0, tzinfo=TOKYO)
     later = say("tell me a joke", user="u2", at=friday_night)
-    assert "Mon, Dec 7" in later.text  # a date no reader can take for 12 July
+    assert "Mon, 7 Dec" in later.text  # a date no reader can take for 12 July
 
 
 def test_language_is_sticky_and_can_be_switched(bot, say) -> None:  # type: ignore[no-untyped-def]
@@ -135,3 +135,18 @@ def test_chinese_readers_see_town_names_in_kanji(say) -> None:  # type: ignore[n
     reply = say("垃圾什么时候收", user="zh-town")
     assert "今泉町" in [c.label for c in reply.choices]
     assert "Imaizumi" not in " ".join(c.label for c in reply.choices)
+
+
+def test_a_question_back_offers_a_person_when_none_of_its_readings_fits(bot, say) -> None:  # type: ignore[no-untyped-def]
+    """Partial evidence asks back with the likely readings; the last button always leads to the desk, where the
+    ticket shows the resident's question (not only the tap)."""
+    from bot.answering import handoff
+    from bot.answering.mt import MachineTranslator
+
+    asked = say("How do I switch my foreign drivers licence to a Japanese one?", user="lic")
+    assert asked.text.startswith("Do you mean") and not asked.handoff
+    assert asked.choices[-1].payload == "intent:human" and asked.choices[-1].label == "Other: ask a person"
+    tapped = say(kind="postback", payload="intent:human", user="lic")
+    assert tapped.intent == "human" and tapped.handoff and tapped.ticket_id
+    _, _, lines = handoff.conversation(bot.store, MachineTranslator(bot.catalog, packages=[]), tapped.ticket_id)
+    assert any("licence" in (line.message.text or "") for line in lines)

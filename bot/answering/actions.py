@@ -59,10 +59,20 @@ class Commands:
             return reply
         name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
         r, today = self.renderer, now.date()
+        facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
+        day_of = self._day_category(u.item, u.category, area.group)
+        if day_of:
+            # Batteries go out on their district's day (the city's notice), not on the hazardous day everywhere.
+            facts.append(self.kb.facts["battery_days"])
         if u.category:
-            dates = punct(lang).list.join(r.date(lang, d) for d in self.calendar.next_days(area.id, u.category, today))
-            text = r.ui(lang, "schedule_next", category=self.catalog.get(lang, "category_names", u.category),
-                        area=name, dates=dates)
+            dates = r.dates(lang, self.calendar.next_days(area.id, day_of or u.category, today))
+            what = str(r.item_name(lang, str(u.item)) if day_of else
+                       self.catalog.get(lang, "category_names", u.category))
+            # A name opens the sentence ("Dry-cell battery in …") or stands inside it ("Coleta de pilha comum em …").
+            opens = str(self.catalog.get(lang, "ui", "schedule_next") or "").startswith("{category}")
+            if opens or what[1:2].islower():  # never "pET bottle"
+                what = (what[:1].upper() if opens else what[:1].lower()) + what[1:]
+            text = r.ui(lang, "schedule_next", category=what, area=name, dates=dates)
         else:
             span = 2 if "today_tomorrow" in u.concepts else 7
             days = [today + dt.timedelta(days=n) for n in range(span)]
@@ -74,11 +84,38 @@ class Commands:
         lines += [text, str(self.catalog.get(lang, "answers", "garbage.rules.time") or "")]
         if self.calendar.sample:
             lines.append(r.ui(lang, "schedule_sample"))
-        facts = [self.calendar.source, self.kb.facts["garbage_rules"]]
         rendered = r.with_lines("garbage.schedule", lang, "\n".join(x for x in lines if x), facts)
         rendered_text = rendered.text.replace("{garbage_rules.deadline}", str(self.kb.value("garbage_rules.deadline")))
         return Reply(rendered_text, msg_lang, lang, "garbage.schedule", entry="garbage.schedule",
                      confidence=u.confidence)
+
+    def _day_category(self, item: str | None, category: str | None, group: str) -> str | None:
+        """The calendar category whose day an item goes out on in an area group, when it is not the item's own:
+        batteries on the resources or the "other" day of their district (knowledge/garbage/rules.yaml)."""
+        batteries = self.kb.facts.get("battery_days") or {}
+        if not category or item not in (batteries.get("items") or []):
+            return None
+        day_of = (batteries.get("groups") or {}).get(group)
+        return str(day_of) if day_of else None
+
+    def _item_days(self, reply: Reply, item: str | None, category: str | None, lang: str, user: User,
+                   now: dt.datetime) -> None:
+        """Under an item's answer, when the resident's town is known: the next days it goes out there (batteries on
+        their district's day, knowledge/garbage/rules.yaml `battery_days`), and that the dates are a sample."""
+        area = self.calendar.areas.get(user.area or "") if self.calendar else None
+        if area is None or self.calendar is None or not category or not item:
+            return
+        days = self.calendar.next_days(area.id, self._day_category(item, category, area.group) or category,
+                                       now.date())
+        if not days:
+            return
+        r = self.renderer
+        name = area.name_ja if lang in KANJI_READERS else f"{area.name_en} ({area.name_ja})"
+        lines = [r.ui(lang, "item_days", area=name, dates=r.dates(lang, days))]
+        if self.calendar.sample:
+            lines.append(r.ui(lang, "schedule_sample"))
+        head, sep, rest = reply.text.partition("\n")  # after the answer, before its confirm and source lines
+        reply.text = "\n".join([head, *lines]) + (sep + rest if sep else "")
 
     def _reminder(self, u: Understanding, text: str, lang: str, user: User, now: dt.datetime) -> Reply:
         if u.area:

@@ -27,6 +27,10 @@ class DataError(Exception):
     """A knowledge or language file is wrong; the message names the file and the entry."""
 
 
+# Source tags with no official Isesaki page behind them: an M fact from one of them is said with "please confirm".
+UNOFFICIAL = ("ISE-UNOFF", "OTHER")
+
+
 @dataclass(frozen=True)
 class Item:
     """A garbage item of knowledge/garbage/items.csv."""
@@ -63,9 +67,11 @@ class Knowledge:
         return None if fact is None or not attr else fact.get(attr)
 
     def is_weak(self, record: dict[str, Any]) -> bool:
-        """True when a fact must be said with a 'please confirm' line."""
+        """True when a fact must be said with a 'please confirm' line: confidence L, an inference or an unverified
+        fact, or an M that only an unofficial page or another place's rule gives (no official Isesaki source)."""
         tag = self.sources.get(str(record.get("source")), {}).get("tag")
-        return record.get("confidence") == "L" or tag in ("UNVERIFIED", "INFERRED")
+        confidence = record.get("confidence")
+        return confidence == "L" or tag in ("UNVERIFIED", "INFERRED") or (confidence == "M" and tag in UNOFFICIAL)
 
 
 def _yaml(path: Path) -> Any:

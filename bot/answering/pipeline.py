@@ -335,9 +335,13 @@ class Bot(Commands):
                             category=u.category, confidence=u.confidence)
         if u.options:
             reply.choices = [self._choice(o, reply_lang) for o in u.options]
+            if key == "clarify":  # a question back never dead-ends: none of these readings -> a person
+                reply.choices.append(Choice(self.renderer.ui(reply_lang, "clarify_other"), "intent:human"))
         if u.intent == "garbage.sorting":
             reply.category = u.category
             reply.entry = u.item
+            if key == "garbage.sorting":
+                self._item_days(reply, u.item, u.category, reply_lang, user, now)
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from ..understanding.language import ENDONYMS
@@ -23,8 +24,12 @@ from .catalog import PLACEHOLDER, Catalog
 from .knowledge import Knowledge
 
 # Babel locale of each served language (Tagalog answers use Filipino's locale data, Chinese the simplified script).
-LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans", "es": "es_419"}  # es: Latin American (1,500), as Peruvians write
-CONTACT = re.compile(r"\{contact\.([a-z0-9_]+)\}")
+# English is international English (en_001: "Mon, 7 Dec", "14 May 2023"): its readers here are Filipinos, Nepalis,
+# Indians and others who read 7/12 as 7 December, never the US month-first form.
+LOCALES = {"pt": "pt_BR", "tl": "fil", "zh": "zh_Hans", "es": "es_419",  # es: Latin American (1,500), as Peruvians write
+           "en": "en_001"}
+# {contact.tabunka}: an office with its Japanese name and phone; {phone.tabunka}: its phone number alone.
+CONTACT = re.compile(r"\{(?:contact|phone)\.([a-z0-9_]+)\}")
 # Clock times of the knowledge base ("8:30", "9:00–17:00") as a locale writes them: Brazilians 8h30, Indonesians
 # 08.30 (the native reviewers of both languages); the other languages keep 8:30.
 _CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
@@ -63,6 +68,7 @@ class Rendered:
     # (label, url) buttons: the full reference of the answer's first source.
     links: list[tuple[str, str]] = field(default_factory=list)
     main: str = ""  # the answer itself, without the source, confirm and draft lines (the length budget's part)
+    caveats: list[str] = field(default_factory=list)  # the "please confirm with <office>" phrases it carries
 
 
 class Renderer:
@@ -82,9 +88,18 @@ class Renderer:
         '7 de dezembro', '12月7日月曜日' — never '7/12', which reads as 12 July to some."""
         return format_skeleton("MMMEd", day, locale=LOCALES.get(lang, lang))
 
-    def full_date(self, lang: str, day: dt.date) -> str:
-        """A date with its year, for dates that are not this year's ('May 14, 2023')."""
-        return format_skeleton("yMMMMd", day, locale=LOCALES.get(lang, lang))
+    def dates(self, lang: str, days: list[dt.date]) -> str:
+        """Several dates as the locale lists them ('Sat, 12 Dec and Sat, 26 Dec', '12月12日(土)、12月26日(土)'):
+        a date that holds a comma is never split by a list comma."""
+        return format_list([self.date(lang, d) for d in days], locale=LOCALES.get(lang, lang))
+
+    def term(self, lang: str, first: dt.date, last: dt.date) -> str:
+        """A span of dates with its year, as the locale writes one: '14 May – 16 Jul 2023', '2023年5月14日～7月16日'."""
+        return str(format_interval(first, last, "yMMMMd", locale=LOCALES.get(lang, lang)))
+
+    def day_month(self, lang: str, day: dt.date) -> str:
+        """A day and month in the locale's form, without the weekday: '29 December', '29 de dezembro', '12月29日'."""
+        return format_skeleton("MMMMd", day, locale=LOCALES.get(lang, lang))
 
     def contact(self, lang: str, contact_id: str) -> str:
         """'<name> (<Japanese name>, <phone>)', or in Japanese '<Japanese name>(<phone>)'; without a phone number
@@ -97,6 +112,13 @@ class Renderer:
         name = self.catalog.get(lang, "contacts", contact_id) or c["name_en"]
         inner = f"{c['name_ja']}{p.comma}{phone}" if phone else str(c["name_ja"])
         return f"{name}{p.open}{inner}{p.close}"
+
+    def call(self, lang: str, contact_id: str) -> str:
+        """'<name> (<phone>)': an office to phone, in the resident's language; its name alone without a phone."""
+        phone = self.kb.contacts[contact_id].get("phone")
+        p = punct(lang)
+        name = self.contact_name(lang, contact_id)
+        return f"{name}{p.open}{phone}{p.close}" if phone else name
 
     def contact_name(self, lang: str, contact_id: str) -> str:
         """An office's name alone, in the resident's language (Japanese for Japanese)."""
@@ -181,6 +203,9 @@ class Renderer:
         text = fill(template, lambda name: self._value(lang, name, values))
         facts = [self.kb.facts[f] for f in self.kb.answers.get(key, {}).get("facts") or []]
         contacts = tuple(dict.fromkeys(CONTACT.findall(template)))
+        # A fact the text uses without listing it (its source is not shown) still makes the answer weak.
+        used = [self.kb.facts[name.partition(".")[0]] for name in PLACEHOLDER.findall(template)
+                if name.partition(".")[0] in self.kb.facts]
         notes: list[str] = []
         none_here = self.no_counsellor(lang) if key == "consultation.desk" else None
         if none_here:
@@ -201,27 +226,36 @@ class Renderer:
             text = punct(lang).space.join(p for p in (text, self.catalog.get(lang, "categories", category), size) if p)
         elif category and key.startswith("garbage.schedule"):
             facts.append(self.kb.categories[category])
-        return self.with_lines(key, lang, text, facts, contacts, notes)
+        inline = self._desk_caveat(lang) if "{desk_languages}" in template and not none_here else ""
+        rendered = self.with_lines(key, lang, text, facts, contacts, notes, used=used,
+                                   inline=inline if inline and inline in text else "")
+        return rendered
 
     def with_lines(self, key: str, lang: str, text: str, facts: list[dict[str, Any]],
-                   contacts: tuple[str, ...] = (), notes: list[str] | None = None) -> Rendered:
+                   contacts: tuple[str, ...] = (), notes: list[str] | None = None, *,
+                   used: list[dict[str, Any]] | None = None, inline: str = "") -> Rendered:
         """A text with the source, confirm and machine-draft lines of answer `key`, the given facts and the
         contacts it names. A weak fact or contact gets "please confirm with <office>": the answer's own `confirm`
-        office, or the Multicultural Coexistence Division when that office is itself the weak one."""
+        office, or the Multicultural Coexistence Division when that office is itself the weak one. `used`: facts
+        the text uses without showing their source (they count for the confirm line); `inline`: a please-confirm
+        the text already carries, naming the answer's own office (no second line then)."""
         spec = self.kb.answers.get(key, {})
         source_ids = list(dict.fromkeys(str(f["source"]) for f in facts if f.get("source")))
         weak_contacts = [c for c in contacts if self.kb.is_weak(self.kb.contacts[c])]
-        weak = any(self.kb.is_weak(f) for f in facts) or bool(weak_contacts)
+        weak = any(self.kb.is_weak(f) for f in [*facts, *(used or [])]) or bool(weak_contacts)
         lines = [text, *(notes or [])]
+        caveats = [inline] if inline else []
         if self.catalog.is_draft(lang, "answers", key):
             lines.append(self.ui(lang, "machine_draft"))
         confirm = spec.get("confirm")
-        if weak and confirm:
+        if weak and confirm and not self._only_inline(inline, facts, used or [], weak_contacts):
             if confirm in weak_contacts or self.kb.is_weak(self.kb.contacts[confirm]):
                 confirm = FALLBACK_CONFIRM
-            # An office the answer already shows with its number is named again without it.
-            office = self.contact_name(lang, confirm) if confirm in contacts else self.contact(lang, confirm)
+            # An office the answer already shows with its number is named again without it; another one is named
+            # with its number only (the Japanese name is for the counter, this line is for a phone call).
+            office = self.contact_name(lang, confirm) if confirm in contacts else self.call(lang, confirm)
             lines.append(self.ui(lang, "confirm", contact=office))
+            caveats.append(lines[-1])
         shown = spec.get("sources", True)
         # An inference or an unconfirmed fact has no source to show: its "please confirm" line says so.
         names = self.source_names(lang, [s for s in source_ids
@@ -232,7 +266,27 @@ class Renderer:
         url = next((self.kb.sources[s].get("url") for s in source_ids if self.kb.sources[s].get("url")), None)
         if url and shown:
             links.append((self.ui(lang, "source_button"), str(url)))
-        return Rendered("\n".join(lines), names, weak, links, text)
+        for source_id in [spec["map"]] if spec.get("map") and shown else []:
+            # A button to the page the answer sends the resident to (the disaster map), before the source's.
+            map_url = str(self.kb.sources[source_id].get("url") or "")
+            links = [(self.ui(lang, "map_button"), map_url), *[link for link in links if link[1] != map_url]]
+        return Rendered("\n".join(lines), names, weak, links, text, caveats)
+
+    def _only_inline(self, inline: str, facts: list[dict[str, Any]], used: list[dict[str, Any]],
+                     weak_contacts: list[str]) -> bool:
+        """The only weak thing is the centre's unconfirmed languages, already said with their please-confirm."""
+        other = self.kb.facts.get("center_other_languages")
+        weak = [f for f in [*facts, *used] if self.kb.is_weak(f) and f is not other]
+        return bool(inline) and not weak and not weak_contacts
+
+    def _desk_caveat(self, lang: str) -> str:
+        """'(Vietnamese, Tagalog: please confirm with the Multicultural Coexistence Division)': the centre's
+        counsellor languages that no source confirms (confidence L), never said as fact nor as 'probably'."""
+        other = (self.kb.facts.get("center_other_languages") or {}).get("languages") or []
+        if not other:
+            return ""
+        likely = punct(lang).list.join(self.language_name(lang, c) for c in other)
+        return self.ui(lang, "desk_other_languages", languages=likely, contact=self.contact_name(lang, FALLBACK_CONFIRM))
 
     def _value(self, lang: str, name: str, computed: dict[str, Any]) -> Any:
         if name in computed:
@@ -240,6 +294,8 @@ class Renderer:
         head, _, attr = name.partition(".")
         if head == "contact":
             return self.contact(lang, attr)
+        if head == "phone":
+            return self.kb.contacts[attr].get("phone")
         fact = self.kb.facts.get(head)
         if fact is not None and attr not in fact:
             return self._localized(lang, fact, attr, self.catalog.get(lang, "places", name))
@@ -279,19 +335,18 @@ class Renderer:
         values["desk_week"] = lambda: self._desk_week(lang)
         values["desk_when"] = lambda: self._desk_when(lang, center, today, now)
         values["class_term"] = lambda: self._class_term(lang, today)
+        values["desk_closed_from"] = lambda: self._year_end(lang, center, today)[0]
+        values["desk_closed_to"] = lambda: self._year_end(lang, center, today)[1]
         values["labour_lines"] = lambda: self._labour_lines(lang)
         values["now_8000"] = lambda: self._now_8000(lang, today, now)
         return values
 
     def _desk_languages(self, lang: str, center: dict[str, Any], with_others: bool = True) -> str:
-        """'English, Spanish, Portuguese (+2, probably Vietnamese, Tagalog)'."""
+        """'English, Spanish, Portuguese (Vietnamese, Tagalog: please confirm with …)'."""
         sep = punct(lang).list
         named = sep.join(self.language_name(lang, c) for c in center.get("languages", []))
-        other = self.kb.facts.get("center_other_languages") or {}
-        if not other.get("languages") or not with_others:
-            return named
-        likely = sep.join(self.language_name(lang, c) for c in other["languages"])
-        return named + punct(lang).space + self.ui(lang, "desk_other_languages", languages=likely)
+        caveat = self._desk_caveat(lang) if with_others else ""
+        return named + punct(lang).space + caveat if caveat else named
 
     def no_counsellor(self, lang: str) -> str | None:
         """For a resident whose language no counsellor at the centre speaks: who does speak it."""
@@ -318,6 +373,18 @@ class Renderer:
         nxt = kb_mod.next_open_day(center, today)
         return self.ui(lang, "desk_closed_today", date=self.date(lang, today),
                        next=self.date(lang, nxt) if nxt else "?")
+
+    def _year_end(self, lang: str, center: dict[str, Any], today: dt.date) -> tuple[str, str]:
+        """The first and last day of the centre's year-end closure (desks.yaml: '12-29' … '01-03') in the locale's
+        own form ('29 December', '12月29日'); empty when it has none."""
+        closed = [str(d) for d in center.get("closed_dates", [])]
+        late, early = sorted(d for d in closed if d >= "07"), sorted(d for d in closed if d < "07")
+        if not late or not early:
+            return "", ""
+        year = today.year if today.month >= 7 else today.year - 1
+        first = dt.date(year, *(int(x) for x in late[0].split("-")))
+        last = dt.date(year + 1, *(int(x) for x in early[-1].split("-")))
+        return self.day_month(lang, first), self.day_month(lang, last)
 
     def _desk_week(self, lang: str) -> str:
         table = self.kb.facts["weekday_languages"]
@@ -363,18 +430,22 @@ class Renderer:
         if state == "next":
             return self.ui(lang, "class_term_next", start=self.date(lang, term["start"]))
         # An old term is shown with its year, so nobody takes it for this year's.
-        return self.ui(lang, "class_term_unknown", start=self.full_date(lang, term["start"]),
-                       end=self.full_date(lang, term["end"]))
+        return self.ui(lang, "class_term_unknown", term=self.term(lang, term["start"], term["end"]))
 
 
-# The length budget of a reply on a phone: the answer itself, and the whole reply with its source lines.
+# The length budget of a reply on a phone: the answer itself, and the whole reply with its source lines. The answer
+# keeps a margin below its budget (10 characters, Japanese 5): the dates, names and numbers filled in vary by day.
 MAIN_BUDGET = {"ja": 150}
 MAIN_DEFAULT, WHOLE_BUDGET = 300, 450
+MARGIN = {"ja": 5}
+MARGIN_DEFAULT = 10
 
 
 def over_budget(renderer: Renderer, lang: str, today: dt.date) -> list[str]:
-    """Every answer key (and every garbage item) whose reply in `lang` is longer than the budget, with its lengths."""
-    limit = MAIN_BUDGET.get(lang, MAIN_DEFAULT)
+    """Every answer key (and every garbage item) whose reply in `lang` is longer than the budget (the answer: less
+    its margin), with its lengths."""
+    budget = MAIN_BUDGET.get(lang, MAIN_DEFAULT)
+    limit = budget - MARGIN.get(lang, MARGIN_DEFAULT)
     cases: list[tuple[str, dict[str, Any]]] = [(key, {}) for key in renderer.kb.answers if key != "garbage.sorting"]
     cases += [("garbage.sorting", {"item": i.id, "category": i.category}) for i in renderer.kb.items.values()]
     problems = []
@@ -383,8 +454,31 @@ def over_budget(renderer: Renderer, lang: str, today: dt.date) -> list[str]:
             continue
         out = renderer.answer(key, lang, today, dt.time(10, 0), **args)
         if len(out.main) > limit or len(out.text) > WHOLE_BUDGET:
-            problems.append(f"{lang} {key} {args.get('item', '')}: answer {len(out.main)}/{limit}, "
-                            f"whole {len(out.text)}/{WHOLE_BUDGET}")
+            problems.append(f"{lang} {key} {args.get('item', '')}: answer {len(out.main)}/{limit} ({budget} less "
+                            f"its margin), whole {len(out.text)}/{WHOLE_BUDGET}")
+    return problems
+
+
+def uncaveated(renderer: Renderer, lang: str, today: dt.date) -> list[str]:
+    """Every answer (and garbage item) in `lang` that rests on a weak fact or office but does not say "please
+    confirm with <office>" in its text: the proof `check-data` gives that every weak fact and contact is caveated."""
+    cases: list[tuple[str, dict[str, Any]]] = [(key, {}) for key in renderer.kb.answers if key != "garbage.sorting"]
+    cases += [("garbage.sorting", {"item": i.id, "category": i.category}) for i in renderer.kb.items.values()]
+    problems = []
+    for key, args in cases:
+        if not renderer.catalog.get(lang, "answers", key) and key != "garbage.sorting":
+            continue
+        out = renderer.answer(key, lang, today, dt.time(10, 0), **args)
+        where = f"{lang} {key} {args.get('item', '')}".rstrip()
+        if out.weak and not out.caveats:
+            problems.append(f"knowledge/answers.yaml: {where}: rests on a weak fact or office (confidence L, inferred, "
+                            "unverified, or M from an unofficial source) but says no 'please confirm' (give it "
+                            "`confirm:`)")
+        offices = [renderer.contact_name(lang, c) for c in renderer.kb.contacts]
+        for caveat in out.caveats:
+            if caveat not in out.text or not any(office in caveat for office in offices):
+                problems.append(f"translations/{lang}.yaml: {where}: the 'please confirm' phrase {caveat!r} is not "
+                                "shown or names no office")
     return problems
 
 

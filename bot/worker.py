@@ -158,11 +158,11 @@ class Worker:
             events = [Rejected(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
         inbounds = [e for e in events if isinstance(e, Inbound)]
         rejects = [e for e in events if isinstance(e, Rejected)]
-        parts = [p for inbound in inbounds for p in sensitive_parts(inbound)]
-        with redact.sensitive(*parts):  # never in a log record, even in an error's text
+        items = [incoming(i, received_at) for i in inbounds]
+        parts = [p for inbound in inbounds for p in sensitive_parts(inbound)] + [item.text for item in items]
+        with redact.sensitive(*parts):  # never in a log record, even in an error's text (as given, and as stored)
             try:
-                taken = self.bot.store.take(inbox_id, [incoming(i, received_at) for i in inbounds],
-                                            [(r.channel, r.ref, r.reason) for r in rejects])
+                taken = self.bot.store.take(inbox_id, items, [(r.channel, r.ref, r.reason) for r in rejects])
             except StatementError as exc:
                 if unreachable(exc):
                     raise  # the database is unreachable or busy: the row stays, taken again later

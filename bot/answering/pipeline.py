@@ -104,7 +104,7 @@ class Bot(Commands):
         Text that cannot be stored as it is (a lone surrogate, a NUL byte) is kept with those characters replaced."""
         item = incoming(inbound)
         try:
-            with redact.sensitive(*sensitive_parts(inbound)):
+            with redact.sensitive(*sensitive_parts(inbound), item.text):  # as given, and as stored
                 msg = self.store.receive(item.channel, item.external_id, item.event_id, item.kind, item.text,
                                          item.raw, item.profile_language)
         except StatementError as exc:
@@ -121,13 +121,12 @@ class Bot(Commands):
         if self.store.reject(channel, ref, reason):
             log.warning("webhook event rejected", extra={"channel": channel, "ref": ref, "reason": reason})
 
-    def process(self, message_id: int, now: dt.datetime | None = None, claimed: bool = False) -> Reply | None:
-        """Answer a stored event, once: a message another worker is processing (or has processed) is skipped
-        (`claimed`: the caller stored it as claimed by itself, Store.take).
+    def process(self, message_id: int, now: dt.datetime | None = None) -> Reply | None:
+        """Answer a stored event, once: a message another worker is processing (or has processed) is skipped.
 
         A failure is recorded on the message (its exception's type, never its words) and raised; the sweep tries it
         again later, and after `max_tries` tries it is given up: processed, unanswered, listed for staff."""
-        if not claimed and not self.store.claim(message_id):
+        if not self.store.claim(message_id):
             return None
         started = time.perf_counter()
         try:

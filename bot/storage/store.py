@@ -187,11 +187,10 @@ class Store:
                     return None
         raise RuntimeError("could not store the inbound message")
 
-    def _inbound(self, s: Session, item: Incoming, claimed_at: dt.datetime | None = None,
-                 look_first: bool = False) -> Message | None:
+    def _inbound(self, s: Session, item: Incoming, look_first: bool = False) -> Message | None:
         """Add one inbound message (and its user on first contact) to a transaction; None when it was stored before.
         `look_first`: look for the event id before inserting (inside a transaction of several events, where a
-        unique-constraint error would undo them all); `claimed_at`: stored as taken by the calling worker."""
+        unique-constraint error would undo them all)."""
         if look_first and item.event_id is not None and s.scalar(select(Message.id).where(
                 Message.channel == item.channel,
                 Message.event_id.in_({item.event_id, event_digest(item.event_id)}))) is not None:
@@ -210,8 +209,6 @@ class Store:
         user.last_seen_at = utcnow()
         msg = Message(user_id=user.id, direction="in", channel=item.channel, event_id=item.event_id, kind=item.kind,
                       text=item.text, raw=item.raw, created_at=item.received_at or utcnow())
-        if claimed_at is not None:
-            msg.claimed_at, msg.attempts = claimed_at, 1
         s.add(msg)
         s.flush()
         return msg

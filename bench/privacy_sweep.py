@@ -61,6 +61,7 @@ def main() -> int:
     from bot.storage.store import upgrade
     from tests.conftest import channel_app  # also keeps argostranslate's folders in a temporary place
     from tests.fakes import FakeAPI
+    from tests.payloads import LINE_SECRET as SECRET
     from tests.residents import (
         Town,
         derived_from_words,
@@ -70,7 +71,6 @@ def main() -> int:
         reminders_and_announcements,
         resident,
     )
-    from tests.test_line import SECRET
 
     work = Path(tempfile.mkdtemp(prefix="tomoni-sweep-"))
     url = args.database_url or f"sqlite:///{work / 'sweep.sqlite'}"

@@ -50,21 +50,27 @@ class WorkQueue(Protocol):
     def get(self, timeout: float) -> int | None:
         """The next id, or None after `timeout` seconds."""
 
+    def wake(self) -> None:
+        """End a get() that is waiting, if the queue can (a stopping worker then ends at once)."""
+
 
 class MemoryQueue:
     """A queue inside one process."""
 
     def __init__(self) -> None:
-        self._q: queue.Queue[int] = queue.Queue()
+        self._q: queue.Queue[int | None] = queue.Queue()
 
     def put(self, inbox_id: int) -> None:
         self._q.put(inbox_id)
 
     def get(self, timeout: float) -> int | None:
         try:
-            return self._q.get(timeout=timeout)
+            return self._q.get(timeout=timeout)  # None: woken
         except queue.Empty:
             return None
+
+    def wake(self) -> None:
+        self._q.put(None)
 
 
 class RedisQueue:
@@ -82,6 +88,9 @@ class RedisQueue:
     def get(self, timeout: float) -> int | None:
         item = self.redis.brpop([self.key], timeout=max(1, int(timeout)))
         return int(item[1]) if item else None
+
+    def wake(self) -> None:
+        """Nothing: BRPOP waits at most a second (a wake-up pushed to the shared list could reach another worker)."""
 
 
 class Worker:
@@ -232,6 +241,8 @@ class Worker:
                 message_id = lane.get(timeout=0.25)
             except queue.Empty:
                 continue
+            if message_id < 0:  # woken by stop()
+                continue
             try:
                 self._process(message_id)  # a failure to answer is logged there and left to the sweep
             except Exception as exc:  # noqa: BLE001 - e.g. the database unreachable while recording the delivery
@@ -257,8 +268,11 @@ class Worker:
         return self
 
     def stop(self) -> None:
-        """Ask the loops to end after their current step."""
+        """Ask the loops to end after their current step (waiting queues are woken: no 0.25 s wait)."""
         self._stop.set()
+        self.work.wake()
+        for lane in self.lanes:
+            lane.put(-1)  # not a message: wakes its thread, which then sees the stop
         for thread in list(self.threads):
             thread.join(timeout=5)
 

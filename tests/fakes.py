@@ -77,12 +77,15 @@ class FakeAPI:
                 ready = [key.fileobj for key, _ in selector.select()]
                 if self._wake in ready:
                     return
-                self.server._handle_request_noblock()  # one accept; the request is handled in its own thread
+                try:
+                    request, address = self.server.get_request()  # one accept
+                except OSError:
+                    continue
+                self.server.process_request(request, address)  # handled in its own thread
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.server.server_port}"
 
     def fail(self, path: str, *statuses: int) -> None:
         """The next calls to a path (prefix) get these statuses, in order."""

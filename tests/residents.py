@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -21,11 +20,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import MetaData, select, text
 
 from .fakes import FakeAPI
-from .test_line import payload, sign
+from .helpers import ADMIN_PASSWORD, PASSWORD, Desk, log_in
+from .payloads import line_body, line_post
 from .tiny_argos import build
 
-PASSWORD = "correct horse battery"
-ADMIN_PASSWORD = "an admin password"
 AREA = "sakai-hiratsuka"
 
 
@@ -82,12 +80,13 @@ def line_event(r: Resident, n: int, *, message: str | None = None, postback: str
 class Town:
     """The app (LINE on, fake API), its bot, and helpers to drive residents and the desk through it."""
 
+    staff: Desk  # logged in by log_in()
+    admin: Desk
+
     def __init__(self, app: Any, bot: Any, fake: FakeAPI) -> None:
         self.app, self.bot, self.fake = app, bot, fake
         fake.profile_language = "en"
         self.n = 0
-        self.staff = app.test_client()
-        self.admin = app.test_client()
 
     # -- residents ---------------------------------------------------------------------------------------------------
     def send(self, r: Resident, message: str | None = None, postback: str | None = None, wait: bool = True,
@@ -95,9 +94,7 @@ class Town:
         """A signed webhook with one event; waits until the bot has processed it."""
         self.n += 1
         event = line_event(r, self.n, message=message, postback=postback)
-        body = payload(event)
-        res = self.app.test_client().post("/webhooks/line", data=body, headers={
-            "Content-Type": "application/json", "X-Line-Signature": sign(body)})
+        res = line_post(self.app.test_client(), line_body(event))
         assert res.status_code == status, res.status_code
         if wait:
             assert self.fake.wait_for(lambda: self.processed(event["webhookEventId"]), timeout=20), event
@@ -117,10 +114,7 @@ class Town:
 
         add_user(self.bot.store, "sato", PASSWORD)
         add_user(self.bot.store, "boss", ADMIN_PASSWORD, "admin")
-        for client, name, password in ((self.staff, "sato", PASSWORD), (self.admin, "boss", ADMIN_PASSWORD)):
-            token = csrf_of(client.get("/desk/login").get_data(as_text=True))
-            res = client.post("/desk/login", data={"username": name, "password": password, "csrf_token": token})
-            assert res.status_code == 302, res.status_code
+        self.staff, self.admin = log_in(self.app), log_in(self.app, "boss", ADMIN_PASSWORD)
 
     def ticket_of(self, r: Resident) -> int:
         with self.bot.store.engine.connect() as conn:
@@ -132,10 +126,6 @@ class Town:
             return int(conn.execute(text("SELECT id FROM messages WHERE text = :t AND direction = 'in'"),
                                     {"t": words}).scalar_one())
 
-    def desk_post(self, client: Any, path: str, **form: Any) -> Any:
-        token = csrf_of(client.get("/desk/").get_data(as_text=True))
-        return client.post(path, data={"csrf_token": token, **form})
-
     def wait_delivered(self) -> None:
         """Until no outbox row is pending or being sent (the worker thread delivers)."""
         def done() -> bool:
@@ -144,10 +134,6 @@ class Town:
                 return not conn.execute(text("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
                                         ).scalar()
         assert self.fake.wait_for(done, timeout=20)
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def install_tiny_models(bot: Any, folder: Path) -> None:
@@ -168,22 +154,21 @@ def live_through_everything(town: Town, r: Resident, other: Resident) -> None:
     opening = f"I want to talk to a real person. I live at {r.markers[0]}, my phone is {r.markers[1]}"
     town.send(r, opening)  # a desk ticket
     ticket = town.ticket_of(r)
-    page = town.staff.get(f"/desk/tickets/{ticket}")  # staff read it in Japanese: machine translation, cached
-    assert page.status_code == 200
-    preview = town.desk_post(town.staff, f"/desk/tickets/{ticket}/preview", japanese=f"{r.tag}さん、月曜日に来てください。")
+    town.staff.page(f"/desk/tickets/{ticket}")  # staff read it in Japanese: machine translation, cached
+    preview = town.staff.post(f"/desk/tickets/{ticket}/preview", japanese=f"{r.tag}さん、月曜日に来てください。")
     sent = preview.get_json()["text"] or f"Please come on Monday, {r.tag}."
-    town.desk_post(town.staff, f"/desk/tickets/{ticket}/reply", text=sent, mode="machine",
+    town.staff.post(f"/desk/tickets/{ticket}/reply", text=sent, mode="machine",
                    japanese=f"{r.tag}さん、月曜日に来てください。")
     town.send(r, f"thank you, my passport number is {r.markers[2]}")  # filed under the ticket (staff talk)
     town.send(r, f"also my neighbour at {r.markers[0]} is noisy")
     for words, answer in ((opening, "consultation.legal"), (r.words[-2], "life.bus"), (r.words[-1], "life.bus")):
-        town.desk_post(town.staff, f"/desk/tickets/{ticket}/suggest", message_id=town.message_id(words), answer=answer)
+        town.staff.post(f"/desk/tickets/{ticket}/suggest", message_id=town.message_id(words), answer=answer)
     town.staff.get(f"/desk/tickets/{ticket}")  # the later messages are translated too
     with town.bot.store.engine.connect() as conn:
         ids = [int(i) for i in conn.execute(text("SELECT id FROM suggestions WHERE status = 'pending' ORDER BY id"))
                .scalars()][-3:]
-    town.desk_post(town.admin, f"/desk/suggestions/{ids[0]}/approve")
-    town.desk_post(town.admin, f"/desk/suggestions/{ids[1]}/reject")  # the third stays pending
+    town.admin.post(f"/desk/suggestions/{ids[0]}/approve")
+    town.admin.post(f"/desk/suggestions/{ids[1]}/reject")  # the third stays pending
     town.wait_delivered()
 
 
@@ -200,15 +185,15 @@ def reminders_and_announcements(town: Town, residents: list[Resident]) -> None:
     assert send_due(bot.store, bot.calendar, bot.renderer, "8:30", dt.datetime.combine(day, dt.time(20, 30), zone)) \
         == len(residents)
     announce(town, "年末年始は ごみの 収集が ありません。")
-    town.desk_post(town.admin, f"/desk/residents/{residents[0].user_id}/key-person", community=residents[0].markers[3])
+    town.admin.post(f"/desk/residents/{residents[0].user_id}/key-person", community=residents[0].markers[3])
     announce(town, "日本語教室は 土曜日です。")
     town.wait_delivered()
 
 
 def announce(town: Town, body: str) -> None:
-    res = town.desk_post(town.staff, "/desk/announcements", title="お知らせ", body_ja=body)
+    res = town.staff.post("/desk/announcements", title="お知らせ", body_ja=body)
     page_url = res.headers["Location"]
-    town.desk_post(town.staff, page_url, audience="all", action="send", text_en=f"EN: {body}", text_ja=body)
+    town.staff.post(page_url, audience="all", action="send", text_en=f"EN: {body}", text_ja=body)
 
 
 def dump(engine: Any) -> dict[str, list[dict[str, Any]]]:

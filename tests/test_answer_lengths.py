@@ -11,9 +11,8 @@ import pytest
 from bot.answering import catalog as translation
 from bot.answering import knowledge
 from bot.answering.rendering import Renderer, over_budget
+from bot.settings import ROOT
 from bot.understanding.language import SERVED
-
-from .conftest import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,8 @@ import pytest
 from bot.answering import catalog as translation
 from bot.answering import knowledge
 from bot.answering.rendering import Renderer, uncaveated
+from bot.settings import ROOT
 from bot.understanding.language import SERVED
-
-from .conftest import ROOT
 
 DISASTER_MAP = "http://www.city.isesaki.lg.jp/soshiki/somubu/anzen/bousai/2060.html"
 
@@ -48,7 +47,7 @@ def test_an_m_fact_from_an_unofficial_page_is_weak_and_an_official_one_is_not(re
     assert not kb.is_weak({"source": "ise-center21", "confidence": "H"})
 
 
-def test_a_spring_mattress_or_sofa_is_said_with_please_confirm(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_spring_mattress_or_sofa_is_said_with_please_confirm(say) -> None:
     for item in ("spring-mattress", "spring-sofa"):
         reply = say(kind="postback", payload=f"item:{item}", user=item)
         assert reply.category == "self_delivery"
@@ -61,7 +60,7 @@ def test_a_spring_mattress_or_sofa_is_said_with_please_confirm(say) -> None:  # 
     ("tl", "saan ang consultation desk para sa foreigner?"),
     ("en", "consultation desk languages"),
 ])
-def test_the_vietnamese_and_tagalog_counsellors_are_said_with_please_confirm_never_as_fact(say, bot, user, text):  # type: ignore[no-untyped-def]
+def test_the_vietnamese_and_tagalog_counsellors_are_said_with_please_confirm_never_as_fact(say, bot, user, text):
     reply = say(text, user=user)
     assert reply.intent == "consultation.desk"
     lang = reply.reply_language
@@ -85,13 +84,13 @@ def test_the_vietnamese_and_tagalog_counsellors_are_said_with_please_confirm_nev
      "life.health_insurance.employer", "how do i join national health insurance"),
     ("zh", "我已经有公司的保险了，还需要加入国民健康保险吗？", "life.health_insurance.employer", "怎么加入国民健康保险？"),
 ])
-def test_a_narrower_question_gets_the_narrower_answer(say, user, text, narrow, broad):  # type: ignore[no-untyped-def]
+def test_a_narrower_question_gets_the_narrower_answer(say, user, text, narrow, broad):
     reply = say(text, user=user)
     assert reply.entry == narrow
     assert say(broad, user=user + "-broad").entry == narrow.rsplit(".", 1)[0]
 
 
-def test_the_flood_answer_says_what_to_check_and_links_the_disaster_map(say) -> None:  # type: ignore[no-untyped-def]
+def test_the_flood_answer_says_what_to_check_and_links_the_disaster_map(say) -> None:
     reply = say("typhoon and heavy rain tonight, what should we do")
     assert reply.entry == "life.disaster.flood"
     assert "how deep the water can get" in reply.text and "いせさき情報メール" in reply.text
@@ -100,7 +99,7 @@ def test_the_flood_answer_says_what_to_check_and_links_the_disaster_map(say) -> 
     assert quake.entry == "life.disaster" and quake.choices[1].label == "Disaster map"
 
 
-def test_the_childrens_class_says_who_comes_when(say) -> None:  # type: ignore[no-untyped-def]
+def test_the_childrens_class_says_who_comes_when(say) -> None:
     reply = say("my son is 8, what time is the children's japanese class?")
     assert reply.intent == "class.children"
     assert "mornings mainly elementary pupils, afternoons junior-high and high-school pupils" in reply.text
@@ -109,7 +108,7 @@ def test_the_childrens_class_says_who_comes_when(say) -> None:  # type: ignore[n
 
 
 @pytest.mark.parametrize("town,group_day", [("Imaizumi", "resources"), ("sakai hiratsuka", "hazardous")])
-def test_the_residents_town_gives_the_battery_day_of_their_district(bot, say, town, group_day):  # type: ignore[no-untyped-def]
+def test_the_residents_town_gives_the_battery_day_of_their_district(bot, say, town, group_day):
     say(f"I live in {town}, what day is burnable garbage?", user=town)
     reply = say("where do i throw away batteries", user=town)
     assert reply.entry == "dry-battery"
@@ -123,7 +122,7 @@ def test_the_residents_town_gives_the_battery_day_of_their_district(bot, say, to
     assert bot.renderer.dates("en", days) in when.text
 
 
-def test_dates_are_written_in_each_locales_own_form(say, renderer: Renderer) -> None:  # type: ignore[no-untyped-def]
+def test_dates_are_written_in_each_locales_own_form(say, renderer: Renderer) -> None:
     day = dt.date(2026, 12, 7)
     assert renderer.date("en", day) == "Mon, 7 Dec"  # never "Dec 7" or 12/7
     assert "14 May\u2009–\u200916 Jul 2023" in renderer.answer("class.japanese", "en", day).text

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.calendar import load
+from bot.answering.calendar import Calendar, load
 from bot.settings import ROOT
 
-from .conftest import TOKYO
+from .helpers import TOKYO
 
 D = dt.date
 
 
 @pytest.fixture(scope="module")
-def cal():  # type: ignore[no-untyped-def]
+def cal() -> Calendar:
     return load(ROOT / "knowledge/garbage")
 
 
@@ -37,7 +37,7 @@ def cal():  # type: ignore[no-untyped-def]
     ("imaizumi", "burnable", D(2027, 1, 4), True),
     ("imaizumi", "burnable", D(2026, 11, 23), True),        # a national holiday (Monday): collected as usual
 ])
-def test_rule_kinds(cal, area: str, category: str, day: dt.date, expected: bool) -> None:  # type: ignore[no-untyped-def]
+def test_rule_kinds(cal, area: str, category: str, day: dt.date, expected: bool) -> None:
     assert cal.collects(area, category, day) is expected
 
 
@@ -50,12 +50,12 @@ def test_holidays_can_be_skipped(tmp_path: Path) -> None:
     assert skipping.next_days("imaizumi", "burnable", D(2026, 11, 23), 1) == [D(2026, 11, 26)]
 
 
-def test_next_days_cross_the_year_end(cal) -> None:  # type: ignore[no-untyped-def]
+def test_next_days_cross_the_year_end(cal) -> None:
     assert cal.next_days("imaizumi", "burnable", D(2026, 12, 30), 2) == [D(2027, 1, 4), D(2027, 1, 7)]
 
 
 @pytest.mark.parametrize("typed", ["境平塚", "さかいひらつか", "Sakai Hiratuka", "sakai-hiratsuka", "hiratsuka"])
-def test_a_town_typed_any_way_is_remembered_and_answered(say, typed: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_town_typed_any_way_is_remembered_and_answered(say, typed: str) -> None:
     say("Khi nào đổ rác nhựa?", user="v1")  # a Vietnamese resident
     reply = say(typed, user="v1")
     assert reply.intent == "garbage.schedule" and reply.reply_language == "vi"
@@ -64,7 +64,7 @@ def test_a_town_typed_any_way_is_remembered_and_answered(say, typed: str) -> Non
     assert "Sakai-Hiratsuka" in plastic.text and "Thứ" in plastic.text
 
 
-def test_tomorrow_and_the_area_question(say) -> None:  # type: ignore[no-untyped-def]
+def test_tomorrow_and_the_area_question(say) -> None:
     friday = dt.datetime(2026, 12, 3, 20, 0, tzinfo=TOKYO)
     first = say("what goes out tomorrow?", user="e1", at=friday)
     assert "Tell me your town" in first.text and {c.payload for c in first.choices} >= {"area:imaizumi"}
@@ -74,9 +74,7 @@ def test_tomorrow_and_the_area_question(say) -> None:  # type: ignore[no-untyped
     assert "Thu, 3 Dec: burnable garbage; Fri, 4 Dec: non-burnable garbage" in tomorrow.text
 
 
-def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  # type: ignore[no-untyped-def]
-    import threading
-
+def test_reminders_are_sent_the_evening_before_exactly_once(bot, say, at_once) -> None:
     from sqlalchemy import select
 
     from bot.answering.reminders import monthly_pushes, parse_time, send_due
@@ -90,19 +88,8 @@ def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  
     deadline = "8:30"
     too_early = sunday_evening.replace(hour=19)
     assert send_due(bot.store, bot.calendar, bot.renderer, deadline, too_early) == 0
-    results: list[int] = []
-    barrier = threading.Barrier(3)
-
-    def run() -> None:  # three schedulers at once
-        barrier.wait()
-        results.append(send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening))
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sum(results) == 1
+    results = at_once(lambda: send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening), 3)
+    assert sorted(results) == [0, 0, 1]  # three schedulers at once: one sends
     assert send_due(bot.store, bot.calendar, bot.renderer, deadline, sunday_evening) == 0
     with bot.store.session() as s:
         row = s.scalars(select(Outbox).where(Outbox.origin == "reminder")).one()
@@ -117,25 +104,21 @@ def test_reminders_are_sent_the_evening_before_exactly_once(bot, say) -> None:  
     assert parse_time("16時") == "17:00" and parse_time("no time") is None
 
 
-def test_remind_me_without_a_town_asks_for_it(say) -> None:  # type: ignore[no-untyped-def]
+def test_remind_me_without_a_town_asks_for_it(say) -> None:
     reply = say("remind me the day before", user="r1")
     assert "Tell me your town" in reply.text and reply.choices
 
 
-def test_importing_a_5374_calendar(tmp_path: Path) -> None:
+def test_importing_a_5374_calendar(copy_runner, data_copy: Path) -> None:
     from bot.answering.assembly import load_data
-    from bot.app import create_app
     from bot.import5374 import ImportError5374, parse_cell
-    from bot.settings import Settings
 
-    for name in ("knowledge", "intents", "translations"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite", data_dir=tmp_path), bot=object())  # type: ignore[arg-type]
-    result = app.test_cli_runner().invoke(args=["calendar", "import-5374", str(ROOT / "tests/data/5374")])
+    assert load(data_copy / "knowledge/garbage").sample  # the shipped sample, before the import
+    result = copy_runner.invoke(args=["calendar", "import-5374", str(ROOT / "tests/data/5374")])
     assert result.exit_code == 0, result.output
     assert "2 areas imported" in result.output
-    assert app.test_cli_runner().invoke(args=["check-data"]).output.strip() == "ok"
-    cal = load_data(tmp_path).calendar
+    assert copy_runner.invoke(args=["check-data"]).output.strip() == "ok"
+    cal = load_data(data_copy).calendar
     assert not cal.sample
     hira = next(a.id for a in cal.areas.values() if a.name_ja == "境平塚")
     ima = next(a.id for a in cal.areas.values() if a.name_ja == "今泉町")

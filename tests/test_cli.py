@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.app import create_app
 from bot.settings import ROOT, Settings
+
+from .helpers import count
 
 FIELDS = {"id", "language", "reply_language", "intent", "category", "entry", "handoff", "confidence", "text", "options"}
 
 
-def test_ask_prints_the_reply_text(app) -> None:  # type: ignore[no-untyped-def]
-    result = app.test_cli_runner().invoke(args=["ask", "onde jogo pilhas?"])
+def test_ask_prints_the_reply_text(runner) -> None:
+    result = runner.invoke(args=["ask", "onde jogo pilhas?"])
     assert result.exit_code == 0, result.output
     assert "pilha" in result.output.lower()
 
 
-def test_ask_json_has_exactly_the_contract_fields(app) -> None:  # type: ignore[no-untyped-def]
-    result = app.test_cli_runner().invoke(args=["ask", "--json", "onde jogo pilhas?"])
+def test_ask_json_has_exactly_the_contract_fields(runner) -> None:
+    result = runner.invoke(args=["ask", "--json", "onde jogo pilhas?"])
     out = json.loads(result.output)
     assert set(out) == FIELDS
     assert (out["language"], out["intent"], out["category"], out["handoff"]) == ("pt", "garbage.sorting", "hazardous",
@@ -29,11 +29,11 @@ def test_ask_json_has_exactly_the_contract_fields(app) -> None:  # type: ignore[
     assert 0 <= out["confidence"] <= 1
 
 
-def test_ask_jsonl_keeps_conversations_by_user(app) -> None:  # type: ignore[no-untyped-def]
+def test_ask_jsonl_keeps_conversations_by_user(runner) -> None:
     lines = [{"id": "a", "text": "Tiếng Việt", "user": "x"}, {"id": "b", "text": "ok", "user": "x"},
              {"id": "c", "text": "ok"}, {"id": "d", "text": "hello", "lang": "es"}]
     feed = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines) + "not json\n"
-    result = app.test_cli_runner().invoke(args=["ask", "--jsonl"], input=feed)
+    result = runner.invoke(args=["ask", "--jsonl"], input=feed)
     outs = [json.loads(x) for x in result.output.splitlines()]
     assert [o["id"] for o in outs] == ["a", "b", "c", "d", None]
     assert outs[0]["intent"] == "language.change" and outs[1]["reply_language"] == "vi"
@@ -42,25 +42,20 @@ def test_ask_jsonl_keeps_conversations_by_user(app) -> None:  # type: ignore[no-
     assert "error" in outs[4]
 
 
-def test_chat_numbers_the_choices_and_takes_a_number(app) -> None:  # type: ignore[no-untyped-def]
-    result = app.test_cli_runner().invoke(args=["chat"], input="change language\n3\n👍\n")
+def test_chat_numbers_the_choices_and_takes_a_number(runner) -> None:
+    result = runner.invoke(args=["chat"], input="change language\n3\n👍\n")
     assert result.exit_code == 0, result.output
     assert "  1. 日本語" in result.output and "  3. Português" in result.output
     after_choice = result.output.split("> ")[2:]
     assert "português" in after_choice[0] and "texto" in after_choice[1]  # chosen, then kept for a sticker-like reply
 
 
-def test_check_data_says_ok_then_names_errors(tmp_path: Path) -> None:
-    ok = create_app(Settings(database_url=f"sqlite:///{tmp_path}/a.sqlite"), bot=object())  # type: ignore[arg-type]
-    assert ok.test_cli_runner().invoke(args=["check-data"]).output.strip() == "ok"
-    for name in ("knowledge", "intents", "translations"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    (tmp_path / "translations/ne.yaml").write_text(
-        (ROOT / "translations/ne.yaml").read_text(encoding="utf-8").replace("{contact.transport}", "{contact.bus}"),
-        encoding="utf-8")
-    broken = create_app(Settings(database_url=f"sqlite:///{tmp_path}/b.sqlite", data_dir=tmp_path),
-                        bot=object())  # type: ignore[arg-type]
-    result = broken.test_cli_runner().invoke(args=["check-data"])
+def test_check_data_says_ok_then_names_errors(copy_runner, data_copy: Path) -> None:
+    ok = copy_runner.invoke(args=["check-data"])
+    assert (ok.exit_code, ok.output.strip()) == (0, "ok")
+    ne = data_copy / "translations/ne.yaml"
+    ne.write_text(ne.read_text(encoding="utf-8").replace("{contact.transport}", "{contact.bus}"), encoding="utf-8")
+    result = copy_runner.invoke(args=["check-data"])
     assert result.exit_code == 1
     assert "translations/ne.yaml: answers.life.bus: placeholders" in result.output
 
@@ -74,15 +69,12 @@ def test_the_real_command_line_works_on_a_fresh_database(tmp_path: Path) -> None
     assert out["intent"] == "emergency" and "119" in out["text"]
 
 
-def test_test_traffic_opens_no_desk_ticket_unless_asked(app, bot, settings, data) -> None:  # type: ignore[no-untyped-def]
+def test_test_traffic_opens_no_desk_ticket_unless_asked(app, runner, bot, settings, data) -> None:
     import dataclasses
 
     from bot.answering.assembly import build_bot
+    from bot.messages import Inbound
     from bot.storage.models import Message, Ticket
-
-    from .conftest import count
-
-    runner = app.test_cli_runner()
     said = runner.invoke(args=["ask", "I want to talk to a real person"])
     assert said.exit_code == 0 and "no desk ticket was opened" in said.output
     assert json.loads(runner.invoke(args=["ask", "--json", "I want to talk to a real person"]).output)["handoff"]
@@ -98,8 +90,8 @@ def test_test_traffic_opens_no_desk_ticket_unless_asked(app, bot, settings, data
                                                                "text": "I want to talk to a real person"})
     assert asked.get_json()["ticket"] and count(bot, Ticket) == 2
     on = build_bot(dataclasses.replace(settings, test_tickets=True), data)
-    assert on.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
-        channel="cli", user_id="c9", text="I want to talk to a real person")).ticket_id  # type: ignore[union-attr]
+    reply = on.handle(Inbound(channel="cli", user_id="c9", text="I want to talk to a real person"))
+    assert reply is not None and reply.ticket_id
     assert count(bot, Ticket) == 3
 
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from bot.answering.pipeline import Bot
 from bot.storage.models import Base
+from bot.understanding.matching import example_key
+from bot.understanding.text import fold
 
-from .conftest import channel_app
+from .helpers import MONDAY, channel_app
+from .payloads import LINE_SECRET
 from .residents import (
+    Resident,
     Town,
     derived_from_words,
     dump,
@@ -22,7 +27,6 @@ from .residents import (
     reminders_and_announcements,
     resident,
 )
-from .test_line import SECRET
 
 # Every column, and what deleting a resident does to it. Rows kept for anonymous counts keep a pseudonymous user id
 # (the number of the row in users, whose platform id is replaced) and nothing that identifies the resident.
@@ -81,9 +85,9 @@ def test_every_table_and_column_is_listed_with_what_deletion_does() -> None:
 
 
 @pytest.mark.parametrize("how", ["resident asks", "desk admin"])
-def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, bot, fake, tmp_path, how) -> None:  # type: ignore[no-untyped-def]
+def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, bot, fake, tmp_path, how) -> None:
     install_tiny_models(bot, tmp_path)
-    with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="t",
+    with channel_app(settings, bot, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
                      line_api_base_url=fake.url) as app:
         town = Town(app, bot, fake)
         town.log_in()
@@ -107,6 +111,8 @@ def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, 
                    and kept.platform_id in row["recipient"] for row in before["outbox"])  # a multicast to both
         assert {row["status"] for row in before["suggestions"]} == {"pending", "approved", "rejected"}
         assert [k for k in gone.derived if len(k) == 64]  # cache keys of the resident's words
+        approved_before = {r.tag: approved(bot, r) for r in (gone, kept)}
+        assert approved_before[gone.tag] and approved_before[kept.tag]  # a phrasing of each taught to the bot
 
         if how == "resident asks":
             town.send(gone, "delete my data")
@@ -115,7 +121,7 @@ def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, 
             assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == done
                                              for c in fake.calls("/v2/bot/message/reply")))
         else:
-            res = town.desk_post(town.admin, f"/desk/residents/{gone.user_id}/delete")
+            res = town.admin.post(f"/desk/residents/{gone.user_id}/delete")
             assert res.status_code == 302
         town.wait_delivered()
         after = dump(bot.store.engine)
@@ -134,16 +140,16 @@ def test_deletion_leaves_nothing_of_the_resident_and_the_other_intact(settings, 
     assert [row for row in after["reminders"] if row["user_id"] == kept.user_id]
     assert {row["status"] for row in after["suggestions"]} == {"pending", "approved", "rejected"}
     # and the bot no longer knows the deleted resident's approved phrasing
-    from bot.understanding.text import fold
-
-    assert bot.matcher._approved.get(__import__("bot.understanding.matching", fromlist=["example_key"]).example_key(
-        fold(gone.words[3]))) is None
+    assert approved(bot, gone) == [] and approved(bot, kept) == approved_before[kept.tag]
 
 
-def test_a_redelivered_event_of_a_deleted_resident_is_still_recognised(bot, say) -> None:  # type: ignore[no-untyped-def]
+def approved(bot: Bot, r: Resident) -> list[str]:
+    """The resident's messages that the bot has learnt as approved phrasings."""
+    return [w for w in r.words if bot.matcher._approved.get(example_key(fold(w))) is not None]
+
+
+def test_a_redelivered_event_of_a_deleted_resident_is_still_recognised(bot, say) -> None:
     from bot.messages import Inbound
-
-    from .conftest import MONDAY
 
     event = Inbound(channel="line", user_id="U" + "3" * 32, text="where do I throw batteries?", event_id="evt-1")
     assert bot.handle(event, now=MONDAY).intent == "garbage.sorting"

@@ -15,19 +15,20 @@ import requests
 from linebot.v3.webhooks import Event
 from sqlalchemy import select, update
 
+from bot.channels.line import LineChannel
+from bot.channels.messenger import MessengerChannel
 from bot.runtime import Runtime, build_runtime
 from bot.storage.models import Outbox, utcnow
 
-from .test_line import SECRET, text_event
-from .test_messenger import APP_SECRET, PAGE_TOKEN, VERIFY, item
+from .payloads import FB_SECRET, FB_TOKEN, FB_VERIFY, LINE_SECRET, LINE_TOKEN, fb_item, text_event
 
 
 @pytest.fixture()
-def runtime(settings, bot, fake) -> Runtime:  # type: ignore[no-untyped-def]
+def runtime(settings, bot, fake) -> Runtime:
     """LINE and Messenger against the fake, no worker thread: the test drives every attempt."""
-    on = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="t",
-                             line_api_base_url=fake.url, messenger_app_secret=APP_SECRET,
-                             messenger_verify_token=VERIFY, messenger_page_access_token=PAGE_TOKEN,
+    on = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token=LINE_TOKEN,
+                             line_api_base_url=fake.url, messenger_app_secret=FB_SECRET,
+                             messenger_verify_token=FB_VERIFY, messenger_page_access_token=FB_TOKEN,
                              graph_api_base_url=fake.url)
     return build_runtime(on, bot)
 
@@ -35,16 +36,23 @@ def runtime(settings, bot, fake) -> Runtime:  # type: ignore[no-untyped-def]
 def line_reply(runtime: Runtime, text: str = "hello", event: str = "01J0000000000000000000Z1", age: float = 0.0,
                user: str = "U1") -> Outbox:
     """A LINE event answered by the bot: its outbox row, claimed, not yet sent (as a worker holds it)."""
-    inbound = runtime.channels["line"].to_inbound(Event.from_dict(text_event(text, user, event, age=age)))
+    line = runtime.channels["line"]
+    assert isinstance(line, LineChannel)
+    inbound = line.to_inbound(Event.from_dict(text_event(text, user, event, age=age)))
+    assert inbound is not None
     reply = runtime.bot.handle(inbound)
     assert reply is not None and reply.outbox is not None
-    return reply.outbox  # type: ignore[no-any-return]
+    return reply.outbox
 
 
 def messenger_reply(runtime: Runtime, text: str = "hello", mid: str = "m.1", psid: str = "P1") -> Outbox:
-    reply = runtime.bot.handle(runtime.channels["messenger"].to_inbound(item(psid, mid, text)))
+    messenger = runtime.channels["messenger"]
+    assert isinstance(messenger, MessengerChannel)
+    inbound = messenger.to_inbound(fb_item(psid, mid, text))
+    assert inbound is not None
+    reply = runtime.bot.handle(inbound)
     assert reply is not None and reply.outbox is not None
-    return reply.outbox  # type: ignore[no-any-return]
+    return reply.outbox
 
 
 def settle(runtime: Runtime, rounds: int = 12) -> None:
@@ -71,7 +79,7 @@ def row_of(runtime: Runtime, row_id: int) -> Outbox:
 
 
 @pytest.mark.parametrize("fault", ["drop", "late500", 500, 503])
-def test_a_line_reply_without_a_clear_answer_is_tried_again_with_its_token_never_pushed(runtime, fake, fault) -> None:  # type: ignore[no-untyped-def]
+def test_a_line_reply_without_a_clear_answer_is_tried_again_with_its_token_never_pushed(runtime, fake, fault) -> None:
     fake.fail("/v2/bot/message/reply", fault)
     row = line_reply(runtime)
     runtime.deliverer.deliver(row)
@@ -87,7 +95,7 @@ def test_a_line_reply_without_a_clear_answer_is_tried_again_with_its_token_never
 
 
 @pytest.mark.parametrize("reached_line", [True, False])
-def test_a_worker_killed_during_a_reply_leaves_one_answer(runtime, fake, reached_line) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_killed_during_a_reply_leaves_one_answer(runtime, fake, reached_line) -> None:
     row = line_reply(runtime)
     runtime.bot.store.begin_call(row.id, 20.0)  # what the worker wrote before its call; then it was killed
     if reached_line:  # its call had arrived at LINE
@@ -100,7 +108,7 @@ def test_a_worker_killed_during_a_reply_leaves_one_answer(runtime, fake, reached
     assert len(fake.delivered) == 1 and not fake.calls("/v2/bot/message/push")
 
 
-def test_a_reply_in_doubt_after_its_token_expired_is_not_pushed_and_is_shown_as_unknown(runtime, fake) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_in_doubt_after_its_token_expired_is_not_pushed_and_is_shown_as_unknown(runtime, fake) -> None:
     fake.fail("/v2/bot/message/reply", "drop")
     row = line_reply(runtime)
     runtime.deliverer.deliver(row)
@@ -112,7 +120,7 @@ def test_a_reply_in_doubt_after_its_token_expired_is_not_pushed_and_is_shown_as_
     assert len(fake.delivered) == 1 and not fake.calls("/v2/bot/message/push")
 
 
-def test_a_reply_refused_for_sure_becomes_one_push_with_a_retry_key(runtime, fake) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_refused_for_sure_becomes_one_push_with_a_retry_key(runtime, fake) -> None:
     fake.fail("/v2/bot/message/reply", 400)
     fake.fail("/v2/bot/message/push", 500)  # and the push needs a second try
     row = line_reply(runtime)
@@ -125,7 +133,7 @@ def test_a_reply_refused_for_sure_becomes_one_push_with_a_retry_key(runtime, fak
 
 
 @pytest.mark.parametrize("fault", ["drop", "late500"])
-def test_a_push_accepted_without_an_answer_is_retried_with_the_same_key_and_arrives_once(runtime, fake, fault) -> None:  # type: ignore[no-untyped-def]
+def test_a_push_accepted_without_an_answer_is_retried_with_the_same_key_and_arrives_once(runtime, fake, fault) -> None:
     fake.fail("/v2/bot/message/push", fault)
     row = line_reply(runtime, age=120)  # the reply token is stale: a push
     runtime.deliverer.deliver(row)
@@ -136,7 +144,7 @@ def test_a_push_accepted_without_an_answer_is_retried_with_the_same_key_and_arri
     assert row_of(runtime, row.id).status == "sent" and len(fake.delivered) == 1
 
 
-def test_the_sent_message_id_is_recorded(runtime, fake) -> None:  # type: ignore[no-untyped-def]
+def test_the_sent_message_id_is_recorded(runtime, fake) -> None:
     line = line_reply(runtime)
     runtime.deliverer.deliver(line)
     fb = messenger_reply(runtime)
@@ -146,7 +154,7 @@ def test_the_sent_message_id_is_recorded(runtime, fake) -> None:  # type: ignore
 
 
 @pytest.mark.parametrize("fault", ["drop", "late500", 502])
-def test_a_messenger_send_in_doubt_is_looked_up_before_it_is_sent_again(runtime, fake, fault) -> None:  # type: ignore[no-untyped-def]
+def test_a_messenger_send_in_doubt_is_looked_up_before_it_is_sent_again(runtime, fake, fault) -> None:
     fake.fail("/v21.0/me/messages", fault)
     row = messenger_reply(runtime)
     runtime.deliverer.deliver(row)
@@ -159,7 +167,7 @@ def test_a_messenger_send_in_doubt_is_looked_up_before_it_is_sent_again(runtime,
     assert len(fake.calls("/v21.0/me/messages")) == (2 if fault == 502 else 1)
 
 
-def test_a_messenger_send_in_doubt_that_cannot_be_checked_is_not_resent(runtime, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_messenger_send_in_doubt_that_cannot_be_checked_is_not_resent(runtime, fake, monkeypatch) -> None:
     monkeypatch.setattr("bot.storage.outbox.MAX_ATTEMPTS", 4)
     fake.fail("/v21.0/me/messages", "drop")
     fake.fail("/v21.0/me/conversations", *[500] * 10)
@@ -171,7 +179,7 @@ def test_a_messenger_send_in_doubt_that_cannot_be_checked_is_not_resent(runtime,
     assert len(fake.calls("/v21.0/me/messages")) == 1 and len(fake.delivered) == 1
 
 
-def test_the_same_text_sent_before_is_not_taken_for_the_send_in_doubt(runtime, fake) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_text_sent_before_is_not_taken_for_the_send_in_doubt(runtime, fake) -> None:
     first = messenger_reply(runtime, "hello", "m.1")
     runtime.deliverer.deliver(first)
     fake.fail("/v21.0/me/messages", 500)  # refused: this one never arrived
@@ -183,7 +191,7 @@ def test_the_same_text_sent_before_is_not_taken_for_the_send_in_doubt(runtime, f
     assert row_of(runtime, second.id).platform_id != row_of(runtime, first.id).platform_id
 
 
-def test_a_connection_that_was_never_made_is_not_in_doubt(runtime, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_connection_that_was_never_made_is_not_in_doubt(runtime, fake, monkeypatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise requests.ConnectTimeout("no connection")
 

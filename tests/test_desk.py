@@ -12,211 +12,185 @@ from sqlalchemy import select
 from bot.desk import add_user
 from bot.storage.models import Message, Outbox, StaffUser, Ticket
 
-from .conftest import MONDAY, channel_app, count
-from .test_line import SECRET, payload, post, text_event
-
-PASSWORD = "correct horse battery"
+from .helpers import MONDAY, count, csrf_of, log_in, login_form
+from .payloads import line_body, line_post, text_event
 
 
-@pytest.fixture()
-def desk_app(settings, bot, fake):  # type: ignore[no-untyped-def]
-    with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="t",
-                     line_api_base_url=fake.url) as app:
-        add_user(bot.store, "sato", PASSWORD)
-        yield app
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-
-
-def login(client, password: str = PASSWORD, username: str = "sato"):  # type: ignore[no-untyped-def]
-    token = csrf_of(client.get("/desk/login").get_data(as_text=True))
-    return client.post("/desk/login", data={"username": username, "password": password, "csrf_token": token})
-
-
-def resident_hands_off(app, fake, text: str, user: str = "U1", n: int = 1) -> int:  # type: ignore[no-untyped-def]
-    post(app.test_client(), payload(text_event(text, user=user, event_id=f"01J00000000000000000000{n:03d}")))
-    assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
-    from bot.current import current_bot
-
-    with current_bot(app).store.session() as s:
-        return int(s.scalars(select(Ticket.id)).one())
-
-
-def test_every_desk_page_needs_a_login(desk_app) -> None:  # type: ignore[no-untyped-def]
+def test_every_desk_page_needs_a_login(desk_app) -> None:
     client = desk_app.test_client()
     for path in ("/desk/", "/desk/tickets/1", "/desk/tickets/1/answer?key=life.bus"):
         res = client.get(path)
         assert res.status_code == 302 and "/desk/login" in res.headers["Location"]
     assert client.get("/desk/inbox/rows").status_code == 401  # the inbox's own polling: the page then reloads
-    assert client.post("/desk/tickets/1/reply", data={"text": "x"}).status_code in (302, 400)
+    token = csrf_of(client.get("/desk/login").get_data(as_text=True))  # a session, but nobody logged in
+    res = client.post("/desk/tickets/1/reply", data={"text": "x", "csrf_token": token})
+    assert res.status_code == 302 and "/desk/login" in res.headers["Location"]
 
 
-def test_login_is_slowed_down_after_failed_attempts(desk_app, bot) -> None:  # type: ignore[no-untyped-def]
+def test_login_is_slowed_down_after_failed_attempts(desk_app, bot) -> None:
     known = desk_app.test_client()
-    assert login(known).status_code == 302  # this browser has logged into the account before
+    assert login_form(known).status_code == 302  # this browser has logged into the account before
     client = desk_app.test_client()
     for _ in range(5):
-        assert login(client, "wrong password!").status_code == 401
-    slowed = login(client)  # the right password, but too soon, from a browser the account never used
+        assert login_form(client, "wrong password!").status_code == 401
+    slowed = login_form(client)  # the right password, but too soon, from a browser the account never used
     assert slowed.status_code == 401 and "しばらく待って" in slowed.get_data(as_text=True)
-    assert login(known).status_code == 302  # never a lock: the staff member's own browser gets in
-    assert login(desk_app.test_client(), username="nobody").status_code == 401  # tests/test_desk_security.py: more
+    assert login_form(known).status_code == 302  # never a lock: the staff member's own browser gets in
+    assert login_form(desk_app.test_client(), username="nobody").status_code == 401  # tests/test_desk_security.py: more
 
 
-def test_passwords_are_hashed_and_short_ones_refused(bot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.real_password_hashing
+def test_passwords_are_hashed_and_short_ones_refused(bot) -> None:
+    from bot.desk import auth
+
     add_user(bot.store, "admin1", "a long enough password", "admin")
     with bot.store.session() as s:
         stored = s.scalars(select(StaffUser.password_hash)).one()
-    assert "a long enough password" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+    assert "a long enough password" not in stored and stored.startswith("scrypt:")  # werkzeug's default
+    assert auth.dummy_hash().split("$")[0] == stored.split("$")[0]  # unknown usernames cost the same
+    user, _ = auth.authenticate(bot.store, "admin1", "a long enough password")
+    assert user is not None
     with pytest.raises(ValueError):
         add_user(bot.store, "x", "short")
 
 
-def test_forms_need_the_csrf_token(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit")
-    client = desk_app.test_client()
-    login(client)
-    assert client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello"}).status_code == 400
-    assert client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello", "csrf_token": "forged"}).status_code == 400
+def test_forms_need_the_csrf_token(staff, hand_off, bot) -> None:
+    ticket = hand_off("my landlord keeps my deposit")
+    assert staff.client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello"}).status_code == 400
+    assert staff.client.post(f"/desk/tickets/{ticket}/reply", data={"text": "hello", "csrf_token": "forged"}
+                             ).status_code == 400
+    assert count(bot, Outbox, origin="staff") == 0
+    assert staff.post(f"/desk/tickets/{ticket}/reply", text="hello").status_code == 302  # with the token: sent
 
 
-def test_the_whole_desk_path(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit, what can I do?")
-    client = desk_app.test_client()
-    login(client)
-    inbox = client.get("/desk/").get_data(as_text=True)
+def test_the_whole_desk_path(staff, hand_off, desk_app, bot, fake) -> None:
+    ticket = hand_off("my landlord keeps my deposit, what can I do?")
+    inbox = staff.page("/desk/")
     assert f"#{ticket}" in inbox and "英語" in inbox
-    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    page = staff.page(f"/desk/tickets/{ticket}")
     assert "my landlord keeps my deposit" in page
-    token = csrf_of(page)
     # a curated answer, in the resident's language, can be inserted
-    answer = client.get(f"/desk/tickets/{ticket}/answer?key=consultation.legal").get_json()
+    answer = staff.get(f"/desk/tickets/{ticket}/answer?key=consultation.legal").get_json()
     assert answer["language"] == "en" and "lawyer" in answer["text"].lower()
     # with its full references for staff: the source, its year or date, the link and how sure the fact is
     assert answer["sources"] and all(s["label"] and s["confidence"] for s in answer["sources"])
     assert any(s["url"].startswith("https://") for s in answer["sources"])
     assert 'id="sources"' in page
     # the staff reply goes out through the outbox as a push, and the page shows it was sent
-    res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please come to the desk on Monday.",
-                                                              "csrf_token": token})
+    res = staff.post(f"/desk/tickets/{ticket}/reply", text="Please come to the desk on Monday.")
     assert res.status_code == 302
     assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == "Please come to the desk on Monday."
                                      for c in fake.calls("/v2/bot/message/push")))
     # while a staff member is talking with the resident the bot stays silent; the messages go to the ticket
     replies_before = len(fake.calls("/v2/bot/message/"))
-    post(desk_app.test_client(), payload(text_event("hello? anyone?", event_id="01J000000000000000000000Z2")))
+    line_post(desk_app.test_client(), line_body(text_event("hello? anyone?", event_id="01J000000000000000000000Z2")))
     assert fake.wait_for(lambda: count(bot, Message, ticket_id=ticket, direction="in") == 2)
+    assert fake.wait_for(lambda: count(bot, Message, processed=False) == 0)
     time.sleep(0.3)
     assert len(fake.calls("/v2/bot/message/")) == replies_before
-    assert "送信済み" in client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    assert "送信済み" in staff.page(f"/desk/tickets/{ticket}")
     with bot.store.session() as s:
         row = s.scalars(select(Outbox).where(Outbox.origin == "staff")).one()
     assert row.status == "sent"
     # closing returns the resident to the bot, told in their language
-    client.post(f"/desk/tickets/{ticket}/close", data={"csrf_token": token})
+    assert staff.post(f"/desk/tickets/{ticket}/close").status_code == 302
     closed = bot.catalog.get("en", "ui", "ticket_closed")
     assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == closed
                                      for c in fake.calls("/v2/bot/message/push")))
-    post(desk_app.test_client(), payload(text_event("where do I throw batteries?", event_id="01J000000000000000000000Z3")))
+    line_post(desk_app.test_client(), line_body(text_event("where do I throw batteries?",
+                                                           event_id="01J000000000000000000000Z3")))
     assert fake.wait_for(lambda: any("batter" in c["json"]["messages"][0]["text"].lower()
                                      for c in fake.calls("/v2/bot/message/reply")))
 
 
-def test_a_failed_staff_reply_waits_in_the_outbox_and_the_page_says_so(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit")
-    client = desk_app.test_client()
-    login(client)
-    token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
+def test_a_failed_staff_reply_waits_in_the_outbox_and_the_page_says_so(staff, hand_off, bot, fake) -> None:
+    from bot.storage.models import utcnow
+
+    ticket = hand_off("my landlord keeps my deposit")
     fake.fail("/v2/bot/message/push", 503)
-    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "We will call you.", "csrf_token": token})
-    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
-    assert "送信待ち(再試行)" in page or "送信済み" in page  # retried by the worker; never lost
-    with bot.store.session() as s:
-        assert s.scalars(select(Outbox.status).where(Outbox.origin == "staff")).one() in ("pending", "sent", "sending")
+    assert staff.post(f"/desk/tickets/{ticket}/reply", text="We will call you.").status_code == 302
+    assert fake.wait_for(lambda: [c["status"] for c in fake.calls("/v2/bot/message/push")] == [503])
+
+    def staff_row() -> Outbox:
+        with bot.store.session() as s:
+            return s.scalars(select(Outbox).where(Outbox.origin == "staff")).one()
+
+    assert fake.wait_for(lambda: staff_row().attempts == 1 and staff_row().status == "pending")
+    assert "送信待ち(再試行)" in staff.page(f"/desk/tickets/{ticket}")  # waiting for its retry (2 s later)
+    with bot.store.session() as s:  # time passes: the retry is due
+        s.get_one(Outbox, staff_row().id).next_attempt_at = utcnow()
+    assert fake.wait_for(lambda: staff_row().status == "sent")
+    assert "送信済み" in staff.page(f"/desk/tickets/{ticket}")  # never lost
+    assert [c["status"] for c in fake.calls("/v2/bot/message/push")] == [503, 200]
 
 
 @pytest.mark.parametrize("hostile", ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>',
                                      "\u202eevil\u202c <b>bold</b>"])
-def test_resident_text_is_escaped_everywhere(desk_app, fake, hostile) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, f"I want to talk to a real person {hostile}")
-    client = desk_app.test_client()
-    login(client)
+def test_resident_text_is_escaped_everywhere(staff, hand_off, hostile) -> None:
+    ticket = hand_off(f"I want to talk to a real person {hostile}")
     for path in ("/desk/", "/desk/inbox/rows", f"/desk/tickets/{ticket}"):
-        html = client.get(path).get_data(as_text=True)
+        html = staff.page(path)
+        assert "real person" in html, path  # the message is on the page, escaped
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
 
 
-def test_a_language_without_machine_translation_is_said(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, "मलाई मान्छेसँग कुरा गर्नु छ")
-    client = desk_app.test_client()
-    login(client)
-    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
-    assert "ネパール語の機械翻訳はありません" in page and "機械翻訳なし" in client.get("/desk/").get_data(as_text=True)
+def test_a_language_without_machine_translation_is_said(staff, hand_off) -> None:
+    ticket = hand_off("मलाई मान्छेसँग कुरा गर्नु छ")
+    page = staff.page(f"/desk/tickets/{ticket}")
+    assert "ネパール語の機械翻訳はありません" in page and "機械翻訳なし" in staff.page("/desk/")
 
 
-def test_no_resident_text_in_logs_at_info(desk_app, fake, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_no_resident_text_in_logs_at_info(staff, hand_off, caplog) -> None:
     caplog.set_level(logging.INFO)
     secret = "my-visa-number-AB1234567"
-    ticket = resident_hands_off(desk_app, fake, f"I want to talk to a real person, {secret}")
-    client = desk_app.test_client()
-    login(client)
-    client.get(f"/desk/tickets/{ticket}")
+    ticket = hand_off(f"I want to talk to a real person, {secret}")
+    assert secret in staff.page(f"/desk/tickets/{ticket}")  # the staff see it; the logs do not
+    assert caplog.records  # the webhook, the worker and the desk logged
     assert not any(secret in record.getMessage() or secret in str(record.__dict__) for record in caplog.records)
 
 
-def test_cli_add_user(desk_app, bot) -> None:  # type: ignore[no-untyped-def]
-    result = desk_app.test_cli_runner().invoke(args=["desk", "add-user", "suzuki", "--role", "admin",
-                                                     "--password", "another good password"])
+def test_cli_add_user(runner, bot) -> None:
+    result = runner.invoke(args=["desk", "add-user", "suzuki", "--role", "admin", "--password", "another good password"])
     assert result.exit_code == 0, result.output
-    assert desk_app.test_cli_runner().invoke(args=["desk", "add-user", "suzuki", "--password",
-                                                   "another good password"]).exit_code != 0
-    runner = desk_app.test_cli_runner()
+    assert runner.invoke(args=["desk", "add-user", "suzuki", "--password", "another good password"]).exit_code != 0
     assert runner.invoke(args=["desk", "change-user", "suzuki", "--role", "staff", "--deactivate"]).exit_code == 0
     with bot.store.session() as s:
         user = s.scalars(select(StaffUser).where(StaffUser.username == "suzuki")).one()
         assert (user.role, user.active) == ("staff", False)
+        old_hash = user.password_hash
     changed = runner.invoke(args=["desk", "change-user", "suzuki", "--new-password"],
                             input="a brand new password\na brand new password\n")
     assert changed.exit_code == 0, changed.output
+    with bot.store.session() as s:
+        assert s.scalars(select(StaffUser.password_hash).where(StaffUser.username == "suzuki")).one() != old_hash
     assert runner.invoke(args=["desk", "change-user", "nobody", "--activate"]).exit_code != 0
 
 
-def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    question = "qual é o horário do ônibus circular aozora no feriado"
-    ticket = resident_hands_off(desk_app, fake, "quero falar com uma pessoa")
-    post(desk_app.test_client(), payload(text_event(question, event_id="01J000000000000000000000S2")))
-    assert fake.wait_for(lambda: count(bot, Message, ticket_id=ticket, direction="in") == 2)
-    staff = desk_app.test_client()
-    login(staff)
-    token = csrf_of(staff.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
-    with bot.store.session() as s:
-        message_id = s.scalars(select(Message.id).where(Message.text == question)).one()
-    staff.post(f"/desk/tickets/{ticket}/suggest", data={"csrf_token": token, "message_id": message_id,
-                                                          "answer": "life.bus"})
-    assert staff.get("/desk/suggestions").status_code == 403  # admins only
-    add_user(bot.store, "boss", "an admin password", "admin")
-    admin = desk_app.test_client()
-    login(admin, "an admin password", "boss")
-    page = admin.get("/desk/suggestions").get_data(as_text=True)
-    assert question in page
-    suggestion_id = re.search(r"/desk/suggestions/(\d+)/approve", page).group(1)  # type: ignore[union-attr]
-    admin.post(f"/desk/suggestions/{suggestion_id}/approve", data={"csrf_token": csrf_of(page)})
-    assert "提案はありません" in admin.get("/desk/suggestions").get_data(as_text=True)
+def test_a_suggestion_approved_by_an_admin_teaches_the_matcher(staff, admin, hand_off, desk_app, bot, fake) -> None:
     from bot.understanding.text import fold
 
-    folded = fold(question)
-    assert bot.matcher._from_examples(folded).intent == "life.bus"  # the approved question is an example now
+    question = "qual é o horário do ônibus circular aozora no feriado"
+    assert bot.matcher._from_examples(fold(question)).intent != "life.bus"  # not an example yet
+    ticket = hand_off("quero falar com uma pessoa")
+    line_post(desk_app.test_client(), line_body(text_event(question, event_id="01J000000000000000000000S2")))
+    assert fake.wait_for(lambda: count(bot, Message, ticket_id=ticket, direction="in") == 2)
+    with bot.store.session() as s:
+        message_id = s.scalars(select(Message.id).where(Message.text == question)).one()
+    staff.post(f"/desk/tickets/{ticket}/suggest", message_id=message_id, answer="life.bus")
+    assert staff.get("/desk/suggestions").status_code == 403  # admins only
+    page = admin.page("/desk/suggestions")
+    assert question in page
+    found = re.search(r"/desk/suggestions/(\d+)/approve", page)
+    assert found
+    admin.post(f"/desk/suggestions/{found.group(1)}/approve")
+    assert "提案はありません" in admin.page("/desk/suggestions")
+    assert bot.matcher._from_examples(fold(question)).intent == "life.bus"  # the approved question is an example now
 
 
-def test_figures_count_without_personal_text(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit, what can I do?")
-    client = desk_app.test_client()
-    login(client)
-    token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
-    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please call us.", "csrf_token": token})
-    html = client.get("/desk/stats").get_data(as_text=True)
+def test_figures_count_without_personal_text(staff, hand_off) -> None:
+    ticket = hand_off("my landlord keeps my deposit, what can I do?")
+    assert staff.post(f"/desk/tickets/{ticket}/reply", text="Please call us.").status_code == 302
+    html = staff.page("/desk/stats")
     assert "相談の件数: 1" in html and "英語" in html and "大家・家主" in html  # the concept, not the words
     assert "deposit" not in html and "landlord" not in html and "Please call us" not in html and "数字" not in html
 
@@ -236,7 +210,7 @@ HOURS_FORM = {"open": "9:00", "close": "17:00", "closed_dates": "12/29, 12-30, 1
               "closed_holidays": "on", "mon_vi": "on", "thu_vi": "on", "tue_pt": "on", "verified": "on"}
 
 
-def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(desk_app, bot, settings, data) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(staff, admin, bot, settings, data) -> None:
     from bot.answering.assembly import build_bot
     from bot.messages import Inbound
     from bot.settings import ROOT
@@ -244,24 +218,18 @@ def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(desk
     shipped = (ROOT / "knowledge/desks.yaml").read_bytes()
     before = git_status()
     other = build_bot(settings, data)  # another process
-    add_user(bot.store, "boss", "an admin password", "admin")
-    staff = desk_app.test_client()
-    login(staff)
     assert staff.get("/desk/admin/hours").status_code == 403
-    admin = desk_app.test_client()
-    login(admin, "an admin password", "boss")
-    page = admin.get("/desk/admin/hours").get_data(as_text=True)
+    page = admin.page("/desk/admin/hours")
     assert "水曜日" in page and "第1" in page and "wed1" not in page and "12/29" in page
-    form = dict(HOURS_FORM, csrf_token=csrf_of(page))
     for bad in ({"open": "25:99"}, {"closed_dates": "13/45"}, {"open": "18:00"}):
-        shown = admin.post("/desk/admin/hours", data=dict(form, **bad)).get_data(as_text=True)
+        shown = admin.post("/desk/admin/hours", **{**HOURS_FORM, **bad}).get_data(as_text=True)
         assert 'role="alert"' in shown
-    assert admin.post("/desk/admin/hours", data=form).status_code == 302
+    assert admin.post("/desk/admin/hours", **HOURS_FORM).status_code == 302
     assert (ROOT / "knowledge/desks.yaml").read_bytes() == shipped and git_status() == before
-    saved = admin.get("/desk/admin/hours").get_data(as_text=True)
+    saved = admin.page("/desk/admin/hours")
     assert "データベースに保存" in saved and "12/29, 12/30, 12/31" in saved
 
-    def ask(b, text: str, user: str) -> str:  # type: ignore[no-untyped-def]
+    def ask(b, text: str, user: str) -> str:
         reply = b.handle(Inbound(channel="test", user_id=user, text=text), now=MONDAY)
         return str(reply.text) if reply else ""
 
@@ -272,23 +240,20 @@ def test_an_admin_edits_hours_in_the_database_and_the_files_stay_as_shipped(desk
     assert "9:00" in ask(other, hours_question, "v3")  # within seconds in every process
     assert "9:00" in ask(build_bot(settings, data), hours_question, "v5")  # and in a process started later
     # back to the shipped defaults
-    admin.post("/desk/admin/hours", data={"csrf_token": form["csrf_token"], "action": "reset"})
-    assert "8:30" in ask(bot, hours_question, "v4") and "最初の設定" in admin.get("/desk/admin/hours").get_data(
-        as_text=True)
+    admin.post("/desk/admin/hours", action="reset")
+    assert "8:30" in ask(bot, hours_question, "v4") and "最初の設定" in admin.page("/desk/admin/hours")
 
 
-def test_a_ticket_that_does_not_exist_is_404(desk_app) -> None:  # type: ignore[no-untyped-def]
-    client = desk_app.test_client()
-    login(client)
-    token = csrf_of(client.get("/desk/").get_data(as_text=True))
-    assert client.get("/desk/tickets/999").status_code == 404
-    assert client.get("/desk/tickets/999/answer?key=life.bus").status_code == 404
-    assert client.post("/desk/tickets/999/reply", data={"text": "x", "csrf_token": token}).status_code == 404
-    assert client.post("/desk/tickets/999/preview", data={"japanese": "x", "csrf_token": token}).status_code == 404
+def test_a_ticket_that_does_not_exist_is_404(staff) -> None:
+    assert staff.get("/desk/tickets/999").status_code == 404
+    assert staff.get("/desk/tickets/999/answer?key=life.bus").status_code == 404
+    assert staff.post("/desk/tickets/999/reply", text="x").status_code == 404
+    assert staff.post("/desk/tickets/999/preview", japanese="x").status_code == 404
 
 
-def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, settings, data) -> None:  # type: ignore[no-untyped-def]
+def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, settings, data) -> None:
     from bot.answering.assembly import build_bot
+    from bot.messages import Inbound
     from bot.storage.models import Suggestion
 
     question = "my boss says the bus is free"
@@ -305,99 +270,82 @@ def test_an_approved_phrasing_wins_over_the_rules_in_every_process(bot, say, set
     assert say("help fire fire", user="u3").intent == "emergency"  # danger is never taught away
     assert say("my boss says the bus is free on sundays", user="u4").intent == "life.bus"  # only that phrasing
     other._checked = 0.0  # its next check (every few seconds) finds the approval in the database
-    reply = other.handle(__import__("bot.messages", fromlist=["Inbound"]).Inbound(
-        channel="test", user_id="u5", text=question), now=MONDAY)
+    reply = other.handle(Inbound(channel="test", user_id="u5", text=question), now=MONDAY)
     assert reply and reply.intent == "consultation.job"
 
 
-def test_without_a_model_japanese_is_never_sent_as_the_residents_language(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, "I want to talk to a real person about my rent")
-    client = desk_app.test_client()
-    login(client)
-    page = client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+def test_without_a_model_japanese_is_never_sent_as_the_residents_language(staff, hand_off, bot, fake) -> None:
+    ticket = hand_off("I want to talk to a real person about my rent")
+    page = staff.page(f"/desk/tickets/{ticket}")
     assert "英語への機械翻訳はできません" in page and "やさしい日本語で送る" in page and "英語で直接書く" in page
-    token = csrf_of(page)
     japanese = "月曜日に窓口に来てください。"
-    preview = client.post(f"/desk/tickets/{ticket}/preview", data={"japanese": japanese, "csrf_token": token}).get_json()
+    preview = staff.post(f"/desk/tickets/{ticket}/preview", japanese=japanese).get_json()
     assert preview["kind"] == "none" and preview["text"] == "" and "できません" in preview["message"]
     for text in (japanese, "げつようびに きてください", f"  {japanese}\n"):  # unchanged, or kana, in the English box
-        res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": text, "japanese": japanese,
-                                                                  "mode": "direct", "csrf_token": token})
+        res = staff.post(f"/desk/tickets/{ticket}/reply", text=text, japanese=japanese, mode="direct")
         assert res.status_code == 400 and "送信していません" in res.get_data(as_text=True)
     assert count(bot, Outbox, origin="staff") == 0
     # easy Japanese, said to be Japanese in the resident's language
-    client.post(f"/desk/tickets/{ticket}/reply", data={"text": japanese, "japanese": japanese, "mode": "easy_ja",
-                                                        "csrf_token": token})
+    staff.post(f"/desk/tickets/{ticket}/reply", text=japanese, japanese=japanese, mode="easy_ja")
     label = bot.catalog.get("en", "desk", "easy_japanese_label")
     assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == f"{label}\n{japanese}"
                                      for c in fake.calls("/v2/bot/message/push")))
     # written in the resident's language, with a Japanese place name in it
-    client.post(f"/desk/tickets/{ticket}/reply", data={"text": "Please come to 伊勢崎市役所 on Monday.",
-                                                        "japanese": japanese, "mode": "direct", "csrf_token": token})
+    staff.post(f"/desk/tickets/{ticket}/reply", text="Please come to 伊勢崎市役所 on Monday.", japanese=japanese,
+               mode="direct")
     assert fake.wait_for(lambda: any(c["json"]["messages"][0]["text"] == "Please come to 伊勢崎市役所 on Monday."
                                      for c in fake.calls("/v2/bot/message/push")))
     with bot.store.session() as s:
         assert [m.language for m in s.scalars(select(Message).where(Message.staff_id.is_not(None)))] == ["ja", "en"]
-    assert "やさしい日本語で送信" in client.get(f"/desk/tickets/{ticket}").get_data(as_text=True)
+    assert "やさしい日本語で送信" in staff.page(f"/desk/tickets/{ticket}")
 
 
-def test_a_closed_ticket_takes_no_reply(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    ticket = resident_hands_off(desk_app, fake, "my landlord keeps my deposit")
-    client = desk_app.test_client()
-    login(client)
-    token = csrf_of(client.get(f"/desk/tickets/{ticket}").get_data(as_text=True))
-    client.post(f"/desk/tickets/{ticket}/close", data={"csrf_token": token})
-    res = client.post(f"/desk/tickets/{ticket}/reply", data={"text": "One more thing.", "csrf_token": token})
+def test_a_closed_ticket_takes_no_reply(staff, hand_off, bot) -> None:
+    ticket = hand_off("my landlord keeps my deposit")
+    assert staff.post(f"/desk/tickets/{ticket}/close").status_code == 302
+    res = staff.post(f"/desk/tickets/{ticket}/reply", text="One more thing.")
     assert res.status_code == 409 and "終了しています" in res.get_data(as_text=True)
-    assert client.post(f"/desk/tickets/{ticket}/close", data={"csrf_token": token}).status_code == 409
+    assert staff.post(f"/desk/tickets/{ticket}/close").status_code == 409
     assert count(bot, Message, text="One more thing.") == 0
 
 
-def test_every_desk_post_needs_the_csrf_token(desk_app, fake) -> None:  # type: ignore[no-untyped-def]
-    add_user(__import__("bot.current", fromlist=["current_bot"]).current_bot(desk_app).store, "boss", "an admin password",
-             "admin")
-    client = desk_app.test_client()
-    login(client, "an admin password", "boss")
+def test_every_desk_post_needs_the_csrf_token(admin, desk_app) -> None:
     posts = [r for r in desk_app.url_map.iter_rules() if r.rule.startswith("/desk/") and "POST" in (r.methods or ())]
     assert len(posts) >= 12
     for rule in posts:
         path = rule.rule.replace("<int:ticket_id>", "1").replace("<int:suggestion_id>", "1").replace(
             "<int:user_id>", "1").replace("<int:announcement_id>", "1").replace("<decision>", "approve")
-        res = client.post(path, data={"text": "x"})
+        res = admin.client.post(path, data={"text": "x"})
         assert res.status_code == 400 and "フォームの有効期限" in res.get_data(as_text=True), path
 
 
-def test_sessions_are_revocable_and_expire(desk_app, bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sessions_are_revocable_and_expire(admin, desk_app, bot, monkeypatch) -> None:
     from flask.testing import FlaskClient
 
     from bot.desk import auth
 
-    add_user(bot.store, "boss", "an admin password", "admin")
-    admin = desk_app.test_client()
-    login(admin, "an admin password", "boss")
     assert admin.get("/desk/suggestions").status_code == 200
     auth.change_account(bot.store, "boss", role="staff")  # demoted: the next request knows
     assert admin.get("/desk/suggestions").status_code == 403 and admin.get("/desk/").status_code == 200
     auth.change_account(bot.store, "boss", active=False)  # deactivated: out at once
     assert admin.get("/desk/").status_code == 302
     # logout ends the session on the server: the old cookie no longer works
-    staff = desk_app.test_client()
-    login(staff)
-    cookie = staff.get_cookie("session")
+    staff = log_in(desk_app)
+    cookie = staff.client.get_cookie("session")
     assert cookie is not None and staff.get("/desk/").status_code == 200
-    staff.post("/desk/logout", data={"csrf_token": csrf_of(staff.get("/desk/").get_data(as_text=True))})
+    assert staff.post("/desk/logout").status_code == 302
     replay: FlaskClient = desk_app.test_client()
     replay.set_cookie("session", cookie.value)
     assert replay.get("/desk/").status_code == 302
     # idle and absolute time limits; the inbox's own polling does not count as use
-    login(staff)
+    assert login_form(staff.client).status_code == 302
     start = auth.clock()
     monkeypatch.setattr(auth, "clock", lambda: start + 59 * 60)
     assert staff.get("/desk/inbox/rows").status_code == 200
     monkeypatch.setattr(auth, "clock", lambda: start + 61 * 60)
     assert staff.get("/desk/inbox/rows").status_code == 401
     monkeypatch.setattr(auth, "clock", lambda: start)
-    login(staff)
+    assert login_form(staff.client).status_code == 302
     for minutes in range(50, 12 * 60, 50):  # used all day long
         monkeypatch.setattr(auth, "clock", lambda m=minutes: start + m * 60)
         assert staff.get("/desk/").status_code == 200
@@ -407,7 +355,7 @@ def test_sessions_are_revocable_and_expire(desk_app, bot, monkeypatch) -> None: 
     assert "ログアウトしました" in staff.get(expired.headers["Location"]).get_data(as_text=True)
 
 
-def test_desk_pages_speak_plain_staff_japanese_in_local_time(desk_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_desk_pages_speak_plain_staff_japanese_in_local_time(admin, hand_off, bot) -> None:
     import datetime as dt
 
     from bot.desk.common import plain, topic
@@ -415,16 +363,13 @@ def test_desk_pages_speak_plain_staff_japanese_in_local_time(desk_app, bot, fake
     assert plain("ごみの 出(だ)し方(かた)") == "ごみの出し方"
     assert plain("コミュニティバス(あおぞら)") == "コミュニティバス(あおぞら)"  # not furigana: kept
     assert topic("fee,money_case") == "料金・お金、税金・お金の手続き"
-    ticket = resident_hands_off(desk_app, fake, "I want to talk to a real person")
+    ticket = hand_off("I want to talk to a real person")
     with bot.store.session() as s:
         for msg in s.scalars(select(Message).where(Message.ticket_id == ticket)):
             msg.created_at = dt.datetime(2026, 12, 1, 4, 38)  # 13:38 in Isesaki
         s.get_one(Ticket, ticket).opened_at = dt.datetime(2026, 12, 1, 4, 38)
-    add_user(bot.store, "boss", "an admin password", "admin")
-    client = desk_app.test_client()
-    login(client, "an admin password", "boss")
     furigana = re.compile(r"[\u4e00-\u9fff][(（][\u3041-\u309f]+[)）]")
-    pages = {path: client.get(path).get_data(as_text=True) for path in (
+    pages = {path: admin.page(path) for path in (
         "/desk/", f"/desk/tickets/{ticket}", "/desk/stats", "/desk/suggestions", "/desk/admin/hours",
         "/desk/announcements")}
     for path, html in pages.items():

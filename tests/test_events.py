@@ -18,15 +18,23 @@ from bot.app import create_app
 from bot.messages import Inbound
 from bot.storage.models import Message, RejectedEvent
 
-from .conftest import count, fresh_postgres, taken
-from .test_line import SECRET, text_event
-from .test_line import post as line_post
-from .test_messenger import APP_SECRET, PAGE_TOKEN, VERIFY, item, page
-from .test_messenger import post as fb_post
+from .helpers import PASSWORD, count, fresh_postgres, log_in, taken
+from .payloads import (
+    FB_SECRET,
+    FB_TOKEN,
+    FB_VERIFY,
+    LINE_SECRET,
+    LINE_TOKEN,
+    fb_body,
+    fb_item,
+    fb_post,
+    line_post,
+    text_event,
+)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_settings(request, settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def db_settings(request, settings) -> Iterator[Any]:
     """The test settings on SQLite, or on a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield settings
@@ -36,12 +44,12 @@ def db_settings(request, settings) -> Iterator[Any]:  # type: ignore[no-untyped-
 
 
 @pytest.fixture()
-def apps(db_settings, data, fake):  # type: ignore[no-untyped-def]
+def apps(db_settings, data, fake):
     """The app with LINE and Messenger on, on the chosen database, with its worker thread."""
     bot = build_bot(db_settings, data)
     app = create_app(dataclasses.replace(
-        db_settings, line_channel_secret=SECRET, line_channel_access_token="t", line_api_base_url=fake.url,
-        messenger_app_secret=APP_SECRET, messenger_verify_token=VERIFY, messenger_page_access_token=PAGE_TOKEN,
+        db_settings, line_channel_secret=LINE_SECRET, line_channel_access_token=LINE_TOKEN, line_api_base_url=fake.url,
+        messenger_app_secret=FB_SECRET, messenger_verify_token=FB_VERIFY, messenger_page_access_token=FB_TOKEN,
         graph_api_base_url=fake.url), bot=bot)
     yield app, bot
     from bot.current import current_runtime
@@ -52,7 +60,7 @@ def apps(db_settings, data, fake):  # type: ignore[no-untyped-def]
     bot.store.engine.dispose()
 
 
-def _line_bad(kind: str) -> dict[str, Any]:
+def _line_bad(kind: str) -> Any:
     event = text_event("onde jogo pilhas?", user="U2", event_id="01J0000000000000000000BAD")
     if kind == "nul in the user id":
         event["source"]["userId"] = "U\x002"
@@ -69,7 +77,7 @@ def _line_bad(kind: str) -> dict[str, Any]:
     elif kind == "timestamp is text":
         event["timestamp"] = "yesterday"
     elif kind == "event is a number":
-        return 42  # type: ignore[return-value]
+        return 42
     return event
 
 
@@ -78,7 +86,7 @@ LINE_BAD = ["nul in the user id", "user id too long", "lone surrogate in the use
 
 
 @pytest.mark.parametrize("bad", LINE_BAD)
-def test_a_bad_line_event_is_rejected_and_its_neighbours_are_answered(apps, fake, bad) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_line_event_is_rejected_and_its_neighbours_are_answered(apps, fake, bad) -> None:
     app, bot = apps
     body = json.dumps({"destination": "Ubot", "events": [
         text_event("onde jogo pilhas?", user="U1", event_id="01J0000000000000000000GD1"), _line_bad(bad),
@@ -95,7 +103,7 @@ def test_a_bad_line_event_is_rejected_and_its_neighbours_are_answered(apps, fake
     assert {d["replyToken"] for d in fake.delivered} == {"rt-01J0000000000000000000GD1", "rt-01J0000000000000000000GD3"}
 
 
-def test_a_nul_byte_or_a_lone_surrogate_in_the_text_is_stored_cleaned_and_answered(apps, fake) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_byte_or_a_lone_surrogate_in_the_text_is_stored_cleaned_and_answered(apps, fake) -> None:
     app, bot = apps
     body = json.dumps({"destination": "Ubot", "events": [
         text_event("onde jogo\x00 pilhas?", user="U1", event_id="01J0000000000000000000NU1"),
@@ -117,9 +125,9 @@ def test_a_nul_byte_or_a_lone_surrogate_in_the_text_is_stored_cleaned_and_answer
     {"sender": "P2", "message": {"mid": "m.bad", "text": "hi"}},
     "not an item",
 ])
-def test_a_bad_messenger_item_is_rejected_and_its_neighbours_are_answered(apps, fake, bad) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_messenger_item_is_rejected_and_its_neighbours_are_answered(apps, fake, bad) -> None:
     app, bot = apps
-    body = page([item("P1", "m.1", "onde jogo pilhas?"), bad, item("P3", "m.3", "Khi nào đổ rác nhựa?")])
+    body = fb_body([fb_item("P1", "m.1", "onde jogo pilhas?"), bad, fb_item("P3", "m.3", "Khi nào đổ rác nhựa?")])
     client = app.test_client()
     assert fb_post(client, body).status_code == 200
     assert fb_post(client, body).status_code == 200
@@ -130,8 +138,9 @@ def test_a_bad_messenger_item_is_rejected_and_its_neighbours_are_answered(apps, 
 
 
 def test_a_poison_event_is_given_up_after_its_tries_shown_to_staff_and_logged_once_without_words(
-        bot, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
-    from bot.worker import Worker
+        bot, monkeypatch, caplog) -> None:
+    from bot.storage.outbox import Deliverer
+    from bot.worker import MemoryQueue, Worker
 
     words = "my secret address 1-2-3 Isesaki"
 
@@ -141,7 +150,7 @@ def test_a_poison_event_is_given_up_after_its_tries_shown_to_staff_and_logged_on
     monkeypatch.setattr(bot, "_dispatch", explode)
     message_id = bot.receive(Inbound(channel="line", user_id="U-poison", text=words, event_id="poison"))
     assert message_id is not None
-    worker = Worker(bot, deliverer=None, work=None)  # type: ignore[arg-type]
+    worker = Worker(bot, Deliverer(bot.store, senders={}), MemoryQueue())
     caplog.set_level(logging.DEBUG)
     for _ in range(bot.max_tries + 2):
         with bot.store.session() as s:  # time passes: the claim of the last try has lapsed
@@ -159,23 +168,20 @@ def test_a_poison_event_is_given_up_after_its_tries_shown_to_staff_and_logged_on
         assert words not in rendered and "U-poison" not in rendered
 
 
-def test_delivery_problems_and_rejected_events_are_shown_to_staff(settings, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_delivery_problems_and_rejected_events_are_shown_to_staff(settings, bot, fake) -> None:
     from bot.desk import add_user
     from bot.storage.store import Delivery
 
-    from .test_desk import login
-
     bot.store.reject("line", "abc", "user id longer than 128 characters")
     message_id = bot.receive(Inbound(channel="line", user_id="U9", text="private words", event_id="e9"))
-    bot.store.claim(message_id)  # type: ignore[arg-type]
-    bot.store.failed(message_id, "ValueError at pipeline.py:1 x", max_tries=1)  # type: ignore[arg-type]
+    assert message_id is not None
+    bot.store.claim(message_id)
+    bot.store.failed(message_id, "ValueError at pipeline.py:1 x", max_tries=1)
     row = bot.store.enqueue(Delivery("U9", {"text": "private answer", "choices": []}), "line", None)
     bot.store.mark(row, sent=False, error="LINE reply: outcome unknown", in_doubt=True)
     app = create_app(settings, bot=bot)
-    add_user(bot.store, "sato", "correct horse battery")
-    client = app.test_client()
-    login(client)
-    html = client.get("/desk/stats").get_data(as_text=True)
+    add_user(bot.store, "sato", PASSWORD)
+    html = log_in(app).page("/desk/stats")
     assert "user id longer than 128 characters" in html and "ValueError at pipeline.py:1 x" in html
     assert "LINE reply: outcome unknown" in html and "届いたか不明" in html
     assert "private words" not in html and "private answer" not in html and "U9" not in html

@@ -21,7 +21,7 @@ def _lines(name: str) -> list[str]:
 
 
 def _pins(name: str) -> dict[str, str]:
-    pins = {}
+    pins: dict[str, str] = {}
     for line in _lines(name):
         if line.startswith("-r "):
             continue
@@ -33,10 +33,12 @@ def _pins(name: str) -> dict[str, str]:
 
 
 def test_every_pin_is_the_locks_version_and_in_the_declared_range() -> None:
-    lock = {canonicalize_name(Requirement(ln).name): str(Requirement(ln).specifier)[2:] for ln in _lines("constraints.txt")}
+    lock: dict[str, str] = {canonicalize_name(Requirement(ln).name): str(Requirement(ln).specifier)[2:]
+                            for ln in _lines("constraints.txt")}
     assert all(re.fullmatch(r"[\w.+-]+", v) for v in lock.values()) and len(lock) > 50
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = {canonicalize_name(Requirement(r).name): Requirement(r) for r in project["dependencies"]}
+    declared: dict[str, Requirement] = {canonicalize_name(Requirement(r).name): Requirement(r)
+                                        for r in project["dependencies"]}
     for extra in project["optional-dependencies"].values():
         declared.update({canonicalize_name(Requirement(r).name): Requirement(r) for r in extra})
     for name in FILES:

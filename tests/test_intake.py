@@ -13,19 +13,22 @@ from sqlalchemy import update
 from bot.current import current_runtime
 from bot.storage.models import Inbox, Message, Outbox, utcnow
 
-from .conftest import channel_app, count
-from .test_line import SECRET, payload, post, text_event
+from .helpers import channel_app, count
+from .payloads import LINE_SECRET as SECRET
+from .payloads import line_body as payload
+from .payloads import line_post as post
+from .payloads import text_event
 
 
 @pytest.fixture()
-def quiet_app(settings, bot, fake):  # type: ignore[no-untyped-def]
+def quiet_app(settings, bot, fake):
     """LINE on, no worker running: the test plays the worker (or its absence)."""
     with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="test-token",
                      line_api_base_url=fake.url, in_process_worker=False) as app:
         yield app
 
 
-def test_the_webhook_keeps_the_body_in_one_row_and_answers_before_any_processing(quiet_app, bot) -> None:  # type: ignore[no-untyped-def]
+def test_the_webhook_keeps_the_body_in_one_row_and_answers_before_any_processing(quiet_app, bot) -> None:
     body = payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000IN1"),
                    text_event("hello", user="U2", event_id="01J00000000000000000000IN2"))
     assert post(quiet_app.test_client(), body).status_code == 200
@@ -34,7 +37,7 @@ def test_the_webhook_keeps_the_body_in_one_row_and_answers_before_any_processing
         assert s.query(Inbox).one().body == body.decode()
 
 
-def test_a_body_kept_before_the_process_died_is_answered_after_a_restart(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_kept_before_the_process_died_is_answered_after_a_restart(quiet_app, bot, fake) -> None:
     post(quiet_app.test_client(), payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000CR1")))
     # The process died after the 200: its queue (memory) is gone, the row stays. A new process starts.
     with bot.store.session() as s:
@@ -46,7 +49,7 @@ def test_a_body_kept_before_the_process_died_is_answered_after_a_restart(quiet_a
     assert [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/")] == ["rt-01J00000000000000000000CR1"]
 
 
-def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_app, bot, fake, monkeypatch) -> None:
     body = payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000TK1"),
                    text_event("hello", user="U2", event_id="01J00000000000000000000TK2"))
     post(quiet_app.test_client(), body)
@@ -71,7 +74,7 @@ def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_a
     assert len(ids) == 2 and count(bot, Inbox) == 0
 
 
-def test_the_same_webhook_twice_taken_by_two_workers_at_once_is_answered_once(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_webhook_twice_taken_by_two_workers_at_once_is_answered_once(quiet_app, bot, fake) -> None:
     client = quiet_app.test_client()
     first = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1")
     again = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1", redelivery=True)
@@ -98,7 +101,7 @@ def test_the_same_webhook_twice_taken_by_two_workers_at_once_is_answered_once(qu
     assert len(fake.calls("/v2/bot/message/")) == 1
 
 
-def test_a_database_that_is_down_means_a_500_so_the_platform_sends_again(quiet_app, bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_that_is_down_means_a_500_so_the_platform_sends_again(quiet_app, bot, monkeypatch) -> None:
     from sqlalchemy.exc import OperationalError
 
     def down(*args: Any) -> int:
@@ -110,7 +113,7 @@ def test_a_database_that_is_down_means_a_500_so_the_platform_sends_again(quiet_a
     assert res.status_code == 500
 
 
-def test_a_lost_queue_costs_nothing_the_sweep_takes_the_row(quiet_app, bot, fake, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_lost_queue_costs_nothing_the_sweep_takes_the_row(quiet_app, bot, fake, monkeypatch, caplog) -> None:
     runtime = current_runtime(quiet_app)
 
     def unreachable(inbox_id: int) -> None:
@@ -126,7 +129,7 @@ def test_a_lost_queue_costs_nothing_the_sweep_takes_the_row(quiet_app, bot, fake
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
 
 
-def test_an_event_the_database_refuses_is_rejected_and_its_neighbour_answered_once(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_an_event_the_database_refuses_is_rejected_and_its_neighbour_answered_once(quiet_app, bot, fake) -> None:
     from bot.storage.models import RejectedEvent
 
     from .test_logs import refuse
@@ -144,7 +147,7 @@ def test_an_event_the_database_refuses_is_rejected_and_its_neighbour_answered_on
     assert [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/")] == ["rt-01J00000000000000000000RF2"]
 
 
-def test_one_residents_messages_are_answered_in_order_by_a_worker_of_several_threads(quiet_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_one_residents_messages_are_answered_in_order_by_a_worker_of_several_threads(quiet_app, bot, fake) -> None:
     """Answering threads take residents by lane: a resident's second message is answered after the first, while
     other residents are answered beside them."""
     client = quiet_app.test_client()

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.answering import knowledge
 from bot.answering.assembly import load_data
-from bot.settings import ROOT
 
 
-def test_shipped_knowledge_is_valid(data) -> None:  # type: ignore[no-untyped-def]
+def test_shipped_knowledge_is_valid(data) -> None:
     assert data.kb.errors == []
     assert len(data.kb.items) >= 90
     assert {i.category for i in data.kb.items.values()} == set(knowledge.CATEGORIES)
 
 
-def _broken_copy(tmp_path: Path) -> Path:
-    for name in ("knowledge", "intents", "translations"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
-
-
-def test_errors_name_the_file_and_the_entry(tmp_path: Path) -> None:
-    root = _broken_copy(tmp_path)
+def test_errors_name_the_file_and_the_entry(data_copy: Path) -> None:
+    root = data_copy
     items = root / "knowledge/garbage/items.csv"
     items.write_text(items.read_text(encoding="utf-8").replace("futon,Futon,布団,oversized", "futon,Futon,布団,sofa-ish"),
                      encoding="utf-8")
@@ -39,8 +31,8 @@ def test_errors_name_the_file_and_the_entry(tmp_path: Path) -> None:
     assert "knowledge/life.yaml: aozora_bus: unknown source 'nowhere'" in text
 
 
-def test_missing_translation_and_unknown_concept_are_reported(tmp_path: Path) -> None:
-    root = _broken_copy(tmp_path)
+def test_missing_translation_and_unknown_concept_are_reported(data_copy: Path) -> None:
+    root = data_copy
     vi = root / "translations/vi.yaml"
     lines = [ln for ln in vi.read_text(encoding="utf-8").splitlines() if not ln.strip().startswith("life.bus:")]
     vi.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -2,63 +2,34 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import hashlib
-import hmac
 import json
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
+from linebot.v3.webhooks import Event
 from sqlalchemy import select
 
+from bot.answering.assembly import Data
 from bot.app import create_app
+from bot.channels.line import LineChannel
 from bot.current import current_runtime
 from bot.settings import ROOT
 from bot.storage.models import Inbox, Message, Outbox, User
 
-from .conftest import channel_app, count, taken
+from .helpers import count, taken
+from .payloads import LINE_SECRET, follow_event, line_body, line_post, line_sign, postback_event, text_event
 
-SECRET = "line-test-secret"
-PEERS = ROOT.parent / "shared" / "peers" / "line-sdk-webhook.json"
-
-
-def sign(body: bytes, secret: str = SECRET) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+# The official LINE SDK's sample webhook: 28 events of every type, from users, groups and rooms, all with the same
+# webhookEventId (line/line-bot-sdk-python, tests/v3/text/webhook.json, Apache-2.0).
+SDK_SAMPLE = ROOT / "tests" / "data" / "line-sdk-webhook.json"
 
 
-def text_event(text: str, user: str = "U1", event_id: str = "01J000000000000000000000A1", *,
-               redelivery: bool = False, age: float = 0.0) -> dict[str, Any]:
-    return {"type": "message", "mode": "active", "timestamp": int((time.time() - age) * 1000),
-            "source": {"type": "user", "userId": user}, "webhookEventId": event_id,
-            "deliveryContext": {"isRedelivery": redelivery}, "replyToken": f"rt-{event_id}",
-            "message": {"id": f"m-{event_id}", "type": "text", "text": text, "quoteToken": "q"}}
-
-
-def payload(*events: dict[str, Any]) -> bytes:
-    return json.dumps({"destination": "Ubot", "events": list(events)}).encode()
-
-
-@pytest.fixture()
-def line_app(settings, bot, fake):  # type: ignore[no-untyped-def]
-    with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="test-token",
-                     line_api_base_url=fake.url) as app:
-        yield app
-
-
-def post(client, body: bytes, signature: str | None = None):  # type: ignore[no-untyped-def]
-    headers = {"Content-Type": "application/json"}
-    if signature is not False:
-        headers["X-Line-Signature"] = signature if signature is not None else sign(body)
-    return client.post("/webhooks/line", data=body, headers=headers)
-
-
-def test_a_text_message_is_answered_with_the_reply_token(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    res = post(line_app.test_client(), payload(text_event("onde jogo pilhas?")))
+def test_a_text_message_is_answered_with_the_reply_token(line_app, bot, fake) -> None:
+    res = line_post(line_app.test_client(), line_body(text_event("onde jogo pilhas?")))
     assert res.status_code == 200
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
     call = fake.calls("/v2/bot/message/reply")[0]
@@ -70,53 +41,53 @@ def test_a_text_message_is_answered_with_the_reply_token(line_app, bot, fake) ->
 
 
 @pytest.mark.parametrize("signature", [None, False, "bm90IHRoZSBzaWduYXR1cmU=", ""])
-def test_bad_or_missing_signatures_get_400_and_nothing_is_stored(line_app, bot, signature) -> None:  # type: ignore[no-untyped-def]
-    body = payload(text_event("hello"))
-    sig = sign(body, "another-secret") if signature is None else signature
-    res = post(line_app.test_client(), body, sig)
+def test_bad_or_missing_signatures_get_400_and_nothing_is_stored(line_app, bot, signature) -> None:
+    body = line_body(text_event("hello"))
+    sig = line_sign(body, "another-secret") if signature is None else signature
+    res = line_post(line_app.test_client(), body, sig)
     assert res.status_code == 400
     assert count(bot, Inbox) == 0 and count(bot, Message) == 0 and count(bot, User) == 0
 
 
-def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(line_app, bot) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(line_app, bot) -> None:
     """LINE sends a body again only when it did not get 2xx: a signed body that cannot be read would come back
     forever; it is logged and acknowledged."""
     for body in (b'{"events": [ {"type": "message",', b"\xff\xfe", b"[1, 2]", b'{"events": "x"}'):
-        assert post(line_app.test_client(), body).status_code == 200
+        assert line_post(line_app.test_client(), body).status_code == 200
     assert taken(bot)
     assert count(bot, Message) == 0
 
 
-def test_a_redelivered_event_is_answered_once(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_a_redelivered_event_is_answered_once(line_app, bot, fake) -> None:
     client = line_app.test_client()
     first = text_event("hello", event_id="01J000000000000000000000B1")
     again = text_event("hello", event_id="01J000000000000000000000B1", redelivery=True)
-    assert post(client, payload(first)).status_code == 200
-    assert post(client, payload(again)).status_code == 200
+    assert line_post(client, line_body(first)).status_code == 200
+    assert line_post(client, line_body(again)).status_code == 200
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
     time.sleep(0.3)
     assert count(bot, Message, direction="in") == 1
     assert len(fake.calls("/v2/bot/message/")) == 1
 
 
-def test_an_expired_reply_token_means_a_push_with_a_retry_key(line_app, fake) -> None:  # type: ignore[no-untyped-def]
-    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000C1", age=120)))
+def test_an_expired_reply_token_means_a_push_with_a_retry_key(line_app, fake) -> None:
+    line_post(line_app.test_client(), line_body(text_event("hello", event_id="01J0000000000000000000C1", age=120)))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/push"))
     push = fake.calls("/v2/bot/message/push")[0]
     assert push["json"]["to"] == "U1" and push["headers"]["X-Line-Retry-Key"]
     assert not fake.calls("/v2/bot/message/reply")
 
 
-def test_a_failed_reply_falls_back_to_push(line_app, fake) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_reply_falls_back_to_push(line_app, fake) -> None:
     fake.fail("/v2/bot/message/reply", 400)
-    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000D1")))
+    line_post(line_app.test_client(), line_body(text_event("hello", event_id="01J0000000000000000000D1")))
     assert fake.wait_for(lambda: len(fake.calls("/v2/bot/message/push")) == 1)
 
 
-def test_5xx_is_retried_with_the_same_retry_key_and_delivered_once(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_5xx_is_retried_with_the_same_retry_key_and_delivered_once(line_app, bot, fake, monkeypatch) -> None:
     monkeypatch.setattr("bot.storage.outbox.backoff", lambda attempts: 0.05)
     fake.fail("/v2/bot/message/push", 500, 503)
-    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000E1", age=120)))
+    line_post(line_app.test_client(), line_body(text_event("hello", event_id="01J0000000000000000000E1", age=120)))
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1, timeout=15)
     keys = {c["headers"]["X-Line-Retry-Key"] for c in fake.calls("/v2/bot/message/push")}
     assert len(fake.calls("/v2/bot/message/push")) == 3 and len(keys) == 1
@@ -125,9 +96,9 @@ def test_5xx_is_retried_with_the_same_retry_key_and_delivered_once(line_app, bot
     assert row.attempts == 3
 
 
-def test_a_4xx_is_recorded_with_its_reason_and_not_retried(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_a_4xx_is_recorded_with_its_reason_and_not_retried(line_app, bot, fake) -> None:
     fake.fail("/v2/bot/message/push", 400)
-    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000F1", age=120)))
+    line_post(line_app.test_client(), line_body(text_event("hello", event_id="01J0000000000000000000F1", age=120)))
     assert fake.wait_for(lambda: count(bot, Outbox, status="failed") == 1)
     with bot.store.session() as s:
         row = s.scalars(select(Outbox)).one()
@@ -136,11 +107,8 @@ def test_a_4xx_is_recorded_with_its_reason_and_not_retried(line_app, bot, fake) 
     assert len(fake.calls("/v2/bot/message/push")) == 1
 
 
-def test_follow_welcomes_in_the_profile_language_with_a_language_picker(line_app, fake) -> None:  # type: ignore[no-untyped-def]
-    follow = {"type": "follow", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-follow",
-              "source": {"type": "user", "userId": "U77"}, "webhookEventId": "01J0000000000000000000G1",
-              "deliveryContext": {"isRedelivery": False}, "follow": {"isUnblocked": False}}
-    post(line_app.test_client(), payload(follow))
+def test_follow_welcomes_in_the_profile_language_with_a_language_picker(line_app, fake) -> None:
+    line_post(line_app.test_client(), line_body(follow_event("U77", "01J0000000000000000000G1")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
     assert fake.calls("/v2/bot/profile/U77")
     message = fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]
@@ -151,78 +119,57 @@ def test_follow_welcomes_in_the_profile_language_with_a_language_picker(line_app
     assert all(len(i["action"]["label"]) <= 20 for i in items)
 
 
-def test_a_quick_reply_postback_switches_the_language(line_app, fake) -> None:  # type: ignore[no-untyped-def]
-    event = {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-pb",
-             "source": {"type": "user", "userId": "U8"}, "webhookEventId": "01J0000000000000000000H1",
-             "deliveryContext": {"isRedelivery": False}, "postback": {"data": "lang:vi"}}
-    post(line_app.test_client(), payload(event))
+def test_a_quick_reply_postback_switches_the_language(line_app, fake) -> None:
+    line_post(line_app.test_client(), line_body(postback_event("lang:vi", "U8", "01J0000000000000000000H1")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
-    assert "Tiếng Việt" in fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["text"] or \
-        "tiếng Việt" in fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["text"]
+    assert "tiếng việt" in fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["text"].lower()
 
 
-@pytest.mark.skipif(not PEERS.exists(), reason="../shared/peers is not beside the project")
-def test_the_sdk_sample_payload_is_taken_whole(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    body = PEERS.read_bytes()
-    res = post(line_app.test_client(), body)
+def test_the_sdk_sample_payload_is_taken_whole(line_app, bot, fake) -> None:
+    body = SDK_SAMPLE.read_bytes()
+    assert len(json.loads(body)["events"]) == 28
+    res = line_post(line_app.test_client(), body)
     assert res.status_code == 200
-    # user-chat events only: text, video, audio, location, sticker, follow, unfollow, 4 postbacks, file, image,
+    # user-chat events only (13): text, video, audio, location, sticker, follow, unfollow, 4 postbacks, file, image;
     # the edited message is not a message event of its own; group/room, beacon, join … are logged and ignored.
     assert taken(bot)
-    stored = count(bot, Message, direction="in")
-    assert 10 <= stored <= 16
+    assert count(bot, Message, direction="in") == 13
     assert fake.wait_for(lambda: count(bot, Message, processed=False, direction="in") == 0)
     assert fake.wait_for(lambda: count(bot, Outbox, status="pending") + count(bot, Outbox, status="sending") == 0)
 
 
-def test_an_unprocessed_message_left_by_a_dead_process_is_answered(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from bot.answering import pipeline
-
-    inbound = current_runtime(line_app).channels["line"].to_inbound(
-        __import__("linebot.v3.webhooks", fromlist=["Event"]).Event.from_dict(
-            text_event("hello", event_id="01J0000000000000000000J1", age=120)))
+def test_an_unprocessed_message_left_by_a_dead_process_is_answered(line_app, bot, fake, monkeypatch) -> None:
+    line = current_runtime(line_app).channels["line"]
+    assert isinstance(line, LineChannel)
+    inbound = line.to_inbound(Event.from_dict(text_event("hello", event_id="01J0000000000000000000J1", age=120)))
+    assert inbound is not None
     message_id = bot.receive(inbound)  # stored, never submitted: the process "died" here
-    assert message_id
+    assert message_id is not None
     with bot.store.session() as s:
         s.get_one(Message, message_id).created_at -= dt.timedelta(minutes=5)
     monkeypatch.setattr("bot.worker.SWEEP_EVERY", 0.1)
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/push"), timeout=15)
-    assert pipeline  # imported for the monkeypatch target's module
+    assert fake.calls("/v2/bot/message/push")[0]["json"]["to"] == "U1"
+    assert fake.wait_for(lambda: count(bot, Message, processed=False) == 0)
 
 
-def test_two_workers_racing_for_one_message_answer_it_once(bot) -> None:  # type: ignore[no-untyped-def]
+def test_two_workers_racing_for_one_message_answer_it_once(bot, at_once) -> None:
     from bot.messages import Inbound
 
     message_id = bot.receive(Inbound(channel="test", user_id="U1", text="hello", event_id="race"))
-    results: list[object] = []
-    barrier = threading.Barrier(4)
-
-    def work() -> None:
-        barrier.wait()
-        results.append(bot.process(message_id))
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sum(r is not None for r in results) == 1
+    results = at_once(lambda: bot.process(message_id), 4)
+    assert len(results) == 4 and sum(r is not None for r in results) == 1
     assert count(bot, Message, direction="out") == 1
 
 
-def test_loading_animation_when_an_event_waited(line_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_loading_animation_when_an_event_waited(line_app, bot, fake, monkeypatch) -> None:
     monkeypatch.setattr("bot.answering.pipeline.SLOW", -1.0)
-    post(line_app.test_client(), payload(text_event("hello", event_id="01J0000000000000000000K1")))
+    line_post(line_app.test_client(), line_body(text_event("hello", event_id="01J0000000000000000000K1")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/chat/loading"))
     assert fake.calls("/v2/bot/chat/loading")[0]["json"]["chatId"] == "U1"
 
 
-def test_sample_payload_file_is_the_sdk_one() -> None:
-    if PEERS.exists():
-        assert json.loads(Path(PEERS).read_text())["destination"]
-
-
-def test_rich_menus_are_installed_per_language_and_linked_when_a_language_is_chosen(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_rich_menus_are_installed_per_language_and_linked_when_a_language_is_chosen(line_app, bot, fake) -> None:
     result = line_app.test_cli_runner().invoke(args=["line-richmenu"])
     assert result.exit_code == 0, result.output
     created = [c["json"] for c in fake.calls("/v2/bot/richmenu") if c["path"] == "/v2/bot/richmenu"]
@@ -233,36 +180,44 @@ def test_rich_menus_are_installed_per_language_and_linked_when_a_language_is_cho
     uploads = [c for c in fake.calls("/v2/bot/richmenu/") if c["path"].endswith("/content")]
     assert len(uploads) == 9 and uploads[0]["headers"]["Content-Type"] == "image/png"
     assert fake.calls("/v2/bot/user/all/richmenu/rm-tomoni-en")  # English is the default menu
-    event = {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-m",
-             "source": {"type": "user", "userId": "U42"}, "webhookEventId": "01J0000000000000000000M1",
-             "deliveryContext": {"isRedelivery": False}, "postback": {"data": "lang:ne"}}
-    post(line_app.test_client(), payload(event))
+    line_post(line_app.test_client(), line_body(postback_event("lang:ne", "U42", "01J0000000000000000000M1")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/user/U42/richmenu/rm-tomoni-ne"))
 
 
-def test_the_menu_language_button_offers_the_languages(line_app, fake) -> None:  # type: ignore[no-untyped-def]
-    event = {"type": "postback", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": "rt-l",
-             "source": {"type": "user", "userId": "U43"}, "webhookEventId": "01J0000000000000000000N1",
-             "deliveryContext": {"isRedelivery": False}, "postback": {"data": "menu:language"}}
-    post(line_app.test_client(), payload(event))
+def test_the_menu_language_button_offers_the_languages(line_app, fake) -> None:
+    line_post(line_app.test_client(), line_body(postback_event("menu:language", "U43", "01J0000000000000000000N1")))
     assert fake.wait_for(lambda: fake.calls("/v2/bot/message/reply"))
     items = fake.calls("/v2/bot/message/reply")[0]["json"]["messages"][0]["quickReply"]["items"]
     assert len(items) == 10 and items[-1]["action"]["data"] == "privacy:delete"  # the menu's way to delete data
 
 
-def test_the_runtime_builds_lazily_under_the_flask_command(settings, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_runtime_builds_lazily_under_the_flask_command(settings, data, fake, monkeypatch) -> None:
     """`flask worker` builds bot and runtime on first use (a lock held by both must not deadlock)."""
+    loaded: list[Path] = []
+
+    def load_data(root: Path) -> Data:  # the same files, already loaded by the session
+        loaded.append(root)
+        return data
+
+    monkeypatch.setattr("bot.answering.assembly.load_data", load_data)
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
-    s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="t",
+    s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
                             line_api_base_url=fake.url)
     app = create_app(s)
+    assert loaded == []  # nothing built yet
     done = threading.Event()
-    threading.Thread(target=lambda: (current_runtime(app), done.set()), daemon=True).start()
+
+    def first_use() -> None:
+        current_runtime(app)
+        done.set()
+
+    threading.Thread(target=first_use, daemon=True).start()
     assert done.wait(30)
     assert "line" in current_runtime(app).channels and current_runtime(app).worker is None
+    assert loaded == [settings.data_dir]
 
 
-def test_an_outbox_row_left_sending_by_a_killed_process_is_sent_after_its_lease(line_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
+def test_an_outbox_row_left_sending_by_a_killed_process_is_sent_after_its_lease(line_app, bot, fake) -> None:
     from bot.storage.models import utcnow
     from bot.storage.store import Delivery
 

@@ -10,7 +10,7 @@ import pytest
     ("木製の 箱は なにごみ？", "burnable"),
     ("leftover engine oil, how to dispose", "not_collected"),
 ])
-def test_an_unlisted_item_is_placed_by_its_material_and_said_with_please_confirm(bot, say, text, category) -> None:  # type: ignore[no-untyped-def]
+def test_an_unlisted_item_is_placed_by_its_material_and_said_with_please_confirm(bot, say, text, category) -> None:
     reply = say(text)
     assert (reply.intent, reply.category) == ("garbage.sorting", category)
     confirm = str(bot.catalog.get(reply.reply_language, "ui", "confirm")).split("{contact}")[0]
@@ -36,18 +36,18 @@ def test_a_material_alone_with_no_garbage_word_is_not_a_garbage_answer(say) -> N
     ("My old TV stopped working. Can I put it out on oversized garbage day?", "television"),
     ("when can I throw out my spring mattress", "spring-mattress"),
 ])
-def test_the_item_asked_about_gets_its_own_answer(say, text, item) -> None:  # type: ignore[no-untyped-def]
+def test_the_item_asked_about_gets_its_own_answer(say, text, item) -> None:
     reply = say(text, user=text)
     assert reply.intent == "garbage.sorting" and reply.entry == item
     assert "is collected on the days" not in reply.text  # not a calendar line for a category without a day
 
 
-def test_a_knife_question_is_garbage_not_a_figure_of_speech(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_knife_question_is_garbage_not_a_figure_of_speech(say) -> None:
     for text in ("菜刀怎么扔", "paano itapon ang kutsilyo", "चक्कु कसरी फाल्ने?"):
         assert say(text, user=text).entry == "knife-scissors"
 
 
-def test_one_stray_word_in_a_long_question_about_something_else_goes_to_the_desk(say) -> None:  # type: ignore[no-untyped-def]
+def test_one_stray_word_in_a_long_question_about_something_else_goes_to_the_desk(say) -> None:
     reply = say("Paano ko makukuha ang lump-sum withdrawal ng pension ko pag umuwi na ako sa Pilipinas?")
     assert reply.intent == "unknown" and reply.handoff and not reply.choices
 
@@ -60,11 +60,11 @@ def test_one_stray_word_in_a_long_question_about_something_else_goes_to_the_desk
     ("古い掃除機は何ごみ？", "non_burnable"),
     ("吸尘器坏了怎么扔", "non_burnable"),
 ])
-def test_an_unlisted_thing_is_placed_by_its_kind(say, text, category) -> None:  # type: ignore[no-untyped-def]
+def test_an_unlisted_thing_is_placed_by_its_kind(say, text, category) -> None:
     reply = say(text, user=text)
     assert (reply.intent, reply.category) == ("garbage.sorting", category)
 
 
-def test_a_suitcase_is_not_a_handbag_and_closed_is_not_a_closet(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_suitcase_is_not_a_handbag_and_closed_is_not_a_closet(say) -> None:
     assert say("how do I throw away an old suitcase", user="s1").category == "oversized"
     assert say("is the garbage station closed today", user="s2").entry != "chest-of-drawers"

@@ -3,53 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import json
 import time
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.current import current_runtime
-from bot.storage.models import Inbox, Message, Outbox, User
+from bot.storage.models import Inbox, Message, Outbox, Ticket, User
 from bot.storage.store import Delivery
 
-from .conftest import channel_app, count, taken
-
-APP_SECRET, VERIFY, PAGE_TOKEN = "fb-app-secret", "verify-me", "page-token"
-
-
-def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+from .helpers import count, taken
+from .payloads import fb_body, fb_item, fb_post, fb_sign
 
 
-def item(psid: str, mid: str, text: str | None = None, **message: Any) -> dict[str, Any]:
-    msg: dict[str, Any] = {"mid": mid, **message}
-    if text is not None:
-        msg["text"] = text
-    return {"sender": {"id": psid}, "recipient": {"id": "PAGE"}, "timestamp": int(time.time() * 1000), "message": msg}
-
-
-def page(*entries: list[dict[str, Any]]) -> bytes:
-    return json.dumps({"object": "page", "entry": [{"id": "PAGE", "time": 1, "messaging": e} for e in entries]},
-                      ensure_ascii=False).encode()
-
-
-@pytest.fixture()
-def fb_app(settings, bot, fake):  # type: ignore[no-untyped-def]
-    with channel_app(settings, bot, messenger_app_secret=APP_SECRET, messenger_verify_token=VERIFY,
-                     messenger_page_access_token=PAGE_TOKEN, graph_api_base_url=fake.url) as app:
-        yield app
-
-
-def post(client, body: bytes, signature: str | None = None):  # type: ignore[no-untyped-def]
-    return client.post("/webhooks/messenger", data=body, headers={
-        "Content-Type": "application/json", "X-Hub-Signature-256": sign(body) if signature is None else signature})
-
-
-def test_verification_handshake(fb_app) -> None:  # type: ignore[no-untyped-def]
+def test_verification_handshake(fb_app) -> None:
     client = fb_app.test_client()
     ok = client.get("/webhooks/messenger?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444")
     assert ok.status_code == 200 and ok.get_data(as_text=True) == "1158201444"
@@ -57,20 +24,20 @@ def test_verification_handshake(fb_app) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("signature", ["sha256=00", "", "sha1=" + "0" * 40, None])
-def test_bad_signatures_get_403_and_nothing_is_stored(fb_app, bot, signature) -> None:  # type: ignore[no-untyped-def]
-    body = page([item("P1", "m1", "hello")])
-    sig = sign(body, "wrong-secret") if signature is None else signature
-    assert post(fb_app.test_client(), body, sig).status_code == 403
+def test_bad_signatures_get_403_and_nothing_is_stored(fb_app, bot, signature) -> None:
+    body = fb_body([fb_item("P1", "m1", "hello")])
+    sig = fb_sign(body, "wrong-secret") if signature is None else signature
+    assert fb_post(fb_app.test_client(), body, sig).status_code == 403
     assert count(bot, Inbox) == 0 and count(bot, Message) == 0 and count(bot, User) == 0
 
 
-def test_a_batch_is_taken_whole_echoes_skipped_and_answered(fb_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    body = page([item("P1", "m.1", "Khi nào đổ rác nhựa?"), item("PAGE", "m.echo", "echo", is_echo=True)],
-                [item("P2", "m.2", "ok", quick_reply={"payload": "lang:tl"}),
+def test_a_batch_is_taken_whole_echoes_skipped_and_answered(fb_app, bot, fake) -> None:
+    body = fb_body([fb_item("P1", "m.1", "Khi nào đổ rác nhựa?"), fb_item("PAGE", "m.echo", "echo", is_echo=True)],
+                [fb_item("P2", "m.2", "ok", quick_reply={"payload": "lang:tl"}),
                  {"sender": {"id": "P3"}, "recipient": {"id": "PAGE"}, "timestamp": 1,
                   "postback": {"title": "Talk to staff", "payload": "intent:human", "mid": "m.3"}},
-                 item("P4", "m.4", None, attachments=[{"type": "image", "payload": {"url": "https://x"}}])])
-    assert post(fb_app.test_client(), body).status_code == 200
+                 fb_item("P4", "m.4", None, attachments=[{"type": "image", "payload": {"url": "https://x"}}])])
+    assert fb_post(fb_app.test_client(), body).status_code == 200
     assert taken(bot)
     assert count(bot, Message, direction="in") == 4  # the echo is skipped
     assert fake.wait_for(lambda: len(fake.calls("/v21.0/me/messages")) == 4)
@@ -79,27 +46,29 @@ def test_a_batch_is_taken_whole_echoes_skipped_and_answered(fb_app, bot, fake) -
     assert "rác" in sent["P1"]["json"]["message"]["text"] or "nhựa" in sent["P1"]["json"]["message"]["text"]
     assert "access_token=page-token" in sent["P1"]["path"]
     assert "Tagalog" in sent["P2"]["json"]["message"]["text"]
-    assert sent["P3"]["json"]["message"]["text"]
+    assert sent["P3"]["json"]["message"]["text"].startswith("I have passed your message to the consultation desk")
+    assert count(bot, Ticket, status="open") == 1  # P3's button: a ticket for the desk
+    assert sent["P4"]["json"]["message"]["text"]  # the image gets the friendly line (tests/test_pipeline.py: its words)
 
 
-def test_a_repeated_mid_is_processed_once(fb_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    body = page([item("P1", "m.same", "hello")])
+def test_a_repeated_mid_is_processed_once(fb_app, bot, fake) -> None:
+    body = fb_body([fb_item("P1", "m.same", "hello")])
     client = fb_app.test_client()
-    post(client, body)
-    post(client, body)
+    fb_post(client, body)
+    fb_post(client, body)
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
     time.sleep(0.3)
     assert count(bot, Message, direction="in") == 1 and len(fake.calls("/v21.0/me/messages")) == 1
 
 
-def test_quick_replies_are_sent(fb_app, fake) -> None:  # type: ignore[no-untyped-def]
-    post(fb_app.test_client(), page([item("P9", "m.9", "change language")]))
+def test_quick_replies_are_sent(fb_app, fake) -> None:
+    fb_post(fb_app.test_client(), fb_body([fb_item("P9", "m.9", "change language")]))
     assert fake.wait_for(lambda: fake.calls("/v21.0/me/messages"))
     quick = fake.calls("/v21.0/me/messages")[0]["json"]["message"]["quick_replies"]
     assert len(quick) == 9 and all(q["content_type"] == "text" and len(q["title"]) <= 20 for q in quick)
 
 
-def _age_user(bot, psid: str, hours: float) -> int:  # type: ignore[no-untyped-def]
+def _age_user(bot, psid: str, hours: float) -> int:
     with bot.store.session() as s:
         user = s.scalars(select(User).where(User.external_id == psid)).one()
         for m in s.scalars(select(Message).where(Message.user_id == user.id)):
@@ -107,8 +76,8 @@ def _age_user(bot, psid: str, hours: float) -> int:  # type: ignore[no-untyped-d
         return user.id
 
 
-def test_the_messaging_window(fb_app, bot, fake) -> None:  # type: ignore[no-untyped-def]
-    post(fb_app.test_client(), page([item("P5", "m.5", "hello")]))
+def test_the_messaging_window(fb_app, bot, fake) -> None:
+    fb_post(fb_app.test_client(), fb_body([fb_item("P5", "m.5", "hello")]))
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
     user_id = _age_user(bot, "P5", 30)
     runtime = current_runtime(fb_app)
@@ -130,16 +99,16 @@ def test_the_messaging_window(fb_app, bot, fake) -> None:  # type: ignore[no-unt
     assert row.status == "failed" and "7 days" in (row.last_error or "")
 
 
-def test_graph_5xx_is_retried(fb_app, bot, fake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_graph_5xx_is_retried(fb_app, bot, fake, monkeypatch) -> None:
     monkeypatch.setattr("bot.storage.outbox.backoff", lambda attempts: 0.05)
     fake.fail("/v21.0/me/messages", 502)
-    post(fb_app.test_client(), page([item("P6", "m.6", "hello")]))
+    fb_post(fb_app.test_client(), fb_body([fb_item("P6", "m.6", "hello")]))
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1, timeout=15)
     assert len(fake.calls("/v21.0/me/messages")) == 2
 
 
-def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(fb_app, bot) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(fb_app, bot) -> None:
     for body in (b"{not json", b"\xff", b"[]", b'{"object": "page", "entry": 5}', b'{"object": "page", "entry": [7]}'):
-        assert post(fb_app.test_client(), body).status_code == 200
+        assert fb_post(fb_app.test_client(), body).status_code == 200
     assert taken(bot)
     assert count(bot, Message) == 0

@@ -5,16 +5,15 @@ checks that none of them was needed."""
 
 from __future__ import annotations
 
-import shutil
-import threading
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from bot.answering.mt import MachineTranslator, Package, discover, install, split_sentences, unpack
-from bot.app import create_app
 from bot.settings import ROOT
 
 from .tiny_argos import build
@@ -107,7 +106,7 @@ def test_installing_by_language_code_offline_says_what_to_do(installed: Path) ->
         install(["vi"])
 
 
-def test_direct_pivot_and_missing(installed: Path, data) -> None:  # type: ignore[no-untyped-def]
+def test_direct_pivot_and_missing(installed: Path, data) -> None:
     mt = MachineTranslator(data.catalog, packages=discover(installed))
     assert (mt.coverage("en", "ja"), mt.coverage("ja", "vi"), mt.coverage("ne", "ja"), mt.coverage("vi", "ja")) == (
         "direct", "pivot", "none", "none")
@@ -120,7 +119,7 @@ def test_direct_pivot_and_missing(installed: Path, data) -> None:  # type: ignor
     assert mt.translate("hello", "en", "en").kind == "same"
 
 
-def test_curated_text_wins_over_the_machine(installed: Path, data) -> None:  # type: ignore[no-untyped-def]
+def test_curated_text_wins_over_the_machine(installed: Path, data) -> None:
     mt = MachineTranslator(data.catalog, packages=discover(installed))
     english = data.catalog.get("en", "answers", "life.moving")
     assert "{" in english  # answers with placeholders are rendered, not translated; a note is a plain text:
@@ -129,7 +128,7 @@ def test_curated_text_wins_over_the_machine(installed: Path, data) -> None:  # t
     assert (result.kind, result.text) == ("curated", data.catalog.get("vi", "notes", "spray-can"))
 
 
-def test_the_cache_answers_a_repeated_sentence_without_the_model(installed: Path, bot) -> None:  # type: ignore[no-untyped-def]
+def test_the_cache_answers_a_repeated_sentence_without_the_model(installed: Path, bot) -> None:
     first = MachineTranslator(bot.catalog, bot.store, discover(installed))
     made = first.translate("thank you", "en", "ja")
     assert made.kind == "machine" and first.translate("thank you", "en", "ja").kind == "cache"
@@ -139,21 +138,21 @@ def test_the_cache_answers_a_repeated_sentence_without_the_model(installed: Path
     assert not any(p.loaded for p in again.packages.values())  # the model was never loaded
 
 
-def test_models_load_once_and_are_shared_by_threads(installed: Path, data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_models_load_once_and_are_shared_by_threads(installed: Path, data, monkeypatch, at_once) -> None:
     import ctranslate2
 
-    loads = []
+    loads: list[tuple[Any, ...]] = []
     real = ctranslate2.Translator
-    monkeypatch.setattr(ctranslate2, "Translator", lambda *a, **k: loads.append(a) or real(*a, **k))
+
+    def translator(*args: Any, **kwargs: Any) -> Any:
+        loads.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ctranslate2, "Translator", translator)
     mt = MachineTranslator(data.catalog, packages=discover(installed), memory_size=0)
-    results: list[str] = []
-    threads = [threading.Thread(target=lambda n=n: results.append(mt.translate(f"hello {n}", "en", "ja").text))
-               for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == 8 and len(loads) == 1
+    numbers = iter(range(8))
+    results = at_once(lambda: mt.translate(f"hello {next(numbers)}", "en", "ja").text, 8)
+    assert len(results) == 8 and all(results) and len(loads) == 1
 
 
 def test_long_texts_are_split_into_sentences_short_ones_not() -> None:
@@ -163,7 +162,7 @@ def test_long_texts_are_split_into_sentences_short_ones_not() -> None:
     assert len(parts) == 23 and parts[-2:] == ["ゴミの日は月曜日です。", "電池は？"]
 
 
-def test_a_target_prefix_is_given_to_the_model_and_removed(built: Path, tmp_path: Path, data) -> None:  # type: ignore[no-untyped-def]
+def test_a_target_prefix_is_given_to_the_model_and_removed(built: Path, tmp_path: Path, data) -> None:
     import zipfile
 
     pkg = build(tmp_path, "en", "ne", target_prefix="▁hello")
@@ -172,20 +171,20 @@ def test_a_target_prefix_is_given_to_the_model_and_removed(built: Path, tmp_path
     package = discover(tmp_path / "x")[0]
     assert package.target_prefix == "▁hello"
     out = package.translate(["thank you"])[0]
-    assert not out.startswith("hello")
+    assert package._model is not None and package._sp is not None
+    tokens = package._sp.encode("thank you", out_type=str)
+    told = package._model.translate_batch([tokens], beam_size=2, max_decoding_length=256, target_prefix=[["▁hello"]],
+                                          replace_unknowns=True)[0].hypotheses[0]
+    assert told[0] == "▁hello"  # a model told the prefix starts with it …
+    assert out == package._sp.decode(told[1:]).strip() and not out.startswith("hello")  # … and it is removed
 
 
-def test_cli_install_status_draft_reviewed(installed: Path, built: Path, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
-
-    for name in ("knowledge", "intents", "translations"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    vi = tmp_path / "translations/vi.yaml"
+def test_cli_install_status_draft_reviewed(installed: Path, built: Path, data_copy: Path, copy_runner) -> None:
+    vi = data_copy / "translations/vi.yaml"
     text = vi.read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if not ln.strip().startswith(("life.bus:", "greeting:"))]
     vi.write_text("# Vietnamese: reviewed by volunteers\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    app = create_app(dataclasses.replace(settings, data_dir=tmp_path), bot=object())  # type: ignore[arg-type]
-    runner = app.test_cli_runner()
+    runner = copy_runner
     assert "installed translate-en_vi.argosmodel" in runner.invoke(
         args=["translations", "install", str(built / "translate-en_vi.argosmodel")]).output
     status = runner.invoke(args=["translations", "status"]).output
@@ -200,15 +199,15 @@ def test_cli_install_status_draft_reviewed(installed: Path, built: Path, tmp_pat
     from bot.answering.assembly import load_data
     from bot.answering.rendering import Renderer
 
-    loaded = load_data(tmp_path)
-    rendered = Renderer(loaded.kb, loaded.catalog).answer("life.bus", "vi", __import__("datetime").date(2026, 11, 30))
+    loaded = load_data(data_copy)
+    rendered = Renderer(loaded.kb, loaded.catalog).answer("life.bus", "vi", dt.date(2026, 11, 30))
     assert loaded.catalog.get("vi", "ui", "machine_draft") in rendered.text
     assert "2 draft(s) marked reviewed" in runner.invoke(
         args=["translations", "reviewed", "vi", "answers.life.bus", "answers.greeting"]).output
     assert runner.invoke(args=["translations", "draft", "ne"]).exit_code != 0  # no model: said plainly
 
 
-def test_healthz_lists_installed_and_loaded_models(installed: Path, app, client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_lists_installed_and_loaded_models(installed: Path, app, client) -> None:
     from bot.current import current_translator
 
     service = current_translator(app)
@@ -224,7 +223,7 @@ def test_package_objects_are_plain(installed: Path) -> None:
     assert isinstance(package, Package) and not package.loaded
 
 
-def test_a_resident_without_machine_translation_is_told_plainly(say, bot) -> None:  # type: ignore[no-untyped-def]
+def test_a_resident_without_machine_translation_is_told_plainly(say, bot) -> None:
     assert bot.translator is not None and bot.translator.coverage("ne", "ja") == "none"
     reply = say("मेरो घरबेटीले डिपोजिट फिर्ता गर्दैन, के गर्ने?", user="ne1")
     assert reply.handoff and reply.reply_language == "ne"

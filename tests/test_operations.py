@@ -13,8 +13,10 @@ from bot.app import create_app
 from bot.observability import JsonFormatter
 from bot.settings import ROOT
 
+from .helpers import MONDAY
 
-def test_metrics_are_off_without_a_token_and_count_from_the_database(settings, bot, say) -> None:  # type: ignore[no-untyped-def]
+
+def test_metrics_are_off_without_a_token_and_count_from_the_database(settings, bot, say) -> None:
     assert create_app(settings, bot=bot).test_client().get("/metrics").status_code == 404
     app = create_app(dataclasses.replace(settings, metrics_token="s3cret"), bot=bot)
     client = app.test_client()
@@ -37,7 +39,7 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
-def test_answer_latency_observed_in_two_processes_is_summed(tmp_path, settings, bot) -> None:  # type: ignore[no-untyped-def]
+def test_answer_latency_observed_in_two_processes_is_summed(tmp_path, settings, bot) -> None:
     """gunicorn runs several web processes: /metrics, whichever serves it, counts every process's answers
     (prometheus_client's multiprocess mode, PROMETHEUS_MULTIPROC_DIR as gunicorn.conf.py sets it)."""
     import subprocess
@@ -89,10 +91,8 @@ def test_json_logs_one_object_per_line_with_extra_fields() -> None:
     assert (line["level"], line["message"], line["outbox"], line["attempt"]) == ("WARNING", "send will be retried", 7, 2)
 
 
-def test_no_words_names_or_platform_ids_in_logs_at_info(settings, bot, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_no_words_names_or_platform_ids_in_logs_at_info(settings, bot, caplog) -> None:
     from bot.messages import Inbound
-
-    from .conftest import MONDAY
 
     caplog.set_level(logging.INFO)
     secret_words, platform_id = "my passport number is TK1234567", "U4f2a9c3b1d"
@@ -100,12 +100,13 @@ def test_no_words_names_or_platform_ids_in_logs_at_info(settings, bot, caplog) -
     bot.handle(Inbound(channel="line", user_id=platform_id, text="delete my data", event_id="e2"), now=MONDAY)
     bot.handle(Inbound(channel="line", user_id=platform_id, kind="postback", payload="privacy:delete-yes",
                        event_id="e3"), now=MONDAY)
+    assert any("deleted on request" in r.getMessage() for r in caplog.records)  # the records were captured
     for record in caplog.records:
         text = record.getMessage() + json.dumps({k: str(v) for k, v in vars(record).items()})
         assert "TK1234567" not in text and platform_id not in text
 
 
-def test_cookies_are_http_only_and_secure_outside_development(settings, bot) -> None:  # type: ignore[no-untyped-def]
+def test_cookies_are_http_only_and_secure_outside_development(settings, bot) -> None:
     app = create_app(dataclasses.replace(settings, development=False), bot=bot)
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SECURE"]
     res = app.test_client().get("/desk/login")

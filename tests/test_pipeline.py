@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.messages import Inbound
 from bot.storage.models import Message, Ticket, User
 
-from .conftest import MONDAY, TOKYO, count
+from .helpers import MONDAY, TOKYO, count
 
 
-def test_every_message_is_stored_with_what_the_bot_understood(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_every_message_is_stored_with_what_the_bot_understood(bot, say) -> None:
     reply = say("where do I throw old frying pans?")
     assert reply.intent == "garbage.sorting" and reply.category == "non_burnable"
     with bot.store.session() as s:
@@ -24,7 +24,7 @@ def test_every_message_is_stored_with_what_the_bot_understood(bot, say) -> None:
     assert outbound.direction == "out" and outbound.text == reply.text
 
 
-def test_a_redelivered_event_is_answered_once(bot) -> None:  # type: ignore[no-untyped-def]
+def test_a_redelivered_event_is_answered_once(bot) -> None:
     event = Inbound(channel="line", user_id="U1", text="hello", event_id="01HXYZ")
     first, second = bot.handle(event, now=MONDAY), bot.handle(event, now=MONDAY)
     assert first and not first.duplicate
@@ -32,7 +32,7 @@ def test_a_redelivered_event_is_answered_once(bot) -> None:  # type: ignore[no-u
     assert count(bot, Message, direction="in") == 1
 
 
-def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, say) -> None:
     first = say("my landlord keeps my deposit, what can I do")
     assert first.intent == "unknown" and first.handoff and first.ticket_id
     assert "today" in first.text  # Monday 10:00: the desk is open
@@ -49,7 +49,7 @@ def test_unknown_questions_open_one_ticket_and_say_when_a_person_answers(bot, sa
     assert "Mon, 7 Dec" in later.text  # a date no reader can take for 12 July
 
 
-def test_language_is_sticky_and_can_be_switched(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_language_is_sticky_and_can_be_switched(bot, say) -> None:
     assert say("Khi nào đổ rác nhựa?").reply_language == "vi"
     assert say("ok").reply_language == "vi"  # too short to tell: the user's language
     switched = say("English please")
@@ -60,7 +60,7 @@ def test_language_is_sticky_and_can_be_switched(bot, say) -> None:  # type: igno
     assert (user.language, user.language_source) == ("en", "chosen")
 
 
-def test_profile_language_is_the_first_guess(bot) -> None:  # type: ignore[no-untyped-def]
+def test_profile_language_is_the_first_guess(bot) -> None:
     reply = bot.handle(Inbound(channel="line", user_id="U9", kind="follow", profile_language="pt-BR"), now=MONDAY)
     assert reply and reply.reply_language == "pt"
     assert {c.payload for c in reply.choices} >= {"lang:vi", "lang:ne", "lang:ja"}
@@ -68,14 +68,14 @@ def test_profile_language_is_the_first_guess(bot) -> None:  # type: ignore[no-un
     assert short and short.reply_language == "pt"
 
 
-def test_unsupported_language_is_answered_in_a_fallback_that_is_said(say) -> None:  # type: ignore[no-untyped-def]
+def test_unsupported_language_is_answered_in_a_fallback_that_is_said(say) -> None:
     reply = say("Bonjour, il y a des cours de japonais pour adultes ?", user="fr1")
     assert reply.language == "fr" and reply.reply_language == "en"
     assert "Français" in reply.text.splitlines()[0]
     assert reply.choices  # the language menu
 
 
-def test_postback_choices_answer_directly(say) -> None:  # type: ignore[no-untyped-def]
+def test_postback_choices_answer_directly(say) -> None:
     reply = say(kind="postback", payload="item:spring-mattress")
     assert (reply.intent, reply.category) == ("garbage.sorting", "self_delivery")
     assert say(kind="postback", payload="lang:tl").reply_language == "tl"
@@ -86,58 +86,59 @@ def test_postback_choices_answer_directly(say) -> None:  # type: ignore[no-untyp
 @pytest.mark.parametrize("text", [
     "", "   ", "🙏🙏🙏", "\u200b\u200b", "\u202e\u202d", "\x00\x07\x1b[31m", "?!...",
 ])
-def test_empty_or_symbol_only_messages_get_a_sensible_reply(bot, say, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_empty_or_symbol_only_messages_get_a_sensible_reply(bot, say, text: str) -> None:
     reply = say(text)
     assert reply.text and not reply.handoff
     assert count(bot, Message, direction="in") == 1
 
 
-def test_very_long_and_hostile_text_is_stored_whole_and_answered(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_very_long_and_hostile_text_is_stored_whole_and_answered(bot, say) -> None:
     long_text = ("where do I throw batteries " * 400)[:10_000]
     reply = say(long_text)
     assert reply.intent == "garbage.sorting"
     rtl = say("\u202eseirettab\u202c <script>alert(1)</script> где выбросить батарейки")
-    assert rtl.text
+    assert rtl.intent == "unknown" and rtl.handoff  # Russian is not served: the desk reads it
+    assert "<script>" not in rtl.text and "\u202e" not in rtl.text
     with bot.store.session() as s:
         texts = [m.text for m in s.scalars(select(Message).where(Message.direction == "in"))]
     assert len(texts[0]) == 10_000
 
 
 @pytest.mark.parametrize("kind", ["sticker", "image", "audio", "video", "location", "file"])
-def test_media_gets_a_friendly_line_in_the_users_language(say, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_media_gets_a_friendly_line_in_the_users_language(say, kind: str) -> None:
     say("Xin chào", user="v1")
     reply = say(kind=kind, user="v1")
     assert reply.reply_language == "vi" and reply.text
 
 
-def test_unfollow_marks_the_user_inactive(bot) -> None:  # type: ignore[no-untyped-def]
+def test_unfollow_marks_the_user_inactive(bot) -> None:
     bot.handle(Inbound(channel="line", user_id="U5", text="hi"), now=MONDAY)
     assert bot.handle(Inbound(channel="line", user_id="U5", kind="unfollow"), now=MONDAY) is None
     with bot.store.session() as s:
         assert s.scalars(select(User)).one().active is False
 
 
-def test_a_chosen_language_holds_for_shared_words_but_not_for_a_clear_switch(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_chosen_language_holds_for_shared_words_but_not_for_a_clear_switch(say) -> None:
     assert say(kind="postback", payload="lang:tl", user="ch").reply_language == "tl"
     assert say("abogado libre", user="ch").reply_language == "tl"  # Tagalog words too, not a switch to Spanish
     assert say("spray can", user="ch").reply_language == "tl"
     assert say("Eu gostaria de saber quando é o dia do lixo queimável no meu bairro", user="ch").reply_language == "pt"
 
 
-def test_thanks_gets_you_are_welcome_not_the_greeting(say) -> None:  # type: ignore[no-untyped-def]
+def test_thanks_gets_you_are_welcome_not_the_greeting(say) -> None:
     for text, start in (("thank you!", "You're welcome"), ("obrigada", "De nada"), ("谢谢", "不客气"),
                         ("cảm ơn ạ", "Không có gì")):
         reply = say(text, user=text)
         assert reply.intent == "greeting" and reply.text.startswith(start) and not reply.handoff
 
 
-def test_chinese_readers_see_town_names_in_kanji(say) -> None:  # type: ignore[no-untyped-def]
+def test_chinese_readers_see_town_names_in_kanji(say) -> None:
     reply = say("垃圾什么时候收", user="zh-town")
     assert "今泉町" in [c.label for c in reply.choices]
     assert "Imaizumi" not in " ".join(c.label for c in reply.choices)
 
 
-def test_a_question_back_offers_a_person_when_none_of_its_readings_fits(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_back_offers_a_person_when_none_of_its_readings_fits(bot, say) -> None:
     """Partial evidence asks back with the likely readings; the last button always leads to the desk, where the
     ticket shows the resident's question (not only the tap)."""
     from bot.answering import handoff

@@ -12,20 +12,20 @@ from bot.answering.privacy import retain
 from bot.messages import Inbound
 from bot.storage.models import Message, Suggestion, TranslationCache, User
 
-from .conftest import MONDAY, count
+from .helpers import ADMIN_PASSWORD, MONDAY, PASSWORD, count, log_in
 
 
 @pytest.mark.parametrize(("text", "lang"), [
     ("delete my data", "en"), ("データを消してください", "ja"), ("apagar meus dados", "pt"), ("borrar mis datos", "es"),
     ("xóa dữ liệu của tôi", "vi"), ("burahin ang data ko", "tl"), ("删除我的数据", "zh"),
     ("मेरो डाटा मेटाउनुहोस्", "ne"), ("tolong hapus data saya", "id")])
-def test_delete_my_data_asks_to_confirm_in_every_language(say, text: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_delete_my_data_asks_to_confirm_in_every_language(say, text: str, lang: str) -> None:
     reply = say(text, user=f"d-{lang}")
     assert reply.intent == "privacy.delete" and reply.reply_language == lang and not reply.handoff
     assert [c.payload for c in reply.choices] == ["privacy:delete-yes", "privacy:delete-no"]
 
 
-def test_confirmed_deletion_removes_words_and_profile_but_keeps_counts(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_confirmed_deletion_removes_words_and_profile_but_keeps_counts(bot, say) -> None:
     say("onde jogo pilhas?", user="u1")
     say("my landlord keeps my deposit, call me at 090-1234-5678", user="u1")  # a ticket opens
     with bot.store.session() as s:
@@ -47,13 +47,13 @@ def test_confirmed_deletion_removes_words_and_profile_but_keeps_counts(bot, say)
     assert fresh.intent == "greeting" and count(bot, User) == 2
 
 
-def test_follow_shows_the_privacy_notice_with_a_delete_button(bot) -> None:  # type: ignore[no-untyped-def]
+def test_follow_shows_the_privacy_notice_with_a_delete_button(bot) -> None:
     reply = bot.handle(Inbound(channel="line", user_id="U1", kind="follow", profile_language="vi"), now=MONDAY)
     assert reply and "365" in reply.text and "xóa dữ liệu" in reply.text.lower()
     assert reply.choices[-1].payload == "privacy:delete"
 
 
-def test_retention_empties_old_text_and_caches(bot, say, app) -> None:  # type: ignore[no-untyped-def]
+def test_retention_empties_old_text_and_caches(bot, say, app) -> None:
     say("onde jogo pilhas?", user="old")
     bot.store.cache_translation("k1", "pt", "ja", "argos:test", "電池")
     with bot.store.session() as s:
@@ -69,30 +69,26 @@ def test_retention_empties_old_text_and_caches(bot, say, app) -> None:  # type: 
     assert retain(bot.store, 365)["messages"] == 0  # nothing more to do
 
 
-def test_the_desk_exports_and_deletes_one_resident_admin_only(app, bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_the_desk_exports_and_deletes_one_resident_admin_only(app, bot, say) -> None:
     from bot.desk import add_user
-
-    from .test_desk import csrf_of, login
 
     say("I want to talk to a real person about my tax", user="r1")
     with bot.store.session() as s:
         user_id = s.scalars(select(User.id)).one()
-    add_user(bot.store, "sato", "correct horse battery")
-    add_user(bot.store, "boss", "an admin password", "admin")
-    staff = app.test_client()
-    login(staff)
+    add_user(bot.store, "sato", PASSWORD)
+    add_user(bot.store, "boss", ADMIN_PASSWORD, "admin")
+    staff, admin = log_in(app), log_in(app, "boss", ADMIN_PASSWORD)
     assert staff.get(f"/desk/residents/{user_id}/export").status_code == 403
-    admin = app.test_client()
-    login(admin, "an admin password", "boss")
-    exported = json.loads(admin.get(f"/desk/residents/{user_id}/export").get_data(as_text=True))
+    exported = json.loads(admin.page(f"/desk/residents/{user_id}/export"))
     assert exported["messages"][0]["text"] == "I want to talk to a real person about my tax"
-    token = csrf_of(admin.get("/desk/").get_data(as_text=True))
-    assert admin.post(f"/desk/residents/{user_id}/delete", data={"csrf_token": token}).status_code == 302
-    again = json.loads(admin.get(f"/desk/residents/{user_id}/export").get_data(as_text=True))
+    assert staff.post(f"/desk/residents/{user_id}/delete").status_code == 403
+    assert admin.post(f"/desk/residents/{user_id}/delete").status_code == 302
+    again = json.loads(admin.page(f"/desk/residents/{user_id}/export"))
+    assert len(again["messages"]) == len(exported["messages"]) >= 2  # kept for the counts, without their words
     assert all(m["text"] == "" for m in again["messages"]) and again["user"]["platform_id"].startswith("deleted:")
 
 
-def test_a_typed_yes_or_no_after_the_delete_question_asks_again_with_the_buttons(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_typed_yes_or_no_after_the_delete_question_asks_again_with_the_buttons(say) -> None:
     say("データを消して", user="d1")
     again = say("いいえ", user="d1")
     assert again.intent == "privacy.delete" and "消しますか" in again.text

@@ -4,32 +4,21 @@ TOMONI_TEST_REDIS_URL, which .ci/run sets)."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 import uuid
-
-import pytest
 
 from bot.app import create_app
 from bot.current import current_runtime
 from bot.worker import RedisQueue, Worker
 
-from .conftest import count
-from .test_line import SECRET, payload, post, text_event
+from .helpers import count
+from .payloads import LINE_SECRET, line_body, line_post, text_event
 
 
-@pytest.fixture()
-def redis_url() -> str:
-    url = os.environ.get("TOMONI_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TOMONI_TEST_REDIS_URL is not set (.ci/run sets it)")
-    return url
-
-
-def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:  # type: ignore[no-untyped-def]
+def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:
     from bot.storage.models import Inbox, Message, Outbox
 
-    s = dataclasses.replace(settings, line_channel_secret=SECRET, line_channel_access_token="t",
+    s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
                             line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False)
     app = create_app(s, bot=bot)
     runtime = current_runtime(app)
@@ -38,9 +27,9 @@ def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, 
     client = app.test_client()
     for n in range(12):
         event = text_event(f"hello {n}", user=f"U{n % 3}", event_id=f"01J{n:023d}")
-        post(client, payload(event))
+        line_post(client, line_body(event))
         if n % 4 == 0:  # LINE redelivers some events
-            post(client, payload(dict(event, deliveryContext={"isRedelivery": True})))
+            line_post(client, line_body(dict(event, deliveryContext={"isRedelivery": True})))
     assert count(bot, Inbox) == 15 and count(bot, Message) == 0  # kept as they came: no worker in the web process
     workers = []
     for _ in range(2):

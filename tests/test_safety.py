@@ -11,7 +11,7 @@ from bot.answering import handoff
 from bot.answering.rendering import crisis_lines
 from bot.storage.models import Message, StaffUser, Ticket
 
-from .conftest import TOKYO
+from .helpers import PASSWORD, TOKYO, log_in
 
 SATURDAY_NIGHT = dt.datetime(2026, 12, 5, 23, 30, tzinfo=TOKYO)
 
@@ -31,7 +31,7 @@ CRISES = [
 
 
 @pytest.mark.parametrize(("lang", "text", "situation"), CRISES)
-def test_a_crisis_gets_help_lines_in_the_residents_language_and_an_urgent_ticket(bot, say, lang, text, situation):  # type: ignore[no-untyped-def]
+def test_a_crisis_gets_help_lines_in_the_residents_language_and_an_urgent_ticket(bot, say, lang, text, situation):
     reply = say(text, user=f"c-{lang}-{situation}", at=SATURDAY_NIGHT)
     assert reply.intent == "crisis" and reply.handoff and reply.ticket_id
     assert reply.reply_language == lang and reply.entry == f"crisis.{situation}"
@@ -48,7 +48,7 @@ def test_a_crisis_gets_help_lines_in_the_residents_language_and_an_urgent_ticket
         assert s.get_one(Ticket, reply.ticket_id).reason == "crisis"
 
 
-def test_the_help_lines_fit_the_situation_and_prefer_the_residents_language(bot) -> None:  # type: ignore[no-untyped-def]
+def test_the_help_lines_fit_the_situation_and_prefer_the_residents_language(bot) -> None:
     kb = bot.kb
     assert "tell" in crisis_lines(kb, "self_harm", "en")  # the English lifeline for an English speaker
     assert "dv_plus" in crisis_lines(kb, "violence_home", "vi")  # chat in Vietnamese
@@ -59,13 +59,13 @@ def test_the_help_lines_fit_the_situation_and_prefer_the_residents_language(bot)
             assert all(line_id in kb.crisis_situations[situation] for line_id in chosen)
 
 
-def test_every_help_line_has_a_source_and_a_confidence(bot) -> None:  # type: ignore[no-untyped-def]
+def test_every_help_line_has_a_source_and_a_confidence(bot) -> None:
     for line_id, line in bot.kb.crisis_lines.items():
         assert line["source"] in bot.kb.sources, line_id
         assert line["confidence"] in ("H", "M", "L"), line_id
 
 
-def test_an_unverified_line_is_said_with_please_confirm(bot) -> None:  # type: ignore[no-untyped-def]
+def test_an_unverified_line_is_said_with_please_confirm(bot) -> None:
     weak = [i for i, line in bot.kb.crisis_lines.items() if line.get("confidence") == "L"]
     assert weak
     text, _ = bot.renderer.crisis("en", "self_harm")
@@ -81,18 +81,18 @@ def test_an_unverified_line_is_said_with_please_confirm(bot) -> None:  # type: i
     "how do I throw away a kitchen knife?",
     "where do I put an old fire extinguisher?",
 ])
-def test_figures_of_speech_and_dangerous_sounding_garbage_are_not_alarms(say, text) -> None:  # type: ignore[no-untyped-def]
+def test_figures_of_speech_and_dangerous_sounding_garbage_are_not_alarms(say, text) -> None:
     reply = say(text)
     assert reply.intent not in ("crisis", "emergency")
     assert "110" not in reply.text
 
 
-def test_danger_now_is_an_emergency_not_a_crisis(say) -> None:  # type: ignore[no-untyped-def]
+def test_danger_now_is_an_emergency_not_a_crisis(say) -> None:
     assert say("there is a man with a knife at my door right now").intent == "emergency"
     assert say("someone is breaking into my house").intent == "emergency"
 
 
-def test_a_crisis_is_answered_even_while_staff_are_talking_and_every_time(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_a_crisis_is_answered_even_while_staff_are_talking_and_every_time(bot, say) -> None:
     say("tell me a joke", user="other")  # another resident waits longer
     first = say("my landlord keeps my deposit", user="r1")
     assert first.intent == "unknown" and first.ticket_id
@@ -115,7 +115,7 @@ def test_a_crisis_is_answered_even_while_staff_are_talking_and_every_time(bot, s
     assert rows[0].ticket.reason == "crisis" and rows[1].ticket.reason == "unknown"
 
 
-def test_the_bot_answers_what_it_knows_while_a_ticket_waits(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_the_bot_answers_what_it_knows_while_a_ticket_waits(bot, say) -> None:
     first = say("my neighbour is too noisy at night", user="w1")
     assert first.handoff
     batteries = say("where do I throw batteries?", user="w1")
@@ -124,7 +124,7 @@ def test_the_bot_answers_what_it_knows_while_a_ticket_waits(bot, say) -> None:  
         assert s.get_one(Message, _last_in(bot, "w1")).ticket_id == first.ticket_id  # the desk sees it too
 
 
-def _last_in(bot, user: str) -> int:  # type: ignore[no-untyped-def]
+def _last_in(bot, user: str) -> int:
     from sqlalchemy import select
 
     from bot.storage.models import User
@@ -135,12 +135,12 @@ def _last_in(bot, user: str) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("text", ["yes", "ok", "sim", "có", "oo", "はい", "hmm"])
-def test_a_bare_yes_or_ok_never_opens_a_ticket(say, text) -> None:  # type: ignore[no-untyped-def]
+def test_a_bare_yes_or_ok_never_opens_a_ticket(say, text) -> None:
     reply = say(text)
     assert not reply.handoff and reply.intent == "greeting"
 
 
-def test_a_short_follow_up_continues_the_topic(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_follow_up_continues_the_topic(say) -> None:
     assert say("when is burnable garbage collected?", user="f1").intent == "garbage.schedule"
     assert say("and tomorrow?", user="f1").intent == "garbage.schedule"
     assert say("where do I throw batteries?", user="f2").category == "hazardous"
@@ -148,12 +148,12 @@ def test_a_short_follow_up_continues_the_topic(say) -> None:  # type: ignore[no-
     assert follow.intent == "garbage.sorting" and follow.category == "resources"
 
 
-def test_size_and_springs_decide_the_category(say) -> None:  # type: ignore[no-untyped-def]
+def test_size_and_springs_decide_the_category(say) -> None:
     assert say("how do I throw away a mattress with springs").category == "self_delivery"
     assert say("broken chair, too big for the bag, how to throw away").category == "oversized"
 
 
-def test_ask_jsonl_writes_every_turn_and_never_stops(app) -> None:  # type: ignore[no-untyped-def]
+def test_ask_jsonl_writes_every_turn_and_never_stops(runner) -> None:
     import json
 
     lines = [{"id": "a", "text": "my landlord keeps my deposit", "user": "j1"},
@@ -161,25 +161,22 @@ def test_ask_jsonl_writes_every_turn_and_never_stops(app) -> None:  # type: igno
              {"id": "c", "text": "I want to die", "user": "j1"},
              {"id": "d", "text": "\ud800 broken surrogate", "user": "j2"}]
     feed = "".join(json.dumps(x) + "\n" for x in lines)
-    out = app.test_cli_runner().invoke(args=["ask", "--jsonl"], input=feed).output
+    out = runner.invoke(args=["ask", "--jsonl"], input=feed).output
     got = [json.loads(x) for x in out.splitlines() if x.startswith("{")]
     assert [g.get("id") for g in got] == ["a", "b", "c", "d"]
     assert got[1]["category"] == "hazardous" and got[2]["intent"] == "crisis"
 
 
-def test_inbox_shows_the_urgent_badge(app, bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_inbox_shows_the_urgent_badge(app, bot, say) -> None:
     from bot.desk import add_user
 
     reply = say("someone keeps following me home every night, I am scared", user="s1")
     assert reply.intent == "crisis" and reply.entry == "crisis.stalking"
-    add_user(bot.store, "staff1", "correct horse battery")
-    client = app.test_client()
-    page = client.get("/desk/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/desk/login", data={"username": "staff1", "password": "correct horse battery", "csrf_token": token})
-    inbox = client.get("/desk/").get_data(as_text=True)
+    add_user(bot.store, "staff1", PASSWORD)
+    staff = log_in(app, "staff1")
+    inbox = staff.page("/desk/")
     assert "緊急" in inbox and 'class="urgent"' in inbox
-    assert "緊急" in client.get(f"/desk/tickets/{reply.ticket_id}").get_data(as_text=True)
+    assert "緊急" in staff.page(f"/desk/tickets/{reply.ticket_id}")
 
 
 # Pain said without the word suicide: strong pain together with "no way out / no one to talk to" is a crisis, with
@@ -198,7 +195,7 @@ PAIN = [
 
 
 @pytest.mark.parametrize(("lang", "text"), PAIN)
-def test_pain_without_the_word_suicide_is_a_crisis(say, lang, text) -> None:  # type: ignore[no-untyped-def]
+def test_pain_without_the_word_suicide_is_a_crisis(say, lang, text) -> None:
     reply = say(text, user=f"pain-{lang}")
     assert reply.intent == "crisis" and reply.entry == "crisis.self_harm" and reply.reply_language == lang
 
@@ -206,26 +203,26 @@ def test_pain_without_the_word_suicide_is_a_crisis(say, lang, text) -> None:  # 
 @pytest.mark.parametrize("text", ["this heat, i can't take it anymore. when is burnable day?",
                                   "estou muito triste, perdi o calendário do lixo",
                                   "もう無理、ごみの分別むずかしい"])
-def test_half_of_it_is_not_a_crisis(say, text) -> None:  # type: ignore[no-untyped-def]
+def test_half_of_it_is_not_a_crisis(say, text) -> None:
     assert say(text).intent != "crisis"
 
 
 @pytest.mark.parametrize("text", ["un hombre está golpeando a mi hermana ahorita",
                                   "my neighbour is beating his son right now",
                                   "sinasaktan ng asawa ko ang anak namin ngayon"])
-def test_someone_beaten_right_now_is_an_emergency(say, text) -> None:  # type: ignore[no-untyped-def]
+def test_someone_beaten_right_now_is_an_emergency(say, text) -> None:
     assert say(text).intent == "emergency"
 
 
 @pytest.mark.parametrize(("text", "situation"), [("my neighbour beats his son, I hear it every night", "child_abuse"),
                                                  ("मेरो बच्चालाई बुबाले पिट्छ", "child_abuse"),
                                                  ("Majikan saya mengambil paspor saya", "exploitation")])
-def test_abuse_told_by_anyone_gets_the_lines_for_it(say, text, situation) -> None:  # type: ignore[no-untyped-def]
+def test_abuse_told_by_anyone_gets_the_lines_for_it(say, text, situation) -> None:
     reply = say(text)
     assert reply.intent == "crisis" and reply.entry == f"crisis.{situation}"
 
 
-def test_a_mattress_without_springs_is_not_asked_about(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_mattress_without_springs_is_not_asked_about(say) -> None:
     for text in ("mattress without springs", "colchão sem molas", "スプリングなしのマットレス"):
         reply = say(text, user=text)
         assert reply.category == "oversized" and not [c for c in reply.choices if c.payload.startswith("item:")]
@@ -238,12 +235,12 @@ def test_a_mattress_without_springs_is_not_asked_about(say) -> None:  # type: ig
     ("meu marido me bate quando bebe, tenho medo dele", "violence_home"),  # "bebe" (drinks) is not a baby
     ("Wala na akong pag-asa, hindi ko na kaya", "self_harm"),
 ])
-def test_the_lines_follow_who_is_doing_it(say, text, situation) -> None:  # type: ignore[no-untyped-def]
+def test_the_lines_follow_who_is_doing_it(say, text, situation) -> None:
     reply = say(text, user=text)
     assert reply.intent == "crisis" and reply.entry == f"crisis.{situation}"
 
 
-def test_a_please_check_note_joins_the_brackets_it_follows(bot) -> None:  # type: ignore[no-untyped-def]
+def test_a_please_check_note_joins_the_brackets_it_follows(bot) -> None:
     from bot.answering.rendering import _with_note
     assert _with_note("Yorisoi 0120 (English, Português)", "(please check)", " ") == \
         "Yorisoi 0120 (English, Português; please check)"
@@ -260,14 +257,14 @@ def test_a_please_check_note_joins_the_brackets_it_follows(bot) -> None:  # type
     "huele muchísimo a gas en la cocina ahorita",
     "ぬすみに はいられてる！いま いえの なかに だれか いる",  # hiragana with spaces, as residents with few kanji write
 ])
-def test_danger_now_in_many_shapes_is_an_emergency(say, text) -> None:  # type: ignore[no-untyped-def]
+def test_danger_now_in_many_shapes_is_an_emergency(say, text) -> None:
     assert say(text, user=text).intent == "emergency"
 
 
 @pytest.mark.parametrize("text", ["bhok le marna lagyo haha, community bus kati paisa ho?",
                                   "スマホが死んだので捨てたいです",
                                   "kelas bahasa Jepang boleh diikuti anak magang?"])
-def test_exaggeration_and_double_meanings_are_not_alarms(say, text) -> None:  # type: ignore[no-untyped-def]
+def test_exaggeration_and_double_meanings_are_not_alarms(say, text) -> None:
     assert say(text, user=text).intent not in ("emergency", "crisis")
 
 
@@ -277,7 +274,7 @@ def test_exaggeration_and_double_meanings_are_not_alarms(say, text) -> None:  # 
     ("mọi người sẽ sống tốt hơn nếu không có em", "self_harm"),
     ("最近、駅から家まで同じ男の人がついてくる", "stalking"),
 ])
-def test_crisis_told_without_the_obvious_words(say, text, situation) -> None:  # type: ignore[no-untyped-def]
+def test_crisis_told_without_the_obvious_words(say, text, situation) -> None:
     reply = say(text, user=text)
     assert reply.intent == "crisis" and reply.entry == f"crisis.{situation}"
 
@@ -285,7 +282,7 @@ def test_crisis_told_without_the_obvious_words(say, text, situation) -> None:  #
 @pytest.mark.parametrize("text", ["I can't quit smoking, any help?", "tôi còn nợ tiền điện tháng này",
                                   "電池がついてくるおもちゃ、なにごみ？",
                                   "stomach pain since morning not sure call ambulance or not"])
-def test_everyday_sentences_with_the_same_words_are_not_a_crisis(say, text) -> None:  # type: ignore[no-untyped-def]
+def test_everyday_sentences_with_the_same_words_are_not_a_crisis(say, text) -> None:
     assert say(text, user=text).intent not in ("crisis", "emergency")
 
 
@@ -297,5 +294,5 @@ def test_everyday_sentences_with_the_same_words_are_not_a_crisis(say, text) -> N
     ("ghar bhetiyena, Nepali lai dine apartment chahiyo, kaha khojne", "unknown"),  # a flat not found: no alarm
     ("o detector de fumaça começou a apitar, troquei a bateria. onde jogo a velha?", "garbage.sorting"),
 ])
-def test_the_words_around_danger_decide(say, text, intent) -> None:  # type: ignore[no-untyped-def]
+def test_the_words_around_danger_decide(say, text, intent) -> None:
     assert say(text, user=text).intent == intent

@@ -3,7 +3,6 @@ concurrency, and the whole bot on each database."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -15,11 +14,11 @@ from bot.settings import Settings
 from bot.storage.models import Message
 from bot.storage.store import Store, make_engine, upgrade
 
-from .conftest import MONDAY, fresh_postgres
+from .helpers import MONDAY, fresh_postgres
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def database_url(request, tmp_path) -> Iterator[str]:
     """A fresh, empty database of each kind."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite'}"
@@ -37,34 +36,23 @@ def test_migrations_create_the_schema(database_url: str) -> None:
     engine.dispose()
 
 
-def test_the_same_event_from_many_threads_is_stored_once(database_url: str) -> None:
+def test_the_same_event_from_many_threads_is_stored_once(database_url: str, at_once) -> None:
     upgrade(database_url)
     store = Store(make_engine(database_url))
-    results: list[object] = []
-    barrier = threading.Barrier(8)
-
-    def deliver() -> None:
-        barrier.wait()
-        results.append(store.receive("line", "U-race", "evt-1", "text", "hello"))
-
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sum(r is not None for r in results) == 1
+    results = at_once(lambda: store.receive("line", "U-race", "evt-1", "text", "hello"), 8)
+    assert len(results) == 8 and sum(r is not None for r in results) == 1
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Message)) == 1
     store.engine.dispose()
 
 
-def test_the_whole_bot_runs_on_the_database(database_url: str, data) -> None:  # type: ignore[no-untyped-def]
+def test_the_whole_bot_runs_on_the_database(database_url: str, data) -> None:
     bot = build_bot(Settings(database_url=database_url), data)
     reply = bot.handle(Inbound(channel="line", user_id="U1", text="onde jogo pilhas?", event_id="e1"), now=MONDAY)
     assert reply and reply.category == "hazardous"
     handoff = bot.handle(Inbound(channel="line", user_id="U1", text="quero falar com uma pessoa", event_id="e2"),
                          now=MONDAY)
     assert handoff and handoff.handoff and handoff.ticket_id
-    assert bot.handle(Inbound(channel="line", user_id="U1", text="onde jogo pilhas?", event_id="e1"),
-                      now=MONDAY).duplicate  # type: ignore[union-attr]
+    again = bot.handle(Inbound(channel="line", user_id="U1", text="onde jogo pilhas?", event_id="e1"), now=MONDAY)
+    assert again and again.duplicate
     bot.store.engine.dispose()

@@ -27,7 +27,7 @@ def test_tokens_and_word_count() -> None:
     assert 2 <= word_count(fold("粗大ごみの出し方")) <= 4
 
 
-def test_kanji_only_japanese_and_shared_kanji_follow_the_writer(say) -> None:  # type: ignore[no-untyped-def]
+def test_kanji_only_japanese_and_shared_kanji_follow_the_writer(say) -> None:
     assert say("蛍光灯", user="k1").reply_language == "ja"  # 蛍 is written only in Japanese
     say("ごみの日はいつですか", user="k2")
     assert say("避難所", user="k2").reply_language == "ja"  # characters both write: the writer's language
@@ -35,7 +35,7 @@ def test_kanji_only_japanese_and_shared_kanji_follow_the_writer(say) -> None:  #
     assert say("避難所", user="k3").reply_language == "zh"
 
 
-def test_romaji_romanised_nepali_and_toneless_vietnamese_are_told_apart(bot) -> None:  # type: ignore[no-untyped-def]
+def test_romaji_romanised_nepali_and_toneless_vietnamese_are_told_apart(bot) -> None:
     from bot.understanding import language
     cases = {"reizouko wa dou yatte sutemasu ka": "ja", "furui kasa wa nan no gomi desu ka": "ja",
              "yo purano tv kun din faalne ho": "ne", "khong biet vut rac o dau": "vi",

@@ -9,8 +9,9 @@ import pytest
 
 from bot import factcheck
 from bot.answering import knowledge
+from bot.settings import ROOT
 
-from .conftest import MONDAY, ROOT
+from .helpers import MONDAY
 
 NOTES = ROOT / "docs" / "facts"
 
@@ -93,21 +94,21 @@ def test_long_answers_offer_more(say) -> None:
     assert "terms a year" in detail.text
 
 
-def test_amounts_are_grouped_per_locale_and_years_never(say) -> None:  # type: ignore[no-untyped-def]
+def test_amounts_are_grouped_per_locale_and_years_never(say) -> None:
     pt = say("quando tem aula de japonês?", user="y1").text
     assert "1.500" in pt and "2023" in pt and "2.023" not in pt
     ja = say("地震のとき どうする", user="y2").text
     assert "2,023" not in ja
 
 
-def test_the_one_stop_number_named_for_chinese_readers_is_said_with_please_confirm(bot, say) -> None:  # type: ignore[no-untyped-def]
+def test_the_one_stop_number_named_for_chinese_readers_is_said_with_please_confirm(bot, say) -> None:
     reply = say("市政府的外国人咨询窗口有中文服务吗？", user="os-zh")
     assert "027-289-8275" in reply.text  # the One-Stop Center's number (a 2019 source, confidence L)
     confirm = str(bot.catalog.get("zh", "ui", "confirm")).split("{contact}")[0]
     assert confirm in reply.text
 
 
-def test_clock_times_are_written_as_each_locale_writes_them(say) -> None:  # type: ignore[no-untyped-def]
+def test_clock_times_are_written_as_each_locale_writes_them(say) -> None:
     assert "8h30–17h15" in say("horário do centro multicultural", user="t-pt").text  # Brazilian Portuguese
     assert "08.30–17.15" in say("jam buka loket konsultasi", user="t-id").text  # Indonesian
     assert "8:30–17:15" in say("consultation desk hours", user="t-en").text

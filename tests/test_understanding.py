@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from bot.settings import ROOT
 from bot.understanding.language import SERVED
 
-from .conftest import MONDAY
+from .helpers import MONDAY
 
 
-def test_every_example_of_every_language_is_understood(bot) -> None:  # type: ignore[no-untyped-def]
+def test_every_example_of_every_language_is_understood(bot) -> None:
     """The example messages in intents/<lang>.yaml are the editors' regression set."""
     misses = []
     for lang, info in bot.lexicon.files.items():
@@ -34,7 +31,7 @@ def test_every_example_of_every_language_is_understood(bot) -> None:  # type: ig
     ("tulong po may sunog sa kapitbahay", "tl"), ("着火了 快救命", "zh"), ("आगो लाग्यो, छिटो मद्दत गर्नुस्", "ne"),
     ("tolong ada kebakaran di apartemen", "id"),
 ])
-def test_emergencies_in_every_language_get_110_and_119_first(say, text: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_emergencies_in_every_language_get_110_and_119_first(say, text: str, lang: str) -> None:
     reply = say(text, user=f"e-{lang}")
     assert reply.intent == "emergency" and not reply.handoff
     assert reply.reply_language == lang
@@ -51,15 +48,14 @@ def test_emergencies_in_every_language_get_110_and_119_first(say, text: str, lan
     ("旧冰箱怎么扔", "refrigerator", "not_collected"),
     ("purano blorfex kasari phalne", None, None),                         # unknown words: no invented item
 ])
-def test_items_are_found_inside_sentences(say, text: str, item: str | None, category: str | None) -> None:  # type: ignore[no-untyped-def]
+def test_items_are_found_inside_sentences(say, text: str, item: str | None, category: str | None) -> None:
     reply = say(text, user=text)
-    if item is None:
-        assert reply.entry is None or reply.intent != "garbage.sorting" or reply.choices
-        return
     assert (reply.intent, reply.entry, reply.category) == ("garbage.sorting", item, category)
+    if item is None:  # asked back instead
+        assert reply.choices and not [c for c in reply.choices if c.payload.startswith("item:")]
 
 
-def test_an_item_answer_names_the_category_and_carries_source_and_confirm_lines(say) -> None:  # type: ignore[no-untyped-def]
+def test_an_item_answer_names_the_category_and_carries_source_and_confirm_lines(say) -> None:
     reply = say("where do I throw a disposable lighter?")
     lines = reply.text.splitlines()
     assert lines[0].startswith("Disposable lighter: hazardous garbage.")
@@ -70,10 +66,10 @@ def test_an_item_answer_names_the_category_and_carries_source_and_confirm_lines(
     assert [c.payload for c in confirmed.choices] == ["https://www.city.isesaki.lg.jp/kurashi/kankyo/gomi/4322.html"]
 
 
-def test_date_aware_answers_use_the_city_date(say) -> None:  # type: ignore[no-untyped-def]
+def test_date_aware_answers_use_the_city_date(say) -> None:
     import datetime as dt
 
-    from .conftest import TOKYO
+    from .helpers import TOKYO
 
     open_day = say("is the consultation desk for foreigners open today?", at=MONDAY)
     assert "Open today (Mon, 30 Nov)." in open_day.text
@@ -84,23 +80,25 @@ def test_date_aware_answers_use_the_city_date(say) -> None:  # type: ignore[no-u
     assert "2023年5月14日" in ja.text  # no newer term published: the last one, with its year
 
 
-def test_unsure_questions_offer_choices_and_the_choice_answers(say) -> None:  # type: ignore[no-untyped-def]
-    reply = say("hanger")
+def test_unsure_questions_offer_choices_and_the_choice_answers(bot, say) -> None:
+    reply = say("hanger")  # a bare "hanger" may be metal or plastic
     assert reply.intent == "garbage.sorting"
-    if reply.choices:  # a bare "hanger" may be metal or plastic
-        picked = say(kind="postback", payload=reply.choices[0].payload)
-        assert picked.intent == "garbage.sorting" and picked.category
+    assert [c.payload for c in reply.choices] == ["item:metal-hanger", "item:plastic-hanger"]
+    for choice in reply.choices:
+        picked = say(kind="postback", payload=choice.payload)
+        item = choice.payload.removeprefix("item:")
+        assert (picked.intent, picked.entry, picked.category) == ("garbage.sorting", item, bot.kb.items[item].category)
 
 
 @pytest.mark.parametrize("lang", SERVED)
-def test_every_language_has_its_answers(bot, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_language_has_its_answers(bot, lang: str) -> None:
     for key in bot.kb.answers:
         text = bot.renderer.answer(key, lang, MONDAY.date(), item="futon", category="oversized", language="fr",
                                    reply_language=lang).text
         assert text and "{" not in text, (lang, key)
 
 
-def test_language_switch_in_every_language(say) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_in_every_language(say) -> None:
     for text, lang in [("日本語でお願いします", "ja"), ("in English please", "en"), ("Português por favor", "pt"),
                        ("en español", "es"), ("Tiếng Việt", "vi"), ("Tagalog na lang po", "tl"), ("请用中文", "zh"),
                        ("नेपालीमा लेख्नुहोस्", "ne"), ("pakai bahasa Indonesia", "id")]:
@@ -111,14 +109,18 @@ def test_language_switch_in_every_language(say) -> None:  # type: ignore[no-unty
 DEV = ROOT / "eval" / "dev.jsonl"
 
 
-def test_dev_set_floors(tmp_path: Path) -> None:
-    """The floors of issue 2 on the labelled development set, through the real `ask --jsonl` command."""
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/eval.sqlite")
-    flask = Path(sys.executable).parent / "flask"
-    done = subprocess.run([sys.executable, str(DEV.parent / "score.py"), str(DEV), "--json",
-                           "--run", f"{flask} --app app ask --jsonl"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=True)
-    s = json.loads(done.stdout)
-    assert s["missing"] == 0
+def test_dev_set_floors(runner) -> None:
+    """The floors of issue 2 on the labelled development set, through the real `ask --jsonl` command (run in this
+    process, on the data the session loaded) and eval/score.py's feed and scoring."""
+    spec = importlib.util.spec_from_file_location("score", DEV.parent / "score.py")
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    cases = scorer.load(str(DEV))
+    done = runner.invoke(args=["ask", "--jsonl"], input=scorer.feed(cases))
+    assert done.exit_code == 0, done.output
+    outputs = [json.loads(line) for line in done.output.splitlines() if line.startswith("{")]
+    s = scorer.score(cases, outputs)["summary"]
+    assert s["cases"] == len(cases) > 150 and s["missing"] == 0
     assert s["language"] >= 0.97 and s["intent"] >= 0.92 and s["category"] >= 0.95
     assert s["handoff_recall"] >= 0.9 and s["handoff_precision"] >= 0.9 and s["emergency_recall"] == 1.0

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 
-def test_chat_page_renders_with_the_language_list(client) -> None:  # type: ignore[no-untyped-def]
+def test_chat_page_renders_with_the_language_list(client) -> None:
     page = client.get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Tomoni" in html and "Tiếng Việt" in html and "textContent" in html
 
 
-def test_chat_api_answers_like_ask_json(client) -> None:  # type: ignore[no-untyped-def]
+def test_chat_api_answers_like_ask_json(client) -> None:
     res = client.post("/chat/api/message", json={"user": "w1", "text": "qual dia é o lixo de plástico?"})
     assert res.status_code == 200
     body = res.get_json()
@@ -19,20 +19,20 @@ def test_chat_api_answers_like_ask_json(client) -> None:  # type: ignore[no-unty
     assert tap["reply_language"] == "ja"
 
 
-def test_chat_api_rejects_bad_json_clearly(client) -> None:  # type: ignore[no-untyped-def]
+def test_chat_api_rejects_bad_json_clearly(client) -> None:
     assert client.post("/chat/api/message", data="{not json", content_type="application/json").status_code == 400
     assert client.post("/chat/api/message", json={"text": "no user"}).status_code == 400
     assert client.post("/chat/api/message", json=["a"]).status_code == 400
 
 
-def test_chat_page_is_off_outside_development(app, client) -> None:  # type: ignore[no-untyped-def]
+def test_chat_page_is_off_outside_development(app, client) -> None:
     import dataclasses
 
     app.config["TOMONI"] = dataclasses.replace(app.config["TOMONI"], development=False)
     assert client.get("/").status_code == 404
 
 
-def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz(client) -> None:
     res = client.get("/healthz")
     assert res.status_code == 200
     body = res.get_json()
@@ -40,7 +40,7 @@ def test_healthz(client) -> None:  # type: ignore[no-untyped-def]
     assert "vi" in body["translation"]["curated"]
 
 
-def test_desk_replies_reach_the_chat_page(app, client, bot) -> None:  # type: ignore[no-untyped-def]
+def test_desk_replies_reach_the_chat_page(app, client, bot) -> None:
     from bot.answering import handoff
 
     first = client.post("/chat/api/message", json={"user": "w9", "text": "I want to talk to a real person",

@@ -39,10 +39,10 @@ def _ct2_model(model_dir: Path, vocab: list[str], d: int = 16, ffn: int = 32) ->
     def w(*shape: int) -> np.ndarray:
         return (rng.standard_normal(shape) * 0.1).astype(np.float32)
 
-    def ln(s) -> None:  # type: ignore[no-untyped-def]
+    def ln(s) -> None:
         s.gamma, s.beta = np.ones(d, np.float32), np.zeros(d, np.float32)
 
-    def lin(s, o: int, i: int) -> None:  # type: ignore[no-untyped-def]
+    def lin(s, o: int, i: int) -> None:
         s.weight, s.bias = w(o, i), np.zeros(o, np.float32)
 
     spec = transformer_spec.TransformerSpec.from_config(num_layers=(1, 1), num_heads=2)

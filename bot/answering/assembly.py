@@ -54,7 +54,8 @@ def load_data(root: Path) -> Data:
 
 def check_vocabulary(root: Path, kb: knowledge.Knowledge, lex: lexicon.Lexicon, rules: list[matching.Rule]) -> list[str]:
     """Language files name only known concepts, items and categories; rules use only known concepts."""
-    concepts = set(yaml.safe_load((root / "intents" / "concepts.yaml").read_text(encoding="utf-8"))["concepts"])
+    concepts_file = (root / "intents" / "concepts.yaml").read_text(encoding="utf-8")
+    concepts = set(yaml.load(concepts_file, Loader=yaml.CSafeLoader)["concepts"])
     known = {"concept": concepts, "item": set(kb.items), "category": set(knowledge.CATEGORIES)}
     errors = []
     for entry in lex.entries:

@@ -95,8 +95,8 @@ def _holidays(year: int) -> holidays.HolidayBase:
 
 def load(folder: Path) -> Calendar:
     """Read areas.yaml and calendar.yaml; raise DataError naming the file and entry of any problem."""
-    areas_raw = yaml.safe_load((folder / "areas.yaml").read_text(encoding="utf-8")) or {}
-    cal = yaml.safe_load((folder / "calendar.yaml").read_text(encoding="utf-8")) or {}
+    areas_raw = yaml.load((folder / "areas.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
+    cal = yaml.load((folder / "calendar.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     areas = {key: Area(key, str(a["name_ja"]), str(a["name_en"]), str(a["group"]),
                        tuple(str(x) for x in a.get("aliases") or []))
              for key, a in (areas_raw.get("areas") or {}).items()}

@@ -56,9 +56,9 @@ def load(folder: Path) -> Catalog:
     holds the `crisis` section: written and reviewed apart, checked against English like the rest)."""
     texts: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.yaml")):
-        texts[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        texts[path.stem] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     for path in sorted(folder.glob("*/*.yaml")):
-        extra = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        extra = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
         target = texts.setdefault(path.stem, {})
         for section, value in extra.items():
             if section != "meta":

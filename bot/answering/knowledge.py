@@ -76,7 +76,7 @@ class Knowledge:
 
 def _yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"{path}: cannot read: {exc}") from exc
 

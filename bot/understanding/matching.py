@@ -96,7 +96,7 @@ def _group(value: Any) -> frozenset[str]:
 def load_rules(path: Path) -> list[Rule]:
     """Read rules.yaml."""
     rules = []
-    for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+    for raw in yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["rules"]:
         rules.append(Rule(
             intent=raw["intent"], all=tuple(_group(v) for v in raw.get("all", [])),
             any=frozenset(raw.get("any", [])), none=frozenset(raw.get("none", [])), priority=int(raw["priority"]),

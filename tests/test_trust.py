@@ -174,3 +174,8 @@ def test_a_question_about_a_bus_route_timetable_or_wheelchair_gets_the_routes_no
 def test_the_bus_fare_question_still_gets_the_fare_with_the_routes_one_tap_away(say) -> None:
     reply = say("how much is the community bus")
     assert "200 yen" in reply.text and any(c.payload == "intent:life.bus.more" for c in reply.choices)
+
+
+def test_a_dismissal_told_to_ask_about_insurance_gets_the_insurance_answer_not_the_labour_lines(say) -> None:
+    reply = say("Me despidieron y ya no tengo el seguro de la empresa. ¿Qué llevo para el seguro nacional de salud?")
+    assert reply.intent == "life.health_insurance"

@@ -94,8 +94,8 @@ class RedisQueue:
 
 
 class Worker:
-    """Takes queued inbox rows, answers their events and delivers the outbox; `run` loops (in `threads` threads),
-    `start` runs it in daemon threads."""
+    """Takes queued inbox rows, answers their events and delivers the outbox; `run` loops (one taking thread, and
+    `threads` answering threads when more than one), `start` runs it in daemon threads."""
 
     def __init__(self, bot: Bot, deliverer: Deliverer, work: WorkQueue, channels: Mapping[str, Channel] | None = None,
                  threads: int = 1) -> None:

@@ -1,23 +1,39 @@
-"""Benchmark: signed LINE webhooks at a steady rate into gunicorn (2 workers), answered through a local fake LINE API.
+"""Benchmark: signed webhooks at a steady rate into Tomoni run as the Procfile runs it, answered through fake APIs.
 
-    .venv/bin/python bench/channels.py [--rate 20] [--seconds 15] [--database-url URL] [--redis-url URL]
+    .venv/bin/python bench/channels.py [--rate 250] [--seconds 30] [--channels line,messenger]
+                                       [--database-url URL --redis-url URL] [--ack-requests 4000]
+    .venv/bin/python bench/channels.py --bare-only   # the load generator against a bare Flask app, nothing else
 
-Reports, for docs/channels.md:
-- the webhook acknowledgement rate at full speed (requests/s, 8 concurrent senders) of Tomoni and, in the same run
-  and on the same gunicorn setup, of a bare Flask app that only checks the signature — the ratio is the result;
-- at a steady rate: p50/p95 from sending the webhook to the reply arriving at the fake LINE API, and messages lost
-  (events sent minus distinct replies received; must be 0).
-All traffic stays on 127.0.0.1; every loop is bounded in count and time.
+What it starts (all on 127.0.0.1):
+- the fake LINE and Graph APIs (tests/fakes.py, strict: a reply token works once, a retry key once) in a process of
+  their own, answering HTTP/1.1 with keep-alive as the platforms do, recording every call with its time;
+- Tomoni as the Procfile says: its `web:` line (gunicorn, gunicorn.conf.py, WEB_CONCURRENCY processes, in-process
+  workers on SQLite) and, with --redis-url, its `worker:` line (one `flask worker`);
+- the load generator: several sender processes, each with several threads, each request a new `http.client`
+  connection (gunicorn's sync workers close every connection after one response, so keep-alive would change nothing
+  on the server's side and would hide the connection cost a platform's webhook pays).
+
+What it reports (Markdown, for docs/performance.md):
+- full-speed acknowledgements per second (every sender thread sending its next webhook as soon as the last one is
+  answered) of a bare Flask app that only checks the signature, on the same gunicorn setup, and of Tomoni;
+- at a steady rate: how late the senders were against their schedule (the generator is not the bottleneck when this
+  stays small), the acknowledgement time, webhook -> reply at the fake API (p50 / p95 / max, from the moment the
+  webhook request started to the moment the fake API received the reply), events not answered within the wait
+  (lost, when the run was long enough for the workers to catch up; else still queued) and answered twice (two
+  messages accepted for one event: reply + push, or two sends); CPU time per event of each side; the load average.
+Each event comes from its own resident (a first contact: user created, LINE profile looked up, rich menu linked),
+the heaviest case; the texts are real questions in several languages.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
-import concurrent.futures as cf
 import hashlib
 import hmac
+import http.client
 import json
+import multiprocessing as mp
 import os
 import signal
 import socket
@@ -25,17 +41,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
-
-import requests
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes import FakeAPI  # noqa: E402
-
-SECRET = "bench-secret"
+LINE_SECRET, FB_SECRET = "bench-line-secret", "bench-fb-secret"
 TEXTS = ["onde jogo pilhas?", "Khi nào đổ rác nhựa?", "how do I get rid of a sofa", "日本語教室はいつ?",
          "kailan kinukuha ang lata?", "hello", "tolong ada kebakaran", "क्लास कहिले हुन्छ?", "粗大垃圾怎么扔"]
 BARE_APP = '''
@@ -43,182 +58,419 @@ import base64, hashlib, hmac, os
 from flask import Flask, abort, request
 app = Flask(__name__)
 SECRET = os.environ["LINE_CHANNEL_SECRET"].encode()
+FB = os.environ["MESSENGER_APP_SECRET"].encode()
 @app.post("/webhooks/line")
-def hook():
+def line():
     body = request.get_data()
-    good = base64.b64encode(hmac.new(SECRET, body, hashlib.sha256).digest()).decode()
-    if not hmac.compare_digest(good, request.headers.get("X-Line-Signature", "")):
+    good = base64.b64encode(hmac.new(SECRET, body, hashlib.sha256).digest())
+    if not hmac.compare_digest(good, request.headers.get("X-Line-Signature", "").encode()):
         abort(400)
     return "OK"
+@app.post("/webhooks/messenger")
+def messenger():
+    body = request.get_data()
+    good = hmac.new(FB, body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(good, request.headers.get("X-Hub-Signature-256", "").removeprefix("sha256=")):
+        abort(403)
+    return "EVENT_RECEIVED"
 @app.get("/healthz")
 def health():
     return "ok"
 '''
+SENDS = ("/v2/bot/message/reply", "/v2/bot/message/push", "/v21.0/me/messages")
 
 
+# -- the webhooks ----------------------------------------------------------------------------------------------------
+def webhook(n: int, channel: str, redelivery: bool = False) -> tuple[str, bytes, dict[str, str]]:
+    """Event n as its platform sends it: path, body, headers (signed). Resident n writes it (a first contact)."""
+    stamp = int(time.time() * 1000)
+    text = TEXTS[n % len(TEXTS)]
+    if channel == "line":
+        event = {"type": "message", "mode": "active", "timestamp": stamp, "replyToken": f"rt-{n}",
+                 "source": {"type": "user", "userId": f"Ubench{n}"}, "webhookEventId": f"01BENCH{n:019d}",
+                 "deliveryContext": {"isRedelivery": redelivery},
+                 "message": {"id": f"m{n}", "type": "text", "text": text, "quoteToken": "q"}}
+        body = json.dumps({"destination": "Ubot", "events": [event]}).encode()
+        sig = base64.b64encode(hmac.new(LINE_SECRET.encode(), body, hashlib.sha256).digest()).decode()
+        return "/webhooks/line", body, {"Content-Type": "application/json", "X-Line-Signature": sig}
+    item = {"sender": {"id": f"Pbench{n}"}, "recipient": {"id": "PAGE"}, "timestamp": stamp,
+            "message": {"mid": f"m.bench.{n}", "text": text}}
+    body = json.dumps({"object": "page", "entry": [{"id": "PAGE", "time": stamp, "messaging": [item]}]}).encode()
+    sig = "sha256=" + hmac.new(FB_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return "/webhooks/messenger", body, {"Content-Type": "application/json", "X-Hub-Signature-256": sig}
+
+
+def event_of(path: str, body: dict[str, Any]) -> int | None:
+    """The event number a message sent to the fake API answers (reply token, push recipient or PSID)."""
+    if path.startswith("/v2/bot/message/reply"):
+        key = str(body.get("replyToken", ""))
+        return int(key[3:]) if key.startswith("rt-") and key[3:].isdigit() else None
+    if path.startswith("/v2/bot/message/push"):
+        key = str(body.get("to", ""))
+        return int(key[6:]) if key.startswith("Ubench") and key[6:].isdigit() else None
+    key = str((body.get("recipient") or {}).get("id", ""))
+    return int(key[6:]) if key.startswith("Pbench") and key[6:].isdigit() else None
+
+
+def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> int:
+    """One webhook on a new connection; the status (0: no answer)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", path, body, headers)
+        res = conn.getresponse()
+        res.read()
+        return res.status
+    except OSError:
+        return 0
+    finally:
+        conn.close()
+
+
+# -- the load generator ----------------------------------------------------------------------------------------------
+def sender(plan: dict[str, Any], part: int, out: Connection) -> None:
+    """One sender process: its share of the events (every `procs`-th), over `threads` threads; each thread sends its
+    events at their scheduled times (t0 + i / rate), or back to back when rate is 0. Sends back one record per
+    request: (event, channel index, started, acknowledged, status, lateness)."""
+    procs, threads, total = plan["procs"], plan["threads"], plan["total"]
+    mine = list(range(part, total, procs))
+    records: list[tuple[int, int, float, float, int, float]] = []
+    lock = threading.Lock()
+
+    def run(indices: list[int]) -> None:
+        local = []
+        for i in indices:
+            n = plan["offset"] + i
+            channel = plan["channels"][i % len(plan["channels"])]
+            if plan["rate"]:
+                target = plan["t0"] + i / plan["rate"]
+                delay = target - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            else:
+                target = time.monotonic()
+            for again in ((False, True) if plan["redeliver"] and i % plan["redeliver"] == 0 else (False,)):
+                path, body, headers = webhook(n, channel, redelivery=again)
+                started = time.monotonic()
+                status = post(plan["port"], path, body, headers)
+                if not again:
+                    local.append((n, plan["channels"].index(channel), started, time.monotonic(), status,
+                                  started - target))
+        with lock:
+            records.extend(local)
+
+    workers = [threading.Thread(target=run, args=(mine[t::threads],)) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    out.send((records, time.process_time()))
+    out.close()
+
+
+SENDER_CPU: list[float] = []  # CPU seconds of each sender process of the last send_all
+
+
+def send_all(port: int, total: int, offset: int, rate: float, channels: list[str], procs: int, threads: int,
+             redeliver: int = 0) -> list[tuple[int, int, float, float, int, float]]:
+    """Send `total` events from `procs` processes x `threads` threads; rate 0 = full speed. One record per event."""
+    ctx = mp.get_context("fork")
+    plan = {"port": port, "total": total, "offset": offset, "rate": rate, "channels": channels, "procs": procs,
+            "threads": threads, "redeliver": redeliver, "t0": time.monotonic() + 0.5}
+    pipes, children = [], []
+    for part in range(procs):
+        here, there = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=sender, args=(plan, part, there), daemon=True)
+        child.start()
+        there.close()
+        pipes.append(here)
+        children.append(child)
+    records = []
+    SENDER_CPU.clear()
+    for pipe in pipes:
+        part, cpu = pipe.recv()
+        records += part
+        SENDER_CPU.append(cpu)
+    for child in children:
+        child.join(timeout=10)
+    return records
+
+
+def full_speed(port: int, count: int, offset: int, channels: list[str], procs: int, threads: int) -> float:
+    """Webhooks acknowledged per second with every sender thread sending back to back."""
+    records = send_all(port, count, offset, 0.0, channels, procs, threads)
+    bad = [r for r in records if r[4] != 200]
+    if bad:
+        raise SystemExit(f"{len(bad)} webhooks not acknowledged at full speed (statuses {sorted({r[4] for r in bad})})")
+    return count / (max(r[3] for r in records) - min(r[2] for r in records))
+
+
+# -- the fake APIs, in their own process -----------------------------------------------------------------------------
+def fake_apis(conn: Connection) -> None:
+    """Serve tests/fakes.py's FakeAPI (HTTP/1.1, keep-alive) and answer the bench's questions over `conn`."""
+    from tests.fakes import FakeAPI
+
+    fake = FakeAPI()
+    fake.server.RequestHandlerClass.protocol_version = "HTTP/1.1"  # type: ignore[attr-defined]
+    conn.send(fake.url)
+    while True:
+        command, arg = conn.recv()
+        if command == "stop":
+            fake.close()
+            return
+        if command == "fail_rate":
+            fake.fail_rate = float(arg)
+            conn.send(True)
+        elif command == "sends":  # every message accepted for a resident: (event, time)
+            with fake.lock:
+                calls = [(r["path"], r.get("status"), r["json"], r["at"]) for r in fake.requests]
+            out = []
+            for path, status, body, at in calls:
+                if path.startswith(SENDS) and status == 200 and isinstance(body, dict):
+                    n = event_of(path, body)
+                    if n is not None:
+                        out.append((n, at))
+            conn.send(out)
+        elif command == "count":
+            with fake.lock:
+                conn.send(len(fake.requests))
+
+
+class Fakes:
+    """The fake APIs' process and the bench's line to it."""
+
+    def __init__(self) -> None:
+        ctx = mp.get_context("fork")
+        self.conn, there = ctx.Pipe()
+        self.proc = ctx.Process(target=fake_apis, args=(there,), daemon=True)
+        self.proc.start()
+        self.url = str(self.conn.recv())
+
+    def ask(self, command: str, arg: Any = None) -> Any:
+        self.conn.send((command, arg))
+        return self.conn.recv()
+
+    def sends(self) -> dict[int, list[float]]:
+        out: dict[int, list[float]] = {}
+        for n, at in self.ask("sends"):
+            out.setdefault(n, []).append(at)
+        return out
+
+    def close(self) -> None:
+        self.conn.send(("stop", None))
+        self.proc.join(timeout=10)
+
+
+# -- the servers -----------------------------------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def event_body(n: int, now_ms: int, redelivery: bool = False) -> bytes:
-    event = {"type": "message", "mode": "active", "timestamp": now_ms, "replyToken": f"rt-{n}",
-             "source": {"type": "user", "userId": f"Ubench{n}"}, "webhookEventId": f"01BENCH{n:019d}",
-             "deliveryContext": {"isRedelivery": redelivery},
-             "message": {"id": f"m{n}", "type": "text", "text": TEXTS[n % len(TEXTS)], "quoteToken": "q"}}
-    return json.dumps({"destination": "Ubot", "events": [event]}).encode()
+def procfile(kind: str) -> str:
+    """A process type's command line from the Procfile."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.startswith(f"{kind}:"):
+            return line.split(":", 1)[1].strip()
+    raise SystemExit(f"no {kind}: line in the Procfile")
 
 
-def signed(body: bytes) -> dict[str, str]:
-    sig = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
-    return {"Content-Type": "application/json", "X-Line-Signature": sig}
+def start(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    """A Procfile command through the shell (for its ${PORT:-8000}), with .venv/bin first on PATH."""
+    env = dict(env, PATH=f"{ROOT / '.venv/bin'}:{env.get('PATH', '')}")
+    return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
 
 
-def start(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                             "--log-level", "warning", app], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server ended: {proc.stderr.read().decode()[-3000:] if proc.stderr else ''}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except requests.RequestException:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
             time.sleep(0.2)
-    proc.kill()
-    raise SystemExit(f"{app} did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    raise SystemExit("the server did not start")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+# -- the runs --------------------------------------------------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants alive now (gunicorn's workers)."""
+    total = 0.0
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    except (OSError, IndexError, ValueError):
+        pass
+    return total
 
 
-def ack_rate(port: int, count: int, offset: int) -> float:
-    """Requests per second acknowledged at full speed by 8 concurrent senders."""
-    session = requests.Session()
-    bodies = [event_body(offset + i, int(time.time() * 1000)) for i in range(count)]
-
-    def send(body: bytes) -> int:
-        return session.post(f"http://127.0.0.1:{port}/webhooks/line", data=body, headers=signed(body),
-                            timeout=10).status_code
-
-    t0 = time.perf_counter()
-    with cf.ThreadPoolExecutor(8) as pool:
-        codes = list(pool.map(send, bodies))
-    elapsed = time.perf_counter() - t0
-    assert all(c == 200 for c in codes), codes[:5]
-    return count / elapsed
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def steady(port: int, fake: FakeAPI, rate: float, seconds: float, offset: int,
-           redeliver_every: int = 0) -> dict[str, float]:
-    """Send at a steady rate; measure webhook -> reply latency at the fake API and count what never arrived,
-    and what arrived twice (each event has its own user, so a push is matched to its event by its recipient)."""
-    total = int(rate * seconds)
-    sent_at: dict[str, float] = {}
-    session = requests.Session()
-    t0 = time.monotonic()
-    with cf.ThreadPoolExecutor(8) as pool:
-        futures = []
-        for i in range(total):
-            n = offset + i
-            target = t0 + i / rate
-            time.sleep(max(0.0, target - time.monotonic()))
-            stamp = int(time.time() * 1000)
-            body = event_body(n, stamp)
-            sent_at[f"rt-{n}"] = time.monotonic()
-            futures.append(pool.submit(session.post, f"http://127.0.0.1:{port}/webhooks/line", data=body,
-                                       headers=signed(body), timeout=10))
-            if redeliver_every and i % redeliver_every == 0:  # LINE sends the same event again
-                again = event_body(n, stamp, redelivery=True)  # a redelivery keeps the event's own time
-                futures.append(pool.submit(session.post, f"http://127.0.0.1:{port}/webhooks/line", data=again,
-                                           headers=signed(again), timeout=10))
-        codes = [f.result().status_code for f in futures]
-    send_elapsed = time.monotonic() - t0
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
-    def delivered() -> dict[str, list[float]]:
-        out: dict[str, list[float]] = {}
-        for call in fake.calls("/v2/bot/message/"):
-            if call.get("status") != 200:
-                continue
-            body = call["json"] or {}
-            token = body.get("replyToken") or ("rt-" + str(body.get("to", "")).removeprefix("Ubench"))
-            if token in sent_at:
-                out.setdefault(token, []).append(call["at"])
-        return out
 
-    fake.wait_for(lambda: len(delivered()) >= total, timeout=120)
-    time.sleep(2.0)  # let late duplicates, if any, arrive before counting
-    deliveries = delivered()
-    got = {k: v[0] for k, v in deliveries.items()}
-    twice = sum(len(v) > 1 for v in deliveries.values())
-    latencies = sorted((got[k] - sent_at[k]) * 1000 for k in got)
-    pushes = [c for c in fake.calls("/v2/bot/message/push")]
-    return {"sent": total, "accepted": sum(c == 200 for c in codes), "replied": len(got), "lost": total - len(got),
-            "twice": twice, "posted": len(codes),
-            "pushed_instead": len(pushes), "rate": total / send_elapsed,
-            "p50": statistics.median(latencies) if latencies else float("nan"),
-            "p95": latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")}
+def steady(port: int, fakes: Fakes, args: argparse.Namespace, offset: int, servers: list[int]) -> dict[str, Any]:
+    """Events at a steady rate; then wait (bounded) for every reply, and a little longer for late second copies.
+    CPU seconds are counted for the servers' processes, the fake APIs' and the senders' over the whole run."""
+    total = int(args.rate * args.seconds)
+    cpu0 = sum(cpu_seconds(pid) for pid in servers), cpu_seconds(fakes.proc.pid or 0)
+    load0 = load_average()
+    records = send_all(port, total, offset, args.rate, args.channels, args.procs, args.threads, args.redeliver)
+    load1 = load_average()
+    wanted = {r[0] for r in records}
+    deadline = time.monotonic() + args.wait
+    while time.monotonic() < deadline and len(wanted & set(fakes.sends())) < total:
+        time.sleep(0.5)
+    cpu1 = sum(cpu_seconds(pid) for pid in servers), cpu_seconds(fakes.proc.pid or 0)
+    time.sleep(3.0)  # a retried or duplicated send would come within this
+    sends = fakes.sends()
+    latencies = [(min(sends[r[0]]) - r[2]) * 1000 for r in records if r[0] in sends]
+    acks = [(r[3] - r[2]) * 1000 for r in records]
+    return {"sent": total, "acknowledged": sum(r[4] == 200 for r in records), "answered": len(wanted & set(sends)),
+            "lost": len(wanted - set(sends)), "twice": sum(len(sends[n]) > 1 for n in wanted if n in sends),
+            "late_p95": percentile([r[5] * 1000 for r in records], 0.95),
+            "late_max": max(r[5] for r in records) * 1000,
+            "ack_p50": percentile(acks, 0.5), "ack_p95": percentile(acks, 0.95),
+            "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
+            "max": max(latencies, default=float("nan")), "mean": statistics.fmean(latencies) if latencies else 0.0,
+            "cpu_server": (cpu1[0] - cpu0[0]) / total * 1000, "cpu_fake": (cpu1[1] - cpu0[1]) / total * 1000,
+            "cpu_senders": sum(SENDER_CPU) / total * 1000, "load": f"{load0} -> {load1}"}
+
+
+def environment(args: argparse.Namespace, fakes_url: str, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TOMONI_", "REDIS_URL", "DATABASE_URL"))}
+    env.update(LINE_CHANNEL_SECRET=LINE_SECRET, LINE_CHANNEL_ACCESS_TOKEN="bench-token", LINE_API_BASE_URL=fakes_url,
+               MESSENGER_APP_SECRET=FB_SECRET, MESSENGER_VERIFY_TOKEN="bench-verify",
+               MESSENGER_PAGE_ACCESS_TOKEN="bench-page-token", GRAPH_API_BASE_URL=fakes_url, SECRET_KEY="bench",
+               TOMONI_ENV="production", DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.sqlite")
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    return env
+
+
+def bare_rate(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> float:
+    """The load generator against a bare Flask app (signature check only) under the Procfile's gunicorn line."""
+    (tmp / "bare.py").write_text(BARE_APP)
+    port = free_port()
+    command = procfile("web").replace("app:app", "bare:app")
+    server = start(command, dict(env, PORT=str(port)), tmp)
+    try:
+        wait_healthy(port, server)
+        full_speed(port, 200, 0, args.channels, args.procs, args.threads)  # warm up
+        return full_speed(port, args.ack_requests, 0, args.channels, args.procs, args.threads)
+    finally:
+        stop(server)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rate", type=float, default=20.0)
-    parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--ack-requests", type=int, default=400)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--redis-url", default=None)
-    parser.add_argument("--redeliver-every", type=int, default=0, help="send every Nth event twice")
-    parser.add_argument("--fail-rate", type=float, default=0.0, help="share of LINE API calls answered 500")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=250.0, help="events per second (steady)")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--channels", default="line", help="line, messenger or line,messenger (alternately)")
+    parser.add_argument("--ack-requests", type=int, default=4000, help="webhooks sent at full speed")
+    parser.add_argument("--procs", type=int, default=2, help="sender processes")
+    parser.add_argument("--threads", type=int, default=16, help="threads per sender process")
+    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database (default: SQLite)")
+    parser.add_argument("--redis-url", default=None, help="Redis as the queue, with the Procfile's worker")
+    parser.add_argument("--redeliver", type=int, default=0, help="send every Nth event twice (a redelivery)")
+    parser.add_argument("--fail-rate", type=float, default=0.0, help="share of message sends answered 500")
+    parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for the last replies")
+    parser.add_argument("--bare-only", action="store_true", help="measure the generator against bare Flask only")
+    parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument("--skip-full-speed", action="store_true")
     args = parser.parse_args()
-    fake = FakeAPI()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="bench-token",
-                   LINE_API_BASE_URL=fake.url, SECRET_KEY="bench", TOMONI_ENV="production",
-                   DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.sqlite")
-        if args.redis_url:
-            env["REDIS_URL"] = args.redis_url
-        subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", "db-upgrade"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-        (Path(tmp) / "bare.py").write_text(BARE_APP)
-        bare_port, port = free_port(), free_port()
-        bare = start("bare:app", bare_port, env, Path(tmp))
-        bare_rate = ack_rate(bare_port, args.ack_requests, 0)
-        stop(bare)
-        workers = []
-        tomoni = start("app:app", port, env, ROOT)
-        if args.redis_url:
-            workers = [subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "app", "worker"], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
-        try:
-            rate = ack_rate(port, args.ack_requests, 1_000_000)
-            fake.wait_for(lambda: len(fake.calls("/v2/bot/message/")) >= args.ack_requests, timeout=120)
-            fake.fail_rate = args.fail_rate
-            result = steady(port, fake, args.rate, args.seconds, 2_000_000, args.redeliver_every)
-        finally:
-            stop(tomoni)
-            for w in workers:
-                stop(w)
-    fake.close()
-    setup = f"gunicorn 2 web processes, {'PostgreSQL' if args.database_url else 'SQLite'}, " \
-            f"{'Redis queue + 2 worker processes' if args.redis_url else 'in-process workers'}"
-    print(f"setup: {setup}; Python {sys.version.split()[0]}")
+    args.channels = args.channels.split(",")
+    fakes = Fakes()
+    rows: list[tuple[str, str]] = []
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            tmp = Path(folder)
+            env = environment(args, fakes.url, tmp)
+            bare = None if args.skip_bare else bare_rate(args, env, tmp)
+            if bare is not None:
+                rows.append(("acknowledgements at full speed, bare Flask (signature check only)", f"{bare:.0f}/s"))
+            if args.bare_only:
+                return
+            subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", "db-upgrade"], cwd=ROOT, env=env,
+                           check=True, capture_output=True)
+            port = free_port()
+            env["PORT"] = str(port)
+            procs = [start(procfile("web"), env, ROOT)]
+            if args.redis_url:
+                procs.append(start(procfile("worker"), env, ROOT))
+            try:
+                wait_healthy(port, procs[0])
+                if not args.skip_full_speed:
+                    rate = full_speed(port, args.ack_requests, 1_000_000, args.channels, args.procs, args.threads)
+                    ratio = f" ({rate / bare:.2f} of bare Flask)" if bare else ""
+                    rows.append(("acknowledgements at full speed, Tomoni", f"{rate:.0f}/s{ratio}"))
+                    wait_drained(fakes, args, 1_000_000)
+                fakes.ask("fail_rate", args.fail_rate)
+                r = steady(port, fakes, args, 2_000_000, [p.pid for p in procs])
+            finally:
+                for proc in reversed(procs):
+                    stop(proc)
+    finally:
+        print_report(args, rows, locals().get("r"))
+        fakes.close()
+
+
+def wait_drained(fakes: Fakes, args: argparse.Namespace, offset: int) -> None:
+    """After the full-speed run: wait (bounded) until its events are answered, so the steady run starts clean."""
+    deadline = time.monotonic() + args.wait
+    while time.monotonic() < deadline:
+        if sum(offset <= n < offset + args.ack_requests for n in fakes.sends()) >= args.ack_requests:
+            return
+        time.sleep(1.0)
+    print(f"warning: the full-speed run's events were not all answered within {args.wait:.0f} s", file=sys.stderr)
+
+
+def print_report(args: argparse.Namespace, rows: list[tuple[str, str]], r: dict[str, Any] | None) -> None:
+    setup = (f"{'PostgreSQL' if args.database_url else 'SQLite'}, "
+             f"{'Redis + the Procfile worker' if args.redis_url else 'in-process workers'}; web: "
+             f"{procfile('web')}; WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'unset')}")
+    print(f"setup: {setup}; channels {','.join(args.channels)}; senders {args.procs} x {args.threads} threads; "
+          f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    if r is not None:
+        rows += [
+            ("steady rate; events / acknowledged (200)", f"{args.rate:.0f}/s for {args.seconds:.0f} s; "
+                                                        f"{r['sent']} / {r['acknowledged']}"),
+            ("senders behind schedule, p95 / max", f"{r['late_p95']:.1f} / {r['late_max']:.0f} ms"),
+            ("acknowledgement time, p50 / p95", f"{r['ack_p50']:.1f} / {r['ack_p95']:.1f} ms"),
+            ("webhook -> reply at the fake API, p50 / p95 / max", f"{r['p50']:.0f} / {r['p95']:.0f} / {r['max']:.0f} ms"),
+            ("events answered within the wait / not answered by then / answered twice",
+             f"{r['answered']} / {r['lost']} / {r['twice']}"),
+            ("CPU per event: Tomoni's processes / fake APIs / senders",
+             f"{r['cpu_server']:.2f} / {r['cpu_fake']:.2f} / {r['cpu_senders']:.2f} ms"),
+            ("machine load average (1, 5, 15 min) before -> after sending", r["load"]),
+        ]
+        if args.redeliver or args.fail_rate:
+            rows.append(("redelivered every Nth / sends answered 500", f"{args.redeliver} / {args.fail_rate:.0%}"))
     print("| measure | value |\n|---|---|")
-    print(f"| webhook acknowledgements at full speed, bare Flask (signature check only) | {bare_rate:.0f} req/s |")
-    print(f"| webhook acknowledgements at full speed, Tomoni (verify, parse, store) | {rate:.0f} req/s "
-          f"({rate / bare_rate:.2f} of bare Flask) |")
-    print(f"| steady rate; webhooks accepted / events | {result['rate']:.1f} msg/s; "
-          f"{result['accepted']} / {result['sent']} |")
-    print(f"| webhook -> reply at the fake LINE API, p50 / p95 | {result['p50']:.0f} / {result['p95']:.0f} ms |")
-    print(f"| events answered / lost / answered twice | {result['replied']} / {result['lost']} / {result['twice']} |")
-    if args.redeliver_every or args.fail_rate:
-        print(f"| redeliveries sent / injected API failure rate | {result['posted'] - result['sent']} / "
-              f"{args.fail_rate:.0%} |")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
 
 
 if __name__ == "__main__":

@@ -134,8 +134,9 @@ class Rejected:
     reason: str
 
 
-# A channel's one callback: every event of a webhook, taken (stored, then answered by a worker) or kept as rejected.
-Accept = Callable[[Inbound | Rejected], None]
+# A channel's one callback: a webhook's signed body, kept as it came before the platform gets its 200:
+# accept(channel name, body). A worker reads its events later (Channel.read).
+Accept = Callable[[str, str], None]
 
 
 class Channel(Protocol):
@@ -145,7 +146,12 @@ class Channel(Protocol):
     name: str
 
     def blueprint(self, accept: Accept) -> Blueprint:
-        """The webhook routes: verify the signature on the raw body, parse every event, hand each to `accept`."""
+        """The webhook routes: verify the signature on the raw body, hand the body to `accept` (one insert)."""
+        ...
+
+    def read(self, body: str) -> list[Inbound | Rejected]:
+        """The events of a body `accept` kept, each on its own: an Inbound to store, or Rejected with its reason
+        (events the bot does not act on are left out). A worker calls it."""
         ...
 
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:

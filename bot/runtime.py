@@ -1,4 +1,4 @@
-"""The running service around the bot: channels, outbox delivery, work queue and (by default) a worker thread."""
+"""The running service around the bot: channels, outbox delivery, work queue and (by default) a worker's threads."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 
 from . import channels as channel_mod
 from .answering.pipeline import Bot
-from .messages import Channel, Inbound, Rejected
+from .messages import Channel
 from .settings import Settings
 from .storage.models import Outbox
 from .storage.outbox import Deliverer, Sender, SendResult
 from .storage.store import Store
-from .worker import MemoryQueue, RedisQueue, Worker, WorkQueue
+from .worker import THREADS, MemoryQueue, RedisQueue, Worker, WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -31,25 +31,28 @@ class Runtime:
     worker: Worker | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def accept(self, event: Inbound | Rejected) -> None:
-        """The channels' one callback: an event is stored, then handed to a worker; a rejected one is kept."""
-        if isinstance(event, Rejected):
-            self.bot.reject(event.channel, event.ref, event.reason)
-            return
-        message_id = self.bot.receive(event)
-        if message_id is not None:
-            self.submit(message_id)
+    threads: int = THREADS  # worker threads (TOMONI_WORKER_THREADS)
 
-    def submit(self, message_id: int) -> None:
-        """Hand a stored event to a worker (this process's thread, or any worker through Redis)."""
-        self.work.put(message_id)
+    def accept(self, channel: str, body: str) -> None:
+        """A webhook's signed body: kept in one insert (a database that is down raises: the webhook answers 500 and
+        the platform sends it again), then handed to a worker (this process's threads, or any worker through Redis).
+        If the queue cannot take it, the workers' sweep finds the row."""
+        inbox_id = self.bot.store.accept(channel, body)
+        try:
+            self.work.put(inbox_id)
+        except Exception as exc:  # noqa: BLE001 - e.g. Redis briefly unreachable: the body is kept all the same
+            log.warning("queue unreachable; the sweep will take the webhook", extra={"error": type(exc).__name__})
+
+    def new_worker(self) -> Worker:
+        """A worker over this runtime's queue, with the channels' readers."""
+        return Worker(self.bot, self.deliverer, self.work, self.channels, self.threads)
 
     def start_worker(self) -> None:
-        """Start the in-process worker thread (default without REDIS_URL); idempotent."""
+        """Start the in-process worker threads (default without REDIS_URL); idempotent."""
         if self.worker is None:
             with self._lock:
                 if self.worker is None:
-                    self.worker = Worker(self.bot, self.deliverer, self.work).start()
+                    self.worker = self.new_worker().start()
 
 
 def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Channel] | None = None) -> Runtime:
@@ -61,7 +64,7 @@ def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Channel] | N
     work: WorkQueue = RedisQueue(settings.redis_url) if settings.redis_url else MemoryQueue()
     senders: dict[str, Sender] = {name: LocalSender() for name in LOCAL_CHANNELS}
     senders.update(channels)
-    return Runtime(bot, channels, Deliverer(bot.store, senders), work)
+    return Runtime(bot, channels, Deliverer(bot.store, senders), work, threads=settings.worker_threads)
 
 
 LOCAL_CHANNELS = ("web", "cli")

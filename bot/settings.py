@@ -36,7 +36,8 @@ class Settings:
     auto_migrate: bool = True
     development: bool = True
     web_chat: bool = False
-    in_process_worker: bool = True  # without REDIS_URL each web process runs a worker thread
+    in_process_worker: bool = True  # without REDIS_URL each web process runs a worker (its threads)
+    worker_threads: int = 4  # threads of each worker (in-process or `flask worker`): docs/performance.md
     retention_days: int = 365  # conversation text and translation caches are emptied after this many days
     log_format: str | None = None  # text | json; None: leave logging as it is (tests)
     log_level: str = "INFO"
@@ -111,6 +112,7 @@ class Settings:
             trusted_proxies=_number(env, "TOMONI_TRUSTED_PROXIES", 0, int, zero=True),
             max_request_bytes=_number(env, "TOMONI_MAX_REQUEST_BYTES", 1_000_000, int),
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
+            worker_threads=_number(env, "TOMONI_WORKER_THREADS", 4, int),
         )
 
 

@@ -1,11 +1,16 @@
-"""Background work: process stored events and deliver the outbox, so webhooks answer the platforms at once.
+"""Background work: take what webhooks kept, answer it and deliver the outbox, so webhooks answer the platforms at once.
 
-Two queues carry the ids of stored events to process:
-- `MemoryQueue` (default): a thread inside each web process;
+A webhook keeps its signed body as it came, in one insert (the inbox), and puts the row's id on a queue:
+- `MemoryQueue` (default): the worker inside each web process;
 - `RedisQueue` (REDIS_URL set): a Redis list shared by every web process and the `worker` processes of the Procfile.
-The database stays the source of truth: a queue only says "look at this one now". Each event is claimed in the
-database before processing (so it is answered once, whoever picks it up), and every worker also sweeps for events
-that were stored but never processed (a process died) and for outbox rows that are due.
+The database stays the source of truth: a queue only says "look at this one now". A worker's taking thread reads a
+body's events (the channel's `read`: parsed, checked, the unreadable ones kept as rejected) and, in one transaction,
+deletes the inbox row and stores the events as messages (a redelivered event is stored once): whoever deletes the row
+owns its events, so a row taken twice is answered once. Each message is then claimed and answered, by the answering
+thread of its resident's lane (TOMONI_WORKER_THREADS of them): a thread waiting for the database or a platform's API
+leaves the others working, and one resident's messages are answered one at a time, in order. Every worker also
+sweeps for inbox rows and messages that were kept but never taken or answered (a process died, the queue lost an id)
+and for outbox rows that are due.
 """
 
 from __future__ import annotations
@@ -14,14 +19,21 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .answering.pipeline import Bot
+from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
+
+from . import redact
+from .answering.pipeline import Bot, incoming, sensitive_parts
+from .messages import Channel, Inbound, Rejected, event_ref
 from .storage.outbox import Deliverer
 
 log = logging.getLogger(__name__)
-SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten events
+SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten inbox rows and events
+DUE_EVERY = 0.25  # seconds between looks for outbox rows due again (retries, desk replies, announcements)
 MAX_PAUSE = 30.0  # seconds, the longest wait after repeated loop errors
+THREADS = 4  # worker threads per worker (TOMONI_WORKER_THREADS)
 
 
 def pause(failures: int) -> float:
@@ -30,10 +42,10 @@ def pause(failures: int) -> float:
 
 
 class WorkQueue(Protocol):
-    """Where webhooks put the ids of stored events."""
+    """Where webhooks put the ids of inbox rows."""
 
-    def put(self, message_id: int) -> None:
-        """Ask a worker to process this stored event."""
+    def put(self, inbox_id: int) -> None:
+        """Ask a worker to take this inbox row."""
 
     def get(self, timeout: float) -> int | None:
         """The next id, or None after `timeout` seconds."""
@@ -48,8 +60,8 @@ class MemoryQueue:
     def __init__(self) -> None:
         self._q: queue.Queue[int | None] = queue.Queue()
 
-    def put(self, message_id: int) -> None:
-        self._q.put(message_id)
+    def put(self, inbox_id: int) -> None:
+        self._q.put(inbox_id)
 
     def get(self, timeout: float) -> int | None:
         try:
@@ -64,14 +76,14 @@ class MemoryQueue:
 class RedisQueue:
     """A Redis list shared by all processes (LPUSH by webhooks, BRPOP by workers)."""
 
-    def __init__(self, url: str, key: str = "tomoni:events") -> None:
+    def __init__(self, url: str, key: str = "tomoni:inbox") -> None:
         import redis  # optional: only with REDIS_URL
 
         self.redis: Any = redis.Redis.from_url(url)
         self.key = key
 
-    def put(self, message_id: int) -> None:
-        self.redis.lpush(self.key, message_id)
+    def put(self, inbox_id: int) -> None:
+        self.redis.lpush(self.key, inbox_id)
 
     def get(self, timeout: float) -> int | None:
         item = self.redis.brpop([self.key], timeout=max(1, int(timeout)))
@@ -82,27 +94,120 @@ class RedisQueue:
 
 
 class Worker:
-    """Processes queued events and delivers the outbox; `run` loops, `start` runs it in a daemon thread."""
+    """Takes queued inbox rows, answers their events and delivers the outbox; `run` loops (one taking thread, and
+    `threads` answering threads when more than one), `start` runs it in daemon threads."""
 
-    def __init__(self, bot: Bot, deliverer: Deliverer, work: WorkQueue) -> None:
+    def __init__(self, bot: Bot, deliverer: Deliverer, work: WorkQueue, channels: Mapping[str, Channel] | None = None,
+                 threads: int = 1) -> None:
         self.bot = bot
         self.deliverer = deliverer
         self.work = work
+        self.channels = channels or {}
+        self.threads_wanted = max(1, threads)
+        self.lanes: list[queue.Queue[int]] = []  # answering threads' queues, by resident (run() with threads > 1)
         self._stop = threading.Event()
         self._last_sweep = 0.0
-        self.thread: threading.Thread | None = None
+        self._last_due = 0.0
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The first thread (None before start)."""
+        return self.threads[0] if self.threads else None
 
     def run_once(self, timeout: float = 0.25) -> None:
-        """Process one queued event if one comes within `timeout`, then deliver what is due; sweep now and then."""
-        message_id = self.work.get(timeout)
-        if message_id is not None:
-            self._process(message_id)
+        """Take one queued inbox row if one comes within `timeout` and answer its events; deliver what is due (now
+        and then); sweep for what was forgotten (now and then)."""
+        inbox_id = self.work.get(timeout)
+        if inbox_id is not None:
+            self.answer(self._take(inbox_id))
         if time.monotonic() - self._last_sweep > SWEEP_EVERY:
             self._last_sweep = time.monotonic()
-            for forgotten in self.bot.store.unprocessed():
-                log.warning("processing a message that was stored but never answered", extra={"message_id": forgotten})
-                self._process(forgotten)
-        self.deliverer.deliver_due()
+            self.sweep()
+        if inbox_id is None or time.monotonic() - self._last_due > DUE_EVERY:
+            self._last_due = time.monotonic()
+            self.deliverer.deliver_due()
+
+    def answer(self, taken: list[tuple[int, int | None]]) -> None:
+        """Answer stored messages (id, user id): here, or with answering threads on the lane of their resident, so
+        that one resident's messages are answered one at a time and in order while other residents' are answered
+        beside them."""
+        for message_id, user_id in taken:
+            if self.lanes and user_id is not None:
+                self.lanes[user_id % len(self.lanes)].put(message_id)
+            else:
+                self._process(message_id)
+
+    def sweep(self) -> None:
+        """Inbox rows no worker took and messages stored but never answered (a process stopped in between)."""
+        for inbox_id in self.bot.store.waiting():
+            log.warning("taking a webhook body that was kept but never taken", extra={"inbox_id": inbox_id})
+            self.answer(self._take(inbox_id))
+        for forgotten in self.bot.store.unprocessed():
+            log.warning("processing a message that was stored but never answered", extra={"message_id": forgotten})
+            self._process(forgotten)
+
+    def take(self, inbox_id: int) -> list[int]:
+        """Store an inbox row's events as messages and delete the row (one transaction); their ids. Nothing when
+        another worker took the row first."""
+        return [message_id for message_id, _ in self._take(inbox_id)]
+
+    def _take(self, inbox_id: int) -> list[tuple[int, int | None]]:
+        row = self.bot.store.inbox_row(inbox_id)
+        if row is None:
+            return []
+        channel, body, received_at = row
+        reader = self.channels.get(channel)
+        if reader is None:
+            log.warning("a webhook body of a channel that is off is kept", extra={"channel": channel})
+            return []
+        try:
+            events = reader.read(body)
+        except Exception as exc:  # noqa: BLE001 - the webhook checked it is JSON; a reader's bug must not lose the rest
+            events = [Rejected(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
+        inbounds = [e for e in events if isinstance(e, Inbound)]
+        rejects = [e for e in events if isinstance(e, Rejected)]
+        items = [incoming(i, received_at) for i in inbounds]
+        parts = [p for inbound in inbounds for p in sensitive_parts(inbound)] + [item.text for item in items]
+        with redact.sensitive(*parts):  # never in a log record, even in an error's text (as given, and as stored)
+            try:
+                taken = self.bot.store.take(inbox_id, items, [(r.channel, r.ref, r.reason) for r in rejects])
+            except StatementError as exc:
+                if unreachable(exc):
+                    raise  # the database is unreachable or busy: the row stays, taken again later
+                return self._one_by_one(inbox_id, inbounds, rejects)  # the database refuses one of the events
+        if taken is None:
+            return []
+        ids, new_rejects = taken
+        for channel, ref, reason in new_rejects:
+            log.warning("webhook event rejected", extra={"channel": channel, "ref": ref, "reason": reason})
+        return list(ids)
+
+    def _one_by_one(self, inbox_id: int, inbounds: list[Inbound], rejects: list[Rejected]
+                    ) -> list[tuple[int, int | None]]:
+        """The slow path when the database refuses one of the events (a value, a constraint, a trigger): each is
+        stored on its own and one that is refused is rejected (kept for staff without its content, logged at ERROR
+        with its traceback, scrubbed of the resident's words), then the row is deleted: a body is never tried
+        forever. A redelivered event is still stored once."""
+        ids = []
+        for inbound in inbounds:
+            with redact.sensitive(*sensitive_parts(inbound)):
+                try:
+                    message_id = self.bot.receive(inbound)
+                except Exception as exc:
+                    if isinstance(exc, StatementError) and unreachable(exc):
+                        raise
+                    log.error("an event the database refuses is rejected", exc_info=True,
+                              extra={"channel": inbound.channel})
+                    self.bot.reject(inbound.channel, event_ref([inbound.event_id, inbound.user_id]),
+                                    f"not storable ({type(exc).__name__})")
+                    continue
+            if message_id is not None:
+                ids.append(message_id)
+        for rejected in rejects:
+            self.bot.reject(rejected.channel, rejected.ref, rejected.reason)
+        self.bot.store.drop(inbox_id)
+        return [(i, None) for i in ids]
 
     def _process(self, message_id: int) -> None:
         try:
@@ -116,9 +221,35 @@ class Worker:
             self.deliverer.deliver(reply.outbox)  # at once; a failure leaves it to deliver_due's retries
 
     def run(self) -> None:
-        """Loop until stop() is called; an error (the database or Redis unreachable) is logged and waited out, longer
-        each time (1 s, 2 s, 4 s … 30 s), and the loop goes on."""
-        log.info("worker started")
+        """Loop until stop() is called: this thread takes the queued bodies (in order), sweeps and delivers what is
+        due; with `threads` > 1, that many more threads answer, each the residents of its lane. An error (the
+        database or Redis unreachable) is logged and waited out, longer each time (1 s, 2 s, 4 s … 30 s)."""
+        log.info("worker started", extra={"threads": self.threads_wanted})
+        if self.threads_wanted > 1:
+            self.lanes = [queue.Queue() for _ in range(self.threads_wanted)]
+            helpers = [threading.Thread(target=self._answering, args=(lane,), name=f"tomoni-answer-{i + 1}",
+                                        daemon=True) for i, lane in enumerate(self.lanes)]
+            self.threads += helpers
+            for helper in helpers:
+                helper.start()
+        self._loop()
+
+    def _answering(self, lane: queue.Queue[int]) -> None:
+        """An answering thread: the messages of its lane's residents, one at a time."""
+        while not self._stop.is_set():
+            try:
+                message_id = lane.get(timeout=0.25)
+            except queue.Empty:
+                continue
+            if message_id < 0:  # woken by stop()
+                continue
+            try:
+                self._process(message_id)  # a failure to answer is logged there and left to the sweep
+            except Exception as exc:  # noqa: BLE001 - e.g. the database unreachable while recording the delivery
+                log.error("answering thread error; going on", extra={"error": type(exc).__name__})
+                self._stop.wait(1.0)
+
+    def _loop(self) -> None:
         failures = 0
         while not self._stop.is_set():
             try:
@@ -130,14 +261,22 @@ class Worker:
                 self._stop.wait(pause(failures))
 
     def start(self) -> Worker:
-        """Run in a daemon thread (the in-process default)."""
-        self.thread = threading.Thread(target=self.run, name="tomoni-worker", daemon=True)
-        self.thread.start()
+        """Run in daemon threads (the in-process default)."""
+        main = threading.Thread(target=self.run, name="tomoni-worker", daemon=True)
+        self.threads.insert(0, main)
+        main.start()
         return self
 
     def stop(self) -> None:
-        """Ask the loop to end after its current step (a waiting in-process queue is woken: no 0.25 s wait)."""
+        """Ask the loops to end after their current step (waiting queues are woken: no 0.25 s wait)."""
         self._stop.set()
         self.work.wake()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
+        for lane in self.lanes:
+            lane.put(-1)  # not a message: wakes its thread, which then sees the stop
+        for thread in list(self.threads):
+            thread.join(timeout=5)
+
+
+def unreachable(exc: StatementError) -> bool:
+    """The database is down or busy (try again later), rather than refusing what was asked of it."""
+    return isinstance(exc, (OperationalError, InterfaceError))

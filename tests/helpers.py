@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +43,17 @@ def count(bot: Bot, model: type, **where: object) -> int:
             q = q.where(getattr(model, column) == value)
         return int(s.scalar(q) or 0)
 
+
+
+def taken(bot: Bot, timeout: float = 15.0) -> bool:
+    """Wait (bounded) until the worker has taken every webhook body kept in the inbox (stored its events as messages
+    or rejected them): webhooks answer before that happens."""
+    from bot.storage.models import Inbox
+
+    deadline = time.monotonic() + timeout
+    while count(bot, Inbox) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return count(bot, Inbox) == 0
 
 @contextmanager
 def fresh_postgres(base: str, prefix: str = "tomoni_test") -> Iterator[str]:

@@ -18,7 +18,7 @@ from bot.app import create_app
 from bot.messages import Inbound
 from bot.storage.models import Message, RejectedEvent
 
-from .helpers import PASSWORD, count, fresh_postgres, log_in
+from .helpers import PASSWORD, count, fresh_postgres, log_in, taken
 from .payloads import (
     FB_SECRET,
     FB_TOKEN,
@@ -94,6 +94,7 @@ def test_a_bad_line_event_is_rejected_and_its_neighbours_are_answered(apps, fake
     client = app.test_client()
     assert line_post(client, body).status_code == 200
     assert line_post(client, body).status_code == 200  # LINE sends it again: nothing more is stored
+    assert taken(bot)
     assert count(bot, Message, direction="in") == 2
     with bot.store.session() as s:
         rejected = list(s.scalars(select(RejectedEvent)))
@@ -130,6 +131,7 @@ def test_a_bad_messenger_item_is_rejected_and_its_neighbours_are_answered(apps, 
     client = app.test_client()
     assert fb_post(client, body).status_code == 200
     assert fb_post(client, body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message, direction="in") == 2 and count(bot, RejectedEvent) == 1
     assert fake.wait_for(lambda: len(fake.delivered) == 2)
     assert {d["to"] for d in fake.delivered} == {"P1", "P3"}

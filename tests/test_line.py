@@ -18,9 +18,9 @@ from bot.app import create_app
 from bot.channels.line import LineChannel
 from bot.current import current_runtime
 from bot.settings import ROOT
-from bot.storage.models import Message, Outbox, User
+from bot.storage.models import Inbox, Message, Outbox, User
 
-from .helpers import count
+from .helpers import count, taken
 from .payloads import LINE_SECRET, follow_event, line_body, line_post, line_sign, postback_event, text_event
 
 # The official LINE SDK's sample webhook: 28 events of every type, from users, groups and rooms, all with the same
@@ -46,7 +46,7 @@ def test_bad_or_missing_signatures_get_400_and_nothing_is_stored(line_app, bot, 
     sig = line_sign(body, "another-secret") if signature is None else signature
     res = line_post(line_app.test_client(), body, sig)
     assert res.status_code == 400
-    assert count(bot, Message) == 0 and count(bot, User) == 0
+    assert count(bot, Inbox) == 0 and count(bot, Message) == 0 and count(bot, User) == 0
 
 
 def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(line_app, bot) -> None:
@@ -54,6 +54,7 @@ def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(line
     forever; it is logged and acknowledged."""
     for body in (b'{"events": [ {"type": "message",', b"\xff\xfe", b"[1, 2]", b'{"events": "x"}'):
         assert line_post(line_app.test_client(), body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message) == 0
 
 
@@ -131,6 +132,7 @@ def test_the_sdk_sample_payload_is_taken_whole(line_app, bot, fake) -> None:
     assert res.status_code == 200
     # user-chat events only (13): text, video, audio, location, sticker, follow, unfollow, 4 postbacks, file, image;
     # the edited message is not a message event of its own; group/room, beacon, join … are logged and ignored.
+    assert taken(bot)
     assert count(bot, Message, direction="in") == 13
     assert fake.wait_for(lambda: count(bot, Message, processed=False, direction="in") == 0)
     assert fake.wait_for(lambda: count(bot, Outbox, status="pending") + count(bot, Outbox, status="sending") == 0)

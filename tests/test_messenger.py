@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.current import current_runtime
-from bot.storage.models import Message, Outbox, Ticket, User
+from bot.storage.models import Inbox, Message, Outbox, Ticket, User
 from bot.storage.store import Delivery
 
-from .helpers import count
+from .helpers import count, taken
 from .payloads import fb_body, fb_item, fb_post, fb_sign
 
 
@@ -28,7 +28,7 @@ def test_bad_signatures_get_403_and_nothing_is_stored(fb_app, bot, signature) ->
     body = fb_body([fb_item("P1", "m1", "hello")])
     sig = fb_sign(body, "wrong-secret") if signature is None else signature
     assert fb_post(fb_app.test_client(), body, sig).status_code == 403
-    assert count(bot, Message) == 0 and count(bot, User) == 0
+    assert count(bot, Inbox) == 0 and count(bot, Message) == 0 and count(bot, User) == 0
 
 
 def test_a_batch_is_taken_whole_echoes_skipped_and_answered(fb_app, bot, fake) -> None:
@@ -38,6 +38,7 @@ def test_a_batch_is_taken_whole_echoes_skipped_and_answered(fb_app, bot, fake) -
                   "postback": {"title": "Talk to staff", "payload": "intent:human", "mid": "m.3"}},
                  fb_item("P4", "m.4", None, attachments=[{"type": "image", "payload": {"url": "https://x"}}])])
     assert fb_post(fb_app.test_client(), body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message, direction="in") == 4  # the echo is skipped
     assert fake.wait_for(lambda: len(fake.calls("/v21.0/me/messages")) == 4)
     sent = {c["json"]["recipient"]["id"]: c for c in fake.calls("/v21.0/me/messages")}
@@ -109,4 +110,5 @@ def test_graph_5xx_is_retried(fb_app, bot, fake, monkeypatch) -> None:
 def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(fb_app, bot) -> None:
     for body in (b"{not json", b"\xff", b"[]", b'{"object": "page", "entry": 5}', b'{"object": "page", "entry": [7]}'):
         assert fb_post(fb_app.test_client(), body).status_code == 200
+    assert taken(bot)
     assert count(bot, Message) == 0

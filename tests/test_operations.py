@@ -6,9 +6,12 @@ import dataclasses
 import io
 import json
 import logging
+import os
+from pathlib import Path
 
 from bot.app import create_app
 from bot.observability import JsonFormatter
+from bot.settings import ROOT
 
 from .helpers import MONDAY
 
@@ -22,9 +25,58 @@ def test_metrics_are_off_without_a_token_and_count_from_the_database(settings, b
     say("onde jogo pilhas?")
     say("I want to talk to a real person", user="u2")
     body = client.get("/metrics", headers={"Authorization": "Bearer s3cret"}).get_data(as_text=True)
-    assert 'tomoni_messages_total{direction="in",language="pt",intent="garbage.sorting"} 1' in body
-    assert "tomoni_handoffs_total 1" in body and 'tomoni_outbox{status="failed"} 0' in body
-    assert "tomoni_answer_seconds_count 2" in body
+    found = samples(body)
+    assert found["tomoni_messages_total", (("direction", "in"), ("intent", "garbage.sorting"), ("language", "pt"))] == 1
+    assert found["tomoni_handoffs_total", ()] == 1 and found["tomoni_outbox", (("status", "failed"),)] == 0
+    assert found["tomoni_answer_seconds_count", ()] == 2
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Prometheus text as {(sample name, sorted labels): value}, read by prometheus_client's own parser."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def test_answer_latency_observed_in_two_processes_is_summed(tmp_path, settings, bot) -> None:
+    """gunicorn runs several web processes: /metrics, whichever serves it, counts every process's answers
+    (prometheus_client's multiprocess mode, PROMETHEUS_MULTIPROC_DIR as gunicorn.conf.py sets it)."""
+    import subprocess
+    import sys
+
+    from bot.observability import exposition
+
+    child = ("import sys; from bot.observability import Latency; latency = Latency(); "
+             "[latency.observe(float(s)) for s in sys.argv[1:]]")
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    for seconds in (["0.003", "0.2"], ["0.02", "0.02", "3"]):  # two processes, one after the other (pids differ)
+        subprocess.run([sys.executable, "-c", child, *seconds], env=env, check=True, cwd=ROOT)
+    assert len(list(tmp_path.glob("histogram_*.db"))) == 2
+    found = samples(exposition(bot.store, bot.latency, folder=str(tmp_path)).decode())
+    assert found["tomoni_answer_seconds_count", ()] == 5
+    assert abs(found["tomoni_answer_seconds_sum", ()] - 3.243) < 1e-9
+    assert found["tomoni_answer_seconds_bucket", (("le", "0.005"),)] == 1
+    assert found["tomoni_answer_seconds_bucket", (("le", "0.025"),)] == 3
+    assert found["tomoni_answer_seconds_bucket", (("le", "2.5"),)] == 4
+    assert found["tomoni_outbox", (("status", "sent"),)] == 0  # the database's metrics are there too
+
+
+def test_gunicorn_config_gives_the_workers_a_metrics_folder_and_removes_it(monkeypatch) -> None:
+    import runpy
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    try:
+        assert folder.is_dir()
+        (folder / "gauge_livesum_4242.db").write_bytes(b"")
+        config["child_exit"](None, type("W", (), {"pid": 4242})())
+        assert not (folder / "gauge_livesum_4242.db").exists()
+        config["on_exit"](None)
+        assert not folder.exists()
+    finally:
+        monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
 
 
 def test_json_logs_one_object_per_line_with_extra_fields() -> None:

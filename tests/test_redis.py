@@ -16,7 +16,7 @@ from .payloads import LINE_SECRET, line_body, line_post, text_event
 
 
 def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, bot, fake, redis_url) -> None:
-    from bot.storage.models import Message, Outbox
+    from bot.storage.models import Inbox, Message, Outbox
 
     s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
                             line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False)
@@ -30,16 +30,17 @@ def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, 
         line_post(client, line_body(event))
         if n % 4 == 0:  # LINE redelivers some events
             line_post(client, line_body(dict(event, deliveryContext={"isRedelivery": True})))
-    assert count(bot, Message, processed=False) == 12  # stored, not yet processed: no worker in the web process
+    assert count(bot, Inbox) == 15 and count(bot, Message) == 0  # kept as they came: no worker in the web process
     workers = []
     for _ in range(2):
         queue = RedisQueue(redis_url, runtime.work.key)
-        workers.append(Worker(bot, runtime.deliverer, queue).start())
+        workers.append(Worker(bot, runtime.deliverer, queue, runtime.channels, threads=2).start())
     try:
         assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 12, timeout=30)
         time.sleep(0.5)
         assert len(fake.calls("/v2/bot/message/")) == 12
-        assert count(bot, Message, direction="out") == 12
+        assert count(bot, Message, direction="out") == 12 and count(bot, Message, direction="in") == 12
+        assert count(bot, Inbox) == 0
     finally:
         for w in workers:
             w.stop()

@@ -40,7 +40,7 @@ def test_processes_starting_together_on_a_fresh_sqlite_file_migrate_once(tmp_pat
         assert result.returncode == 0, result.stderr[-2000:]
     engine = create_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0010_login_throttle"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0011_inbox"]
     engine.dispose()
 
 
@@ -57,7 +57,7 @@ def test_processes_starting_together_on_a_fresh_postgres_database_migrate_once(p
         upgrade(url)  # and once more: nothing to do
         engine = create_engine(url)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0010_login_throttle"]
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0011_inbox"]
         engine.dispose()
     finally:
         with admin.connect() as conn:

@@ -25,7 +25,7 @@ from .. import redact
 from ..messages import Channel, Choice, Inbound, Reply, event_ref
 from ..observability import Latency
 from ..storage.models import Message, User, utcnow
-from ..storage.store import Delivery, Store
+from ..storage.store import Delivery, Incoming, Store
 from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
 from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
@@ -106,12 +106,11 @@ class Bot(Commands):
     def receive(self, inbound: Inbound) -> int | None:
         """Store an event before anything else is done with it; None when this event was stored before.
         Text that cannot be stored as it is (a lone surrogate, a NUL byte) is kept with those characters replaced."""
-        inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
+        item = incoming(inbound)
         try:
-            with redact.sensitive(*_sensitive(inbound)):
-                msg = self.store.receive(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
-                                         inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
-                                         lang_mod.normalize_code(inbound.profile_language))
+            with redact.sensitive(*sensitive_parts(inbound), item.text):  # as given, and as stored
+                msg = self.store.receive(item.channel, item.external_id, item.event_id, item.kind, item.text,
+                                         item.raw, item.profile_language)
         except StatementError as exc:
             if isinstance(exc, DBAPIError) and not isinstance(exc, ValueRefused):
                 raise  # the database is unreachable or failing: the platform will send the event again
@@ -150,7 +149,7 @@ class Bot(Commands):
     def _process(self, message_id: int, now: dt.datetime | None) -> Reply | None:
         msg, user = self.store.load(message_id)
         inbound = Inbound(**json.loads(msg.raw or "{}"))
-        with redact.sensitive(*_sensitive(inbound)):  # never in a log record, even in an error's text
+        with redact.sensitive(*sensitive_parts(inbound)):  # never in a log record, even in an error's text
             return self._answer_event(msg, user, inbound, now)
 
     def _answer_event(self, msg: Message, user: User, inbound: Inbound, now: dt.datetime | None) -> Reply | None:
@@ -545,10 +544,19 @@ def _where(exc: BaseException) -> str:
     return f"{Path(last.filename).name}:{last.lineno} {last.name}"
 
 
-def _sensitive(inbound: Inbound) -> list[str | None]:
+def sensitive_parts(inbound: Inbound) -> list[str | None]:
     """What identifies a resident in an event: their words, their platform id, the event id and reply token."""
     token = inbound.meta.get("reply_token")
     return [inbound.text, inbound.payload, inbound.user_id, inbound.event_id, token if isinstance(token, str) else None]
+
+
+def incoming(inbound: Inbound, received_at: dt.datetime | None = None) -> Incoming:
+    """An event as the store keeps it: text that cannot be stored as it is (a lone surrogate, a NUL byte) with those
+    characters replaced, and the whole event as JSON, to process it (again) later."""
+    inbound = replace(inbound, text=storable(inbound.text) or "", payload=storable(inbound.payload))
+    return Incoming(inbound.channel, inbound.user_id, inbound.event_id, inbound.kind,
+                    inbound.text or inbound.payload or "", json.dumps(asdict(inbound)),
+                    lang_mod.normalize_code(inbound.profile_language), received_at)
 
 
 def storable(text: str | None) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -450,18 +450,22 @@ MARGIN = {"ja": 5}
 MARGIN_DEFAULT = 10
 
 
+def every_answer(renderer: Renderer, lang: str, today: dt.date) -> Iterator[tuple[str, dict[str, Any], Rendered]]:
+    """Every answer key written in `lang`, and every garbage item, rendered on `today` at 10:00: (key, args, reply)."""
+    cases: list[tuple[str, dict[str, Any]]] = [(key, {}) for key in renderer.kb.answers if key != "garbage.sorting"]
+    cases += [("garbage.sorting", {"item": i.id, "category": i.category}) for i in renderer.kb.items.values()]
+    for key, args in cases:
+        if renderer.catalog.get(lang, "answers", key) or key == "garbage.sorting":
+            yield key, args, renderer.answer(key, lang, today, dt.time(10, 0), **args)
+
+
 def over_budget(renderer: Renderer, lang: str, today: dt.date) -> list[str]:
     """Every answer key (and every garbage item) whose reply in `lang` is longer than the budget (the answer: less
     its margin), with its lengths."""
     budget = MAIN_BUDGET.get(lang, MAIN_DEFAULT)
     limit = budget - MARGIN.get(lang, MARGIN_DEFAULT)
-    cases: list[tuple[str, dict[str, Any]]] = [(key, {}) for key in renderer.kb.answers if key != "garbage.sorting"]
-    cases += [("garbage.sorting", {"item": i.id, "category": i.category}) for i in renderer.kb.items.values()]
     problems = []
-    for key, args in cases:
-        if not renderer.catalog.get(lang, "answers", key) and key != "garbage.sorting":
-            continue
-        out = renderer.answer(key, lang, today, dt.time(10, 0), **args)
+    for key, args, out in every_answer(renderer, lang, today):
         if len(out.main) > limit or len(out.text) > WHOLE_BUDGET:
             problems.append(f"{lang} {key} {args.get('item', '')}: answer {len(out.main)}/{limit} ({budget} less "
                             f"its margin), whole {len(out.text)}/{WHOLE_BUDGET}")
@@ -471,13 +475,8 @@ def over_budget(renderer: Renderer, lang: str, today: dt.date) -> list[str]:
 def uncaveated(renderer: Renderer, lang: str, today: dt.date) -> list[str]:
     """Every answer (and garbage item) in `lang` that rests on a weak fact or office but does not say "please
     confirm with <office>" in its text: the proof `check-data` gives that every weak fact and contact is caveated."""
-    cases: list[tuple[str, dict[str, Any]]] = [(key, {}) for key in renderer.kb.answers if key != "garbage.sorting"]
-    cases += [("garbage.sorting", {"item": i.id, "category": i.category}) for i in renderer.kb.items.values()]
     problems = []
-    for key, args in cases:
-        if not renderer.catalog.get(lang, "answers", key) and key != "garbage.sorting":
-            continue
-        out = renderer.answer(key, lang, today, dt.time(10, 0), **args)
+    for key, args, out in every_answer(renderer, lang, today):
         where = f"{lang} {key} {args.get('item', '')}".rstrip()
         if out.weak and not out.caveats:
             problems.append(f"knowledge/answers.yaml: {where}: rests on a weak fact or office (confidence L, inferred, "

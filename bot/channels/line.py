@@ -80,7 +80,8 @@ class LineChannel(BaseChannel):
 
     # -- in ----------------------------------------------------------------------------------------------------------
     def blueprint(self, accept: Accept) -> Blueprint:
-        """POST /webhooks/line."""
+        """POST /webhooks/line: the signature checked, the body kept as it came (`accept`: one insert), 200. The
+        events are read by a worker (`read`)."""
         bp = Blueprint("line", __name__)
 
         @bp.post("/webhooks/line")
@@ -90,7 +91,8 @@ class LineChannel(BaseChannel):
                 log.warning("LINE webhook with a bad or missing signature refused")
                 abort(400, "invalid signature")
             try:
-                payload = json.loads(raw.decode("utf-8"))
+                body = raw.decode("utf-8")
+                payload = json.loads(body)
             except ValueError:  # not UTF-8 or not JSON: nothing to take, and sending it again would not help
                 log.warning("signed LINE webhook that is not JSON ignored")
                 return "OK", 200
@@ -98,8 +100,8 @@ class LineChannel(BaseChannel):
             if not isinstance(events, list):
                 log.warning("signed LINE webhook without an event list ignored")
                 return "OK", 200
-            for item in events:
-                self.take(item, accept)
+            if events:  # LINE's "Verify" button sends an empty list
+                accept(NAME, body)
             return "OK", 200
 
         return bp
@@ -109,19 +111,24 @@ class LineChannel(BaseChannel):
         expected = base64.b64encode(hmac.new(self.secret, raw, hashlib.sha256).digest())
         return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
 
-    def take(self, item: Any, accept: Accept) -> None:
-        """One event of a batch: accepted (stored and handed to a worker), or kept as rejected with its reason."""
+    def read(self, body: str) -> list[Inbound | Rejected]:
+        """The events of a kept webhook body, each on its own: an Inbound, or Rejected with its reason when it cannot
+        be read (a shape the SDK refuses, an id too long, a NUL byte). Events the bot does not act on are left out
+        (logged)."""
+        payload = json.loads(body)
+        events = payload.get("events") if isinstance(payload, dict) else None
+        return [e for e in (self.take(item) for item in (events if isinstance(events, list) else [])) if e is not None]
+
+    def take(self, item: Any) -> Inbound | Rejected | None:
+        """One event of a batch: an Inbound, Rejected with its reason, or None (an event the bot does not act on)."""
         try:
             inbound = self.to_inbound(Event.from_dict(item)) if isinstance(item, dict) else None
             reason = "not an event object" if not isinstance(item, dict) else problem(inbound)
         except Exception as exc:  # noqa: BLE001 - any shape the SDK or this adapter cannot read
             inbound, reason = None, f"malformed event ({type(exc).__name__})"
-        if reason is None and inbound is None:
-            return  # an event the bot does not act on (logged)
-        if reason is None and inbound is not None:
-            accept(inbound)
-            return
-        accept(Rejected(NAME, event_ref(item, ignore=("deliveryContext",)), str(reason)))
+        if reason is not None:
+            return Rejected(NAME, event_ref(item, ignore=("deliveryContext",)), str(reason))
+        return inbound
 
     def to_inbound(self, event: Any) -> Inbound | None:
         """A webhook event as an Inbound; None (logged) for events the bot does not act on."""

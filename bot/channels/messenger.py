@@ -58,7 +58,8 @@ class MessengerChannel(BaseChannel):
 
     # -- in ----------------------------------------------------------------------------------------------------------
     def blueprint(self, accept: Accept) -> Blueprint:
-        """GET and POST /webhooks/messenger."""
+        """GET and POST /webhooks/messenger: a POST's signature checked, its body kept as it came (`accept`: one
+        insert), 200. The items are read by a worker (`read`)."""
         bp = Blueprint("messenger", __name__)
 
         @bp.get("/webhooks/messenger")
@@ -76,12 +77,15 @@ class MessengerChannel(BaseChannel):
                 log.warning("Messenger webhook with a bad or missing signature refused")
                 abort(403)
             try:
-                payload = json.loads(raw)
+                body = raw.decode("utf-8")
+                payload = json.loads(body)
             except ValueError:  # not UTF-8 or not JSON: nothing to take, and sending it again would not help
                 log.warning("signed Messenger webhook that is not JSON ignored")
                 return "EVENT_RECEIVED", 200
-            for event in self.parse(payload):
-                accept(event)
+            if not isinstance(payload, dict) or payload.get("object") != "page":
+                log.info("Messenger webhook for another object ignored")
+                return "EVENT_RECEIVED", 200
+            accept(NAME, body)
             return "EVENT_RECEIVED", 200
 
         return bp
@@ -92,6 +96,10 @@ class MessengerChannel(BaseChannel):
             return False
         expected = hmac.new(self.app_secret, raw, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, header.removeprefix("sha256="))
+
+    def read(self, body: str) -> list[Inbound | Rejected]:
+        """The items of a kept webhook body (see `parse`)."""
+        return self.parse(json.loads(body))
 
     def parse(self, payload: Any) -> list[Inbound | Rejected]:
         """Every messaging item of every entry, as Inbounds (echoes, reads and deliveries are skipped); an item that

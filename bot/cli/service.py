@@ -16,7 +16,7 @@ from ..answering.reminders import send_due
 from ..current import current_bot, current_runtime
 from ..storage.store import upgrade
 from ..understanding.language import SERVED
-from ..worker import Worker, pause
+from ..worker import pause
 
 log = logging.getLogger(__name__)
 commands = AppGroup("service", help="Running the service.")  # its commands are added to `flask` itself
@@ -36,8 +36,9 @@ def clock_round(app: Flask) -> None:
 def worker() -> None:
     """Process webhook events and deliver the outbox (the Procfile's `worker`; uses REDIS_URL when set)."""
     runtime = current_runtime(current_app)
-    click.echo(f"worker: channels {sorted(runtime.channels) or 'none'}, queue {type(runtime.work).__name__}")
-    Worker(runtime.bot, runtime.deliverer, runtime.work).run()
+    click.echo(f"worker: channels {sorted(runtime.channels) or 'none'}, queue {type(runtime.work).__name__}, "
+               f"{runtime.threads} threads")
+    runtime.new_worker().run()
 
 
 @commands.command("line-richmenu")

@@ -240,6 +240,17 @@ class RejectedEvent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class Inbox(Base):
+    """A webhook's body as it came (its signature checked), stored in one insert before the platform gets its 200;
+    a worker turns it into messages (or rejected events) and deletes it in the same transaction."""
+
+    __tablename__ = "inbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 URGENT = ("crisis",)  # ticket reasons shown first in the inbox, with a badge, at any hour
 
 

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     create_engine,
+    delete,
     event,
     func,
+    insert,
     or_,
     select,
     text,
@@ -32,6 +34,7 @@ from sqlalchemy.pool import NullPool
 
 from .models import (
     URGENT,
+    Inbox,
     Message,
     Outbox,
     RejectedEvent,
@@ -66,6 +69,20 @@ class Delivery:
                       body=json.dumps(self.body, ensure_ascii=False), reply_token=self.reply_token,
                       reply_deadline=self.reply_deadline, retry_key=str(uuid.uuid4()), origin=origin,
                       status="pending", attempts=0, next_attempt_at=utcnow(), in_doubt=False)
+
+
+@dataclass
+class Incoming:
+    """One event of an inbox row, ready to store as an inbound message (see Store.take)."""
+
+    channel: str
+    external_id: str
+    event_id: str | None
+    kind: str
+    text: str
+    raw: str | None
+    profile_language: str | None = None
+    received_at: dt.datetime | None = None  # when the webhook came (the message's created_at)
 
 
 def make_engine(url: str) -> Engine:
@@ -159,30 +176,94 @@ class Store:
 
         None when this event id was stored before (a redelivery): the unique constraint decides, so two processes
         receiving the same event at once store it once."""
+        item = Incoming(channel, external_id, event_id, kind, text, raw, profile_language)
         for _ in range(3):  # a concurrent first contact of the same user: read the row the other process created
             try:
                 with self.session() as s:
-                    user = s.scalar(select(User).where(User.channel == channel, User.external_id == external_id))
-                    if user is None and event_id is not None and s.scalar(select(Message.id).where(
-                            Message.channel == channel, Message.event_id == event_digest(event_id))) is not None:
-                        # a redelivered event of a resident who deleted their data: seen before, not a newcomer
-                        log.info("duplicate event ignored", extra={"channel": channel})
-                        return None
-                    if user is None:
-                        user = User(channel=channel, external_id=external_id, profile_language=profile_language)
-                        s.add(user)
-                        s.flush()
-                    user.last_seen_at = utcnow()
-                    msg = Message(user_id=user.id, direction="in", channel=channel, event_id=event_id, kind=kind,
-                                  text=text, raw=raw)
-                    s.add(msg)
-                    s.flush()
-                    return msg
+                    return self._inbound(s, item)
             except IntegrityError:
                 if self._has_event(channel, event_id):
                     log.info("duplicate event ignored", extra={"channel": channel})
                     return None
         raise RuntimeError("could not store the inbound message")
+
+    def _inbound(self, s: Session, item: Incoming, look_first: bool = False) -> Message | None:
+        """Add one inbound message (and its user on first contact) to a transaction; None when it was stored before.
+        `look_first`: look for the event id before inserting (inside a transaction of several events, where a
+        unique-constraint error would undo them all)."""
+        if look_first and item.event_id is not None and s.scalar(select(Message.id).where(
+                Message.channel == item.channel,
+                Message.event_id.in_({item.event_id, event_digest(item.event_id)}))) is not None:
+            log.info("duplicate event ignored", extra={"channel": item.channel})
+            return None
+        user = s.scalar(select(User).where(User.channel == item.channel, User.external_id == item.external_id))
+        if user is None and item.event_id is not None and s.scalar(select(Message.id).where(
+                Message.channel == item.channel, Message.event_id == event_digest(item.event_id))) is not None:
+            # a redelivered event of a resident who deleted their data: seen before, not a newcomer
+            log.info("duplicate event ignored", extra={"channel": item.channel})
+            return None
+        if user is None:
+            user = User(channel=item.channel, external_id=item.external_id, profile_language=item.profile_language)
+            s.add(user)
+            s.flush()
+        user.last_seen_at = utcnow()
+        msg = Message(user_id=user.id, direction="in", channel=item.channel, event_id=item.event_id, kind=item.kind,
+                      text=item.text, raw=item.raw, created_at=item.received_at or utcnow())
+        s.add(msg)
+        s.flush()
+        return msg
+
+    # -- the inbox: webhooks store their body in one insert; workers make messages of it -----------------------------
+    def accept(self, channel: str, body: str) -> int:
+        """Keep a webhook's (signature-checked) body: one INSERT, committed before the platform gets its 200."""
+        with self.engine.begin() as conn:
+            key = conn.execute(insert(Inbox).values(channel=channel, body=body, received_at=utcnow())).inserted_primary_key
+            assert key is not None  # an INSERT of one row always has it
+            return int(key[0])
+
+    def inbox_row(self, inbox_id: int) -> tuple[str, str, dt.datetime] | None:
+        """An inbox row's channel, body and time; None when it is gone (a worker has taken it)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == inbox_id)).first()
+        return None if row is None else (str(row.channel), str(row.body), row.received_at)
+
+    def drop(self, inbox_id: int) -> None:
+        """Delete an inbox row whose events were stored one by one (Worker.take's slow path)."""
+        with self.session() as s:
+            s.execute(delete(Inbox).where(Inbox.id == inbox_id))
+
+    def waiting(self, older_than: float = 2.0, limit: int = 100) -> list[int]:
+        """Inbox rows older than `older_than` seconds (the worker they were handed to stopped, or the queue lost
+        them): to take again. Taking is safe twice over: the transaction that stores the events deletes the row."""
+        cutoff = utcnow() - dt.timedelta(seconds=older_than)
+        with self.engine.connect() as conn:
+            return list(conn.scalars(select(Inbox.id).where(Inbox.received_at < cutoff).order_by(Inbox.id)
+                                     .limit(limit)))
+
+    def take(self, inbox_id: int, items: list[Incoming], rejects: list[tuple[str, str, str]]
+             ) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]] | None:
+        """In one transaction: delete an inbox row, store its events as inbound messages (a redelivered event is
+        skipped), and keep its rejected events (once each). Returns the new messages' (id, user id) and the
+        rejections that were new; None when the row was gone (another worker took it)."""
+        for attempt in range(3):
+            try:
+                with self.session() as s:
+                    if s.execute(delete(Inbox).where(Inbox.id == inbox_id)).rowcount != 1:  # type: ignore[attr-defined]
+                        return None
+                    ids = [(m.id, m.user_id) for m in (self._inbound(s, item, look_first=True) for item in items)
+                           if m is not None]
+                    new = []
+                    for channel, ref, reason in rejects:
+                        if s.scalar(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
+                                                                   RejectedEvent.ref == ref[:64])) is None:
+                            s.add(RejectedEvent(channel=channel, ref=ref[:64], reason=reason[:200]))
+                            s.flush()
+                            new.append((channel, ref, reason))
+                    return ids, new
+            except IntegrityError:  # another worker stored one of these events (or user) at the same moment
+                if attempt == 2:
+                    raise
+        return None
 
     def _has_event(self, channel: str, event_id: str | None) -> bool:
         if event_id is None:

@@ -1,0 +1,100 @@
+"""Benchmark: CPU time per event of the webhook path, in one thread, apart from the machine's load.
+
+    .venv/bin/python bench/webhook_cpu.py [--events 300]
+
+A signed LINE webhook (one text event, a new resident each time) goes through the Flask app (test client) and is
+acknowledged; then this thread does what a worker does with it: stores it (Store.take), answers it and sends the
+reply to the fake LINE API (tests/fakes.py, in a process of its own, so its CPU is not counted). Prints the CPU
+milliseconds of this process per event: the acknowledgement, and the rest. CPU time, unlike wall time, hardly
+depends on what else the machine runs, so figures from a busy machine can be compared (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import multiprocessing as mp
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.channels import TEXTS  # noqa: E402
+from bot.app import create_app  # noqa: E402
+from bot.current import current_runtime  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.storage.store import upgrade  # noqa: E402
+
+SECRET = b"cpu-secret"
+
+
+def fake_apis(conn: Connection) -> None:
+    from tests.fakes import FakeAPI
+
+    fake = FakeAPI()
+    conn.send(fake.url)
+    conn.recv()
+    fake.close()
+
+
+def webhook(n: int) -> tuple[bytes, dict[str, str]]:
+    event = {"type": "message", "mode": "active", "timestamp": int(time.time() * 1000), "replyToken": f"rt-{n}",
+             "source": {"type": "user", "userId": f"Ucpu{n}"}, "webhookEventId": f"01CPU{n:021d}",
+             "deliveryContext": {"isRedelivery": False},
+             "message": {"id": f"m{n}", "type": "text", "text": TEXTS[n % len(TEXTS)], "quoteToken": "q"}}
+    body = json.dumps({"destination": "Ubot", "events": [event]}).encode()
+    return body, {"Content-Type": "application/json",
+                  "X-Line-Signature": base64.b64encode(hmac.new(SECRET, body, hashlib.sha256).digest()).decode()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=300)
+    args = parser.parse_args()
+    ctx = mp.get_context("fork")
+    here, there = ctx.Pipe()
+    fake = ctx.Process(target=fake_apis, args=(there,), daemon=True)
+    fake.start()
+    url = str(here.recv())
+    with tempfile.TemporaryDirectory() as tmp:
+        database = f"sqlite:///{tmp}/cpu.sqlite"
+        upgrade(database)
+        settings = Settings(database_url=database, secret_key="cpu", auto_migrate=False,
+                            line_channel_secret=SECRET.decode(), line_channel_access_token="t", line_api_base_url=url,
+                            in_process_worker=False)
+        app = create_app(settings)
+        client = app.test_client()
+        runtime = current_runtime(app)
+        worker = runtime.new_worker()
+
+        def one(n: int) -> tuple[float, float]:
+            body, headers = webhook(n)
+            t0 = time.process_time()
+            assert client.post("/webhooks/line", data=body, headers=headers).status_code == 200
+            t1 = time.process_time()
+            inbox_id = runtime.work.get(0)
+            assert inbox_id is not None
+            for message_id in worker.take(inbox_id):
+                worker._process(message_id)
+            return t1 - t0, time.process_time() - t1
+
+        for n in range(30):  # warm up
+            one(n)
+        ack = work = 0.0
+        for n in range(1000, 1000 + args.events):
+            a, w = one(n)
+            ack, work = ack + a, work + w
+    here.send("stop")
+    fake.join(timeout=10)
+    print(f"| CPU per event, one thread ({args.events} events) | acknowledgement {ack / args.events * 1000:.2f} ms "
+          f"| store, answer and send {work / args.events * 1000:.2f} ms |")
+
+
+if __name__ == "__main__":
+    main()

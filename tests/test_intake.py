@@ -1,0 +1,164 @@
+"""The webhook path: a signed body is kept in one insert before the 200 and taken by a worker later; nothing a
+resident sent is lost when a process dies in between, and nothing is answered twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from bot.current import current_runtime
+from bot.storage.models import Inbox, Message, Outbox, utcnow
+
+from .helpers import channel_app, count
+from .payloads import LINE_SECRET as SECRET
+from .payloads import line_body as payload
+from .payloads import line_post as post
+from .payloads import text_event
+
+
+@pytest.fixture()
+def quiet_app(settings, bot, fake):
+    """LINE on, no worker running: the test plays the worker (or its absence)."""
+    with channel_app(settings, bot, line_channel_secret=SECRET, line_channel_access_token="test-token",
+                     line_api_base_url=fake.url, in_process_worker=False) as app:
+        yield app
+
+
+def test_the_webhook_keeps_the_body_in_one_row_and_answers_before_any_processing(quiet_app, bot) -> None:
+    body = payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000IN1"),
+                   text_event("hello", user="U2", event_id="01J00000000000000000000IN2"))
+    assert post(quiet_app.test_client(), body).status_code == 200
+    assert count(bot, Inbox) == 1 and count(bot, Message) == 0
+    with bot.store.session() as s:
+        assert s.query(Inbox).one().body == body.decode()
+
+
+def test_a_body_kept_before_the_process_died_is_answered_after_a_restart(quiet_app, bot, fake) -> None:
+    post(quiet_app.test_client(), payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000CR1")))
+    # The process died after the 200: its queue (memory) is gone, the row stays. A new process starts.
+    with bot.store.session() as s:
+        s.execute(update(Inbox).values(received_at=utcnow() - dt.timedelta(minutes=1)))
+    worker = current_runtime(quiet_app).new_worker()
+    worker.run_once(timeout=0)  # nothing queued: the first round sweeps
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    assert count(bot, Inbox) == 0 and count(bot, Message, direction="in", processed=True) == 1
+    assert [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/")] == ["rt-01J00000000000000000000CR1"]
+
+
+def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_app, bot, fake, monkeypatch) -> None:
+    body = payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000TK1"),
+                   text_event("hello", user="U2", event_id="01J00000000000000000000TK2"))
+    post(quiet_app.test_client(), body)
+    runtime = current_runtime(quiet_app)
+    inbox_id = runtime.work.get(0)
+    assert inbox_id is not None
+    original = type(bot.store)._inbound
+    calls: list[int] = []
+
+    def dies_on_the_second(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise SystemExit("killed")  # not an Exception: nothing catches it, as with a killed process
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(bot.store), "_inbound", dies_on_the_second)
+    with pytest.raises(SystemExit):
+        runtime.new_worker().take(inbox_id)
+    assert count(bot, Inbox) == 1 and count(bot, Message) == 0  # the transaction took nothing
+    monkeypatch.setattr(type(bot.store), "_inbound", original)
+    ids = runtime.new_worker().take(inbox_id)
+    assert len(ids) == 2 and count(bot, Inbox) == 0
+
+
+def test_the_same_webhook_twice_taken_by_two_workers_at_once_is_answered_once(quiet_app, bot, fake) -> None:
+    client = quiet_app.test_client()
+    first = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1")
+    again = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1", redelivery=True)
+    assert post(client, payload(first)).status_code == 200
+    assert post(client, payload(again)).status_code == 200  # LINE did not hear our 200 and sent it again
+    runtime = current_runtime(quiet_app)
+    rows = [runtime.work.get(0), runtime.work.get(0)]
+    assert None not in rows and count(bot, Inbox) == 2
+    barrier = threading.Barrier(4)
+
+    def work(inbox_id: int) -> None:
+        worker = runtime.new_worker()
+        barrier.wait()
+        for message_id in worker.take(inbox_id):
+            worker._process(message_id)
+
+    threads = [threading.Thread(target=work, args=(row,)) for row in rows + rows]  # each row by two workers
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    assert count(bot, Inbox) == 0 and count(bot, Message, direction="in") == 1
+    assert len(fake.calls("/v2/bot/message/")) == 1
+
+
+def test_a_database_that_is_down_means_a_500_so_the_platform_sends_again(quiet_app, bot, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def down(*args: Any) -> int:
+        raise OperationalError("INSERT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(bot.store, "accept", down)
+    quiet_app.config["PROPAGATE_EXCEPTIONS"] = False
+    res = post(quiet_app.test_client(), payload(text_event("hello", event_id="01J00000000000000000000DN1")))
+    assert res.status_code == 500
+
+
+def test_a_lost_queue_costs_nothing_the_sweep_takes_the_row(quiet_app, bot, fake, monkeypatch, caplog) -> None:
+    runtime = current_runtime(quiet_app)
+
+    def unreachable(inbox_id: int) -> None:
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(runtime.work, "put", unreachable)
+    res = post(quiet_app.test_client(), payload(text_event("hello", event_id="01J00000000000000000000LQ1")))
+    assert res.status_code == 200 and count(bot, Inbox) == 1
+    assert "queue unreachable" in caplog.text
+    with bot.store.session() as s:
+        s.execute(update(Inbox).values(received_at=utcnow() - dt.timedelta(seconds=3)))
+    runtime.new_worker().sweep()
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+
+
+def test_an_event_the_database_refuses_is_rejected_and_its_neighbour_answered_once(quiet_app, bot, fake) -> None:
+    from bot.storage.models import RejectedEvent
+
+    from .test_logs import refuse
+
+    refuse(bot.store.engine, "messages", "text", "REFUSED")
+    body = payload(text_event("REFUSED words", event_id="01J00000000000000000000RF1"),
+                   text_event("onde jogo pilhas?", user="U2", event_id="01J00000000000000000000RF2"))
+    assert post(quiet_app.test_client(), body).status_code == 200
+    runtime = current_runtime(quiet_app)
+    worker = runtime.new_worker()
+    for message_id in worker.take(runtime.work.get(0) or 0):
+        worker._process(message_id)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    assert count(bot, Inbox) == 0 and count(bot, RejectedEvent) == 1  # not taken again and again
+    assert [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/")] == ["rt-01J00000000000000000000RF2"]
+
+
+def test_one_residents_messages_are_answered_in_order_by_a_worker_of_several_threads(quiet_app, bot, fake) -> None:
+    """Answering threads take residents by lane: a resident's second message is answered after the first, while
+    other residents are answered beside them."""
+    client = quiet_app.test_client()
+    for n in range(6):  # resident U1 writes three times, U2 and U3 once each, U1 once more
+        user = "U1" if n in (0, 1, 2, 5) else f"U{n - 1}"
+        post(client, payload(text_event("I want to talk to a real person" if n == 0 else f"hello {n}", user=user,
+                                        event_id=f"01J00000000000000000000OR{n}")))
+    runtime = current_runtime(quiet_app)
+    runtime.threads = 4
+    runtime.start_worker()
+    assert fake.wait_for(lambda: len(fake.calls("/v2/bot/message/reply")) == 6, timeout=30)
+    order = [c["json"]["replyToken"][-1] for c in fake.calls("/v2/bot/message/reply")]
+    assert [n for n in order if n in "0125"] == ["0", "1", "2", "5"]
+    assert runtime.worker is not None and len(runtime.worker.lanes) == 4

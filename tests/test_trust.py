@@ -121,6 +121,7 @@ def test_clock_times_are_written_as_each_locale_writes_them(say) -> None:
     ("残業代が払われません。どこに相談すればいいですか", "0570-078377"),
     ("工厂拖欠工资两个月，怎么办", "0120-250-169"),
     ("lembur 3 bulan tidak dibayar, lapor ke mana?", "0120-250-192"),
+    ("saya magang, lembur tidak dibayar. lapor ke mana? bisa pakai bahasa indonesia?", "0120-250-192"),  # not a switch
 ])
 def test_trouble_at_work_gets_the_labour_lines_in_the_residents_language(say, text, own_line) -> None:
     """Unpaid wages or pay below the contract are answered (not job search, not the desk): the first line that

@@ -417,6 +417,9 @@ class Bot(Commands):
             if first or (detection.confidence >= STICKY and user.language_source != "chosen"):
                 self._set_language(user, detection.lang, "detected")
             return detection.lang
+        if user.language is None and user.profile_language is None and detection.lang in lang_mod.SERVED:
+            # Nothing known yet: the language this reply is written in is the one its buttons are answered in.
+            self._set_language(user, detection.lang, "detected")
         return user.language or user.profile_language or detection.lang
 
     def _fallback_language(self, user: User) -> str:

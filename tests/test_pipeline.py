@@ -156,12 +156,13 @@ def test_a_question_back_offers_a_person_when_none_of_its_readings_fits(bot, say
     assert any("licence" in (line.message.text or "") for line in lines)
 
 
-def test_a_child_who_hit_their_head_on_a_table_on_sunday_is_a_medical_question_not_a_collection_day(say) -> None:  # type: ignore[no-untyped-def]
-    reply = say("日曜のお昼に3歳の息子がテーブルの角に頭をぶつけました。病院に行ったほうがいいか相談できるところありますか？")
+def test_a_child_who_hit_their_head_on_a_table_on_sunday_is_a_medical_question_not_a_collection_day(say) -> None:
+    reply = say("日曜のお昼に3歳の息子がテーブルの角に頭をぶつけました。"
+                "病院に行ったほうがいいか相談できるところありますか？")
     assert reply.intent == "consultation.medical" and "#8000" in reply.text
 
 
-def test_a_button_is_answered_in_the_language_of_the_reply_it_came_with(say) -> None:  # type: ignore[no-untyped-def]
+def test_a_button_is_answered_in_the_language_of_the_reply_it_came_with(say) -> None:
     """Even when the first message was not confident enough to set the resident's language."""
     first = say("Vivo en Moro-chō. ¿Qué día saco la ropa usada?", user="es1")
     assert first.reply_language == "es"

@@ -107,6 +107,7 @@ class Lexicon:
         self.entries: list[Entry] = []
         self._by_first: dict[str, list[Entry]] = defaultdict(list)
         self._cjk: list[Entry] = []
+        self._cjk_by_char: dict[str, list[tuple[int, Entry]]] = defaultdict(list)  # first character -> entries
         self._known_words: dict[str, frozenset[str]] = {}
         for f in self.files.values():
             for hint in f.hints:
@@ -122,6 +123,7 @@ class Lexicon:
         if len(entry.words) == 1 and not entry.wildcard:
             self._know(entry.words[0], entry.lang)
         if entry.cjk:
+            self._cjk_by_char[entry.phrase[:1]].append((len(self._cjk), entry))
             self._cjk.append(entry)
         elif entry.words:
             self._by_first[entry.words[0]].append(entry)
@@ -160,14 +162,18 @@ class Lexicon:
     def _find_cjk(self, folded: str) -> list[Find]:
         # Residents put spaces between Japanese words ("本 捨てたい", "ひと たおれた"): search a copy without the
         # spaces that stand between two characters of these scripts, and map the finds back.
+        # Every such entry has a character of these scripts: a text without one has none of them. Otherwise only
+        # the entries that begin with the character at each position are tried (not all 13,000 at every message).
+        if not has_cjk(folded):
+            return []
         compact, where = _compact(folded)
-        out = []
-        for entry in self._cjk:
-            start = compact.find(entry.phrase)
-            while start >= 0:
-                out.append(Find(entry, where[start], where[start + len(entry.phrase) - 1] + 1, 1.0))
-                start = compact.find(entry.phrase, start + 1)
-        return out
+        hits = []
+        for start, ch in enumerate(compact):
+            for order, entry in self._cjk_by_char.get(ch, ()):
+                if compact.startswith(entry.phrase, start):
+                    hits.append((order, start, entry))
+        hits.sort(key=lambda hit: (hit[0], hit[1]))  # entry order, as before: overlaps are settled in that order
+        return [Find(entry, where[start], where[start + len(entry.phrase) - 1] + 1, 1.0) for _, start, entry in hits]
 
     def _candidates(self, word: str) -> set[str]:
         keys = {word} | {word[:k] for k in range(2, len(word))}

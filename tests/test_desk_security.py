@@ -191,13 +191,17 @@ def test_the_messenger_verify_token_is_not_in_gunicorns_access_log(tmp_path: Pat
                             stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}/webhooks/messenger"
-        for _ in range(600):  # bounded: the socket is open within seconds (the worker then loads the data)
+        res = None
+        for _ in range(1800):  # bounded (3 minutes on a loaded machine): the socket opens, then the data loads
+            if proc.poll() is not None:
+                pytest.fail(f"gunicorn exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
             try:
                 res = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "verify-s3cret-7731",
                                                 "hub.challenge": "4242"}, timeout=120)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
+        assert res is not None, "gunicorn did not open its socket within 3 minutes"
         assert res.status_code == 200 and res.text == "4242"
         requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "wrong-verify-9921",
                                   "hub.challenge": "1"}, timeout=5)

@@ -76,7 +76,9 @@ def test_gunicorn_config_gives_the_workers_a_metrics_folder_and_removes_it(monke
         config["on_exit"](None)
         assert not folder.exists()
     finally:
-        monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+        # Not monkeypatch: it would restore the (removed) folder at teardown, and a later gunicorn started by this
+        # test process would inherit a metrics folder that no longer exists (its worker then fails to boot).
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 
 
 def test_json_logs_one_object_per_line_with_extra_fields() -> None:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import holidays
 import yaml
 
-from .knowledge import CATEGORIES, CONFIDENCE, WEEKDAYS, DataError
+from .knowledge import CATEGORIES, CONFIDENCE, WEEKDAYS, DataError, is_holiday
 
 HORIZON = 62  # days searched for the next collection
 DISTRICT = "district:"  # a district's key where a town's key could stand (the resident's remembered place)
@@ -130,7 +128,7 @@ class Calendar:
 
     def collects(self, area_id: str, category: str, day: dt.date) -> bool:
         """Whether `category` is collected in the area on `day`."""
-        if day.strftime("%m-%d") in self.closed or (self.skip_holidays and day in _holidays(day.year)):
+        if day.strftime("%m-%d") in self.closed or (self.skip_holidays and is_holiday(day, new_year=False)):
             return False
         rules: dict[str, Any] = self.groups.get(self.areas[area_id].group or "", {})
         for period in rules.get("closed_ranges") or []:  # a centre's closure (5374's center.csv)
@@ -176,9 +174,6 @@ def _date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-@lru_cache(maxsize=8)
-def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("JP", years=year)
 
 
 def _strings(values: Any) -> tuple[str, ...]:

@@ -204,7 +204,7 @@ def desk_open(fact: dict[str, Any], day: dt.date) -> bool:
     nth = (day.day - 1) // 7 + 1
     if [weekday(day), nth] in [list(x) for x in fact.get("closed_nth_weekdays", [])]:
         return False
-    if fact.get("closed_holidays") and day in _holidays(day.year):
+    if fact.get("closed_holidays") and is_holiday(day, new_year=False):
         return False
     return day.strftime("%m-%d") not in fact.get("closed_dates", [])
 

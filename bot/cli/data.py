@@ -46,12 +46,11 @@ def check_data(length_langs: str) -> None:
         load_data(root)
     except DataError as exc:
         errors = str(exc).splitlines()
-    if not errors:  # every weak fact and office is said with "please confirm", in every language
-        renderer = Renderer(knowledge.load(root / "knowledge"), catalog.load(root / "translations"))
+    renderer = None if errors else Renderer(knowledge.load(root / "knowledge"), catalog.load(root / "translations"))
+    if renderer:  # every weak fact and office is said with "please confirm", in every language
         errors += [p for lang in SERVED for p in uncaveated(renderer, lang, dt.date(2026, 12, 7))]
-    if length_langs:
+    if length_langs and renderer:
         langs = SERVED if length_langs == "all" else tuple(length_langs.split(","))
-        renderer = Renderer(knowledge.load(root / "knowledge"), catalog.load(root / "translations"))
         for day in (dt.date(2026, 12, 7), dt.date(2026, 12, 29)):
             errors += [p for lang in langs for p in over_budget(renderer, lang, day) if p not in errors]
     for line in errors:

@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 NAME = "line"
 REPLY_WINDOW = dt.timedelta(seconds=50)  # LINE: use the reply token "within one minute"; keep a margin
 MAX_TEXT = 5000  # LINE's limit for one text message
+MULTICAST = 500  # recipients of one multicast call (the API's limit)
 MAX_CHOICES = 13  # quick-reply items
 LABEL = 20  # quick-reply label length
 REPLY_LEASE = 20.0  # seconds a reply call may take (timeout 10 s) before another worker may try the token again
@@ -70,6 +71,7 @@ class LineChannel(BaseChannel):
     """The LINE adapter: webhook blueprint, sender, profile language, loading animation and rich menus."""
 
     name = NAME
+    multicast_limit = MULTICAST  # an announcement's batch: one multicast call
 
     def __init__(self, secret: str, token: str, base_url: str) -> None:
         self.secret = secret.encode()
@@ -176,7 +178,7 @@ class LineChannel(BaseChannel):
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
         """Reply with the token while it is fresh, else (or if LINE refuses the reply) push with the row's retry key;
         a reply in doubt is tried again with its token, never pushed; an announcement's row (a list of recipients,
-        at most 500) is one multicast."""
+        at most MULTICAST) is one multicast."""
         messages = [to_message(body)]
         if row.recipient.startswith("["):
             return _attempt(lambda: self.api.multicast(

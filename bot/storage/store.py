@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    case,
     create_engine,
     delete,
     event,
@@ -197,16 +198,19 @@ class Store:
             log.info("duplicate event ignored", extra={"channel": item.channel})
             return None
         user = s.scalar(select(User).where(User.channel == item.channel, User.external_id == item.external_id))
-        if user is None and item.event_id is not None and s.scalar(select(Message.id).where(
+        if user is None and not look_first and item.event_id is not None and s.scalar(select(Message.id).where(
                 Message.channel == item.channel, Message.event_id == event_digest(item.event_id))) is not None:
-            # a redelivered event of a resident who deleted their data: seen before, not a newcomer
+            # a redelivered event of a resident who deleted their data: seen before, not a newcomer (with
+            # `look_first`, the look above already asked for the digest too)
             log.info("duplicate event ignored", extra={"channel": item.channel})
             return None
-        if user is None:
-            user = User(channel=item.channel, external_id=item.external_id, profile_language=item.profile_language)
+        if user is None:  # first contact: one INSERT, already seen now
+            user = User(channel=item.channel, external_id=item.external_id, profile_language=item.profile_language,
+                        last_seen_at=utcnow())
             s.add(user)
             s.flush()
-        user.last_seen_at = utcnow()
+        else:
+            user.last_seen_at = utcnow()
         msg = Message(user_id=user.id, direction="in", channel=item.channel, event_id=item.event_id, kind=item.kind,
                       text=item.text, raw=item.raw, created_at=item.received_at or utcnow())
         s.add(msg)
@@ -277,13 +281,13 @@ class Store:
         The claim is one conditional UPDATE, so two processes racing for a message cannot both win; a claim older
         than `lease` seconds (its worker died) can be taken again. Every claim counts as a try (see `failed`)."""
         now = utcnow()
-        with self.session() as s:
-            done = s.execute(
+        with self.engine.begin() as conn:  # one statement: no ORM session
+            done = conn.execute(
                 update(Message)
                 .where(Message.id == message_id, Message.processed.is_(False),
                        or_(Message.claimed_at.is_(None), Message.claimed_at < now - dt.timedelta(seconds=lease)))
                 .values(claimed_at=now, attempts=Message.attempts + 1))
-            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+            return bool(done.rowcount == 1)
 
     def failed(self, message_id: int, error: str, max_tries: int, retry_in: float = 30.0,
                lease: float = LEASE) -> tuple[int, bool]:
@@ -311,10 +315,11 @@ class Store:
             return False
 
     def load(self, message_id: int) -> tuple[Message, User]:
-        """A message and its user."""
+        """A message and its user (one query)."""
         with self.session() as s:
-            msg = s.get_one(Message, message_id)
-            return msg, s.get_one(User, msg.user_id)
+            msg, user = s.execute(select(Message, User).join(User, User.id == Message.user_id)
+                                  .where(Message.id == message_id)).one()
+            return msg, user
 
     def unprocessed(self, older_than: float = 30.0, limit: int = 100) -> list[int]:
         """Inbound messages stored but not answered for a while (a process stopped in between): to process again."""
@@ -345,8 +350,10 @@ class Store:
                         ticket.reason = reply.intent  # an open ticket becomes urgent when a crisis comes in
                     ticket_id = ticket.id
             msg.ticket_id, msg.processed = ticket_id, True
-            s.merge(msg)
-            s.merge(user)
+            # Both were loaded by `load` and changed since, detached: added back, they are written with what changed
+            # (merge would read each row again first).
+            s.add(msg)
+            s.add(user)
             if reply is not None:
                 out = Message(user_id=user.id, direction="out", channel=msg.channel, kind="text", text=reply.text,
                               language=reply.reply_language, intent=msg.intent, ticket_id=ticket_id, processed=True)
@@ -388,32 +395,33 @@ class Store:
         """Before a call the platform cannot de-duplicate (a LINE reply, a Messenger send): the row is in doubt from
         now on, so whoever takes it next (this worker, or another one if this process dies mid-call, after `lease`
         seconds) checks before sending again. Committed before the call."""
-        with self.session() as s:
-            s.execute(update(Outbox).where(Outbox.id == row_id)
-                      .values(in_doubt=True, status="sending", next_attempt_at=utcnow() + dt.timedelta(seconds=lease)))
+        with self.engine.begin() as conn:
+            conn.execute(update(Outbox).where(Outbox.id == row_id)
+                         .values(in_doubt=True, status="sending", next_attempt_at=utcnow() + dt.timedelta(seconds=lease)))
 
     def mark(self, row_id: int, *, sent: bool, error: str | None = None, retry_at: dt.datetime | None = None,
              in_doubt: bool | None = None, platform_id: str | None = None) -> None:
         """Record an attempt: sent, to be retried at `retry_at`, or failed for good (neither). `in_doubt` says
         whether the platform may have the message (None: unchanged); failed and in doubt is 'outcome unknown'."""
-        with self.session() as s:
-            row = s.get_one(Outbox, row_id)
-            row.attempts += 1
-            row.last_error = error
-            if in_doubt is not None:
-                row.in_doubt = in_doubt
-            if platform_id:
-                row.platform_id = platform_id[:128]
-            if sent:
-                row.status, row.sent_at = "sent", utcnow()
-            elif retry_at is not None:
-                row.status, row.next_attempt_at = "pending", retry_at
-            else:
-                row.status = "failed"
-            if row.status != "pending" and row.user_id is not None and str(
-                    s.scalar(select(User.external_id).where(User.id == row.user_id)) or "").startswith("deleted:"):
-                # the confirmation of a deletion: delivered (or given up), it keeps no platform id
-                row.recipient, row.reply_token = "deleted", None
+        values: dict[str, Any] = {"attempts": Outbox.attempts + 1, "last_error": error}
+        if in_doubt is not None:
+            values["in_doubt"] = in_doubt
+        if platform_id:
+            values["platform_id"] = platform_id[:128]
+        if sent:
+            values.update(status="sent", sent_at=utcnow())
+        elif retry_at is not None:
+            values.update(status="pending", next_attempt_at=retry_at)
+        else:
+            values["status"] = "failed"
+        if values["status"] != "pending":
+            # the confirmation of a deletion: delivered (or given up), it keeps no platform id
+            deleted = select(User.id).where(User.id == Outbox.user_id,
+                                            func.substr(User.external_id, 1, 8) == "deleted:").exists()
+            values.update(recipient=case((deleted, "deleted"), else_=Outbox.recipient),
+                          reply_token=case((deleted, None), else_=Outbox.reply_token))
+        with self.engine.begin() as conn:  # one UPDATE
+            conn.execute(update(Outbox).where(Outbox.id == row_id).values(**values))
 
     def problems(self, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
         """For staff, without residents' words or ids: messages that could not be delivered (or whose delivery is

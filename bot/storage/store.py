@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    bindparam,
     case,
     create_engine,
     delete,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -53,6 +54,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 LEASE = 120.0  # seconds a worker holds a claimed message or outbox row before another may take it
+
+
+# Statements of every event, built once (building one costs more CPU than running it on SQLite); values bound by name.
+_SEEN = select(Message.id).where(Message.channel == bindparam("c"),
+                                 Message.event_id.in_([bindparam("e"), bindparam("d")]))
+_USER_ID = select(User.id).where(User.channel == bindparam("c"), User.external_id == bindparam("x"))
+_SEEN_NOW = update(User).where(User.id == bindparam("u")).values(last_seen_at=bindparam("t"))
+_DROP_INBOX = delete(Inbox).where(Inbox.id == bindparam("i"))
+_INBOX_ROW = select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == bindparam("i"))
+_CLAIM = (update(Message)
+          .where(Message.id == bindparam("m"), Message.processed.is_(False),
+                 or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("stale")))
+          .values(claimed_at=bindparam("now"), attempts=Message.attempts + 1))
+_BEGIN_CALL = update(Outbox).where(Outbox.id == bindparam("o")).values(
+    in_doubt=True, status="sending", next_attempt_at=bindparam("until"))
 
 
 @dataclass
@@ -188,20 +204,13 @@ class Store:
                     return None
         raise RuntimeError("could not store the inbound message")
 
-    def _inbound(self, s: Session, item: Incoming, look_first: bool = False) -> Message | None:
-        """Add one inbound message (and its user on first contact) to a transaction; None when it was stored before.
-        `look_first`: look for the event id before inserting (inside a transaction of several events, where a
-        unique-constraint error would undo them all)."""
-        if look_first and item.event_id is not None and s.scalar(select(Message.id).where(
-                Message.channel == item.channel,
-                Message.event_id.in_({item.event_id, event_digest(item.event_id)}))) is not None:
-            log.info("duplicate event ignored", extra={"channel": item.channel})
-            return None
+    def _inbound(self, s: Session, item: Incoming) -> Message | None:
+        """Add one inbound message (and its user on first contact) to a transaction; None when it was stored before
+        by a resident who deleted their data since (a unique-constraint error says so for the others)."""
         user = s.scalar(select(User).where(User.channel == item.channel, User.external_id == item.external_id))
-        if user is None and not look_first and item.event_id is not None and s.scalar(select(Message.id).where(
+        if user is None and item.event_id is not None and s.scalar(select(Message.id).where(
                 Message.channel == item.channel, Message.event_id == event_digest(item.event_id))) is not None:
-            # a redelivered event of a resident who deleted their data: seen before, not a newcomer (with
-            # `look_first`, the look above already asked for the digest too)
+            # a redelivered event of a resident who deleted their data: seen before, not a newcomer
             log.info("duplicate event ignored", extra={"channel": item.channel})
             return None
         if user is None:  # first contact: one INSERT, already seen now
@@ -217,6 +226,30 @@ class Store:
         s.flush()
         return msg
 
+    def _take_one(self, conn: Connection, item: Incoming) -> tuple[int, int] | None:
+        """`_inbound` for a worker's transaction of several events, in Core statements built once: the event id
+        (and its digest) looked for first, since a unique-constraint error would undo the whole transaction.
+        The new message's id and its user's id; None when the event was stored before."""
+        if item.event_id is not None and conn.execute(_SEEN, {"c": item.channel, "e": item.event_id,
+                                                              "d": event_digest(item.event_id)}).first() is not None:
+            log.info("duplicate event ignored", extra={"channel": item.channel})
+            return None
+        now = utcnow()
+        user_id = conn.execute(_USER_ID, {"c": item.channel, "x": item.external_id}).scalar()
+        if user_id is None:  # first contact: one INSERT, already seen now
+            key = conn.execute(insert(User).values(channel=item.channel, external_id=item.external_id,
+                                                   profile_language=item.profile_language, last_seen_at=now)
+                               ).inserted_primary_key
+            assert key is not None
+            user_id = int(key[0])
+        else:
+            conn.execute(_SEEN_NOW, {"u": user_id, "t": now})
+        key = conn.execute(insert(Message).values(
+            user_id=user_id, direction="in", channel=item.channel, event_id=item.event_id, kind=item.kind,
+            text=item.text, raw=item.raw, created_at=item.received_at or now)).inserted_primary_key
+        assert key is not None
+        return int(key[0]), int(user_id)
+
     # -- the inbox: webhooks store their body in one insert; workers make messages of it -----------------------------
     def accept(self, channel: str, body: str) -> int:
         """Keep a webhook's (signature-checked) body: one INSERT, committed before the platform gets its 200."""
@@ -228,7 +261,7 @@ class Store:
     def inbox_row(self, inbox_id: int) -> tuple[str, str, dt.datetime] | None:
         """An inbox row's channel, body and time; None when it is gone (a worker has taken it)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == inbox_id)).first()
+            row = conn.execute(_INBOX_ROW, {"i": inbox_id}).first()
         return None if row is None else (str(row.channel), str(row.body), row.received_at)
 
     def drop(self, inbox_id: int) -> None:
@@ -251,17 +284,16 @@ class Store:
         rejections that were new; None when the row was gone (another worker took it)."""
         for attempt in range(3):
             try:
-                with self.session() as s:
-                    if s.execute(delete(Inbox).where(Inbox.id == inbox_id)).rowcount != 1:  # type: ignore[attr-defined]
+                with self.engine.begin() as conn:
+                    if conn.execute(_DROP_INBOX, {"i": inbox_id}).rowcount != 1:
                         return None
-                    ids = [(m.id, m.user_id) for m in (self._inbound(s, item, look_first=True) for item in items)
-                           if m is not None]
+                    ids = [taken for taken in (self._take_one(conn, item) for item in items) if taken is not None]
                     new = []
                     for channel, ref, reason in rejects:
-                        if s.scalar(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
-                                                                   RejectedEvent.ref == ref[:64])) is None:
-                            s.add(RejectedEvent(channel=channel, ref=ref[:64], reason=reason[:200]))
-                            s.flush()
+                        if conn.execute(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
+                                                                       RejectedEvent.ref == ref[:64])).first() is None:
+                            conn.execute(insert(RejectedEvent).values(channel=channel, ref=ref[:64],
+                                                                      reason=reason[:200]))
                             new.append((channel, ref, reason))
                     return ids, new
             except IntegrityError:  # another worker stored one of these events (or user) at the same moment
@@ -282,11 +314,7 @@ class Store:
         than `lease` seconds (its worker died) can be taken again. Every claim counts as a try (see `failed`)."""
         now = utcnow()
         with self.engine.begin() as conn:  # one statement: no ORM session
-            done = conn.execute(
-                update(Message)
-                .where(Message.id == message_id, Message.processed.is_(False),
-                       or_(Message.claimed_at.is_(None), Message.claimed_at < now - dt.timedelta(seconds=lease)))
-                .values(claimed_at=now, attempts=Message.attempts + 1))
+            done = conn.execute(_CLAIM, {"m": message_id, "now": now, "stale": now - dt.timedelta(seconds=lease)})
             return bool(done.rowcount == 1)
 
     def failed(self, message_id: int, error: str, max_tries: int, retry_in: float = 30.0,
@@ -396,8 +424,7 @@ class Store:
         now on, so whoever takes it next (this worker, or another one if this process dies mid-call, after `lease`
         seconds) checks before sending again. Committed before the call."""
         with self.engine.begin() as conn:
-            conn.execute(update(Outbox).where(Outbox.id == row_id)
-                         .values(in_doubt=True, status="sending", next_attempt_at=utcnow() + dt.timedelta(seconds=lease)))
+            conn.execute(_BEGIN_CALL, {"o": row_id, "until": utcnow() + dt.timedelta(seconds=lease)})
 
     def mark(self, row_id: int, *, sent: bool, error: str | None = None, retry_at: dt.datetime | None = None,
              in_doubt: bool | None = None, platform_id: str | None = None) -> None:

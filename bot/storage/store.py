@@ -7,6 +7,7 @@ even when two processes receive it at the same moment (the database's unique con
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import uuid
@@ -67,8 +68,26 @@ _CLAIM = (update(Message)
           .where(Message.id == bindparam("m"), Message.processed.is_(False),
                  or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("stale")))
           .values(claimed_at=bindparam("now"), attempts=Message.attempts + 1))
+_INSERT_INBOX, _INSERT_USER, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), insert(User), insert(Message), insert(Outbox)
+OUTBOX_FIELDS = ("channel", "recipient", "user_id", "message_id", "body", "reply_token", "reply_deadline", "retry_key",
+                 "origin", "status", "attempts", "next_attempt_at", "in_doubt")
 _BEGIN_CALL = update(Outbox).where(Outbox.id == bindparam("o")).values(
     in_doubt=True, status="sending", next_attempt_at=bindparam("until"))
+
+
+@functools.cache
+def _mark_statement(names: tuple[str, ...]) -> Any:
+    """Store.mark's UPDATE for these columns (a few shapes, each built once): the values bound as v_<name>, one more
+    attempt, and for a row done with (not pending) whose resident deleted their data since, no platform id kept:
+    the confirmation of a deletion keeps no recipient or reply token once delivered or given up."""
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
+    values["attempts"] = Outbox.attempts + 1
+    if "next_attempt_at" not in names:  # status sent or failed
+        deleted = select(User.id).where(User.id == Outbox.user_id,
+                                        func.substr(User.external_id, 1, 8) == "deleted:").exists()
+        values.update(recipient=case((deleted, "deleted"), else_=Outbox.recipient),
+                      reply_token=case((deleted, None), else_=Outbox.reply_token))
+    return update(Outbox).where(Outbox.id == bindparam("o")).values(**values)
 
 
 @dataclass
@@ -237,16 +256,17 @@ class Store:
         now = utcnow()
         user_id = conn.execute(_USER_ID, {"c": item.channel, "x": item.external_id}).scalar()
         if user_id is None:  # first contact: one INSERT, already seen now
-            key = conn.execute(insert(User).values(channel=item.channel, external_id=item.external_id,
-                                                   profile_language=item.profile_language, last_seen_at=now)
+            key = conn.execute(_INSERT_USER, {"channel": item.channel, "external_id": item.external_id,
+                                              "profile_language": item.profile_language, "last_seen_at": now}
                                ).inserted_primary_key
             assert key is not None
             user_id = int(key[0])
         else:
             conn.execute(_SEEN_NOW, {"u": user_id, "t": now})
-        key = conn.execute(insert(Message).values(
-            user_id=user_id, direction="in", channel=item.channel, event_id=item.event_id, kind=item.kind,
-            text=item.text, raw=item.raw, created_at=item.received_at or now)).inserted_primary_key
+        key = conn.execute(_INSERT_MESSAGE, {
+            "user_id": user_id, "direction": "in", "channel": item.channel, "event_id": item.event_id,
+            "kind": item.kind, "text": item.text, "raw": item.raw, "created_at": item.received_at or now}
+        ).inserted_primary_key
         assert key is not None
         return int(key[0]), int(user_id)
 
@@ -254,7 +274,7 @@ class Store:
     def accept(self, channel: str, body: str) -> int:
         """Keep a webhook's (signature-checked) body: one INSERT, committed before the platform gets its 200."""
         with self.engine.begin() as conn:
-            key = conn.execute(insert(Inbox).values(channel=channel, body=body, received_at=utcnow())).inserted_primary_key
+            key = conn.execute(_INSERT_INBOX, {"channel": channel, "body": body, "received_at": utcnow()}).inserted_primary_key
             assert key is not None  # an INSERT of one row always has it
             return int(key[0])
 
@@ -382,15 +402,21 @@ class Store:
             # (merge would read each row again first).
             s.add(msg)
             s.add(user)
-            if reply is not None:
-                out = Message(user_id=user.id, direction="out", channel=msg.channel, kind="text", text=reply.text,
-                              language=reply.reply_language, intent=msg.intent, ticket_id=ticket_id, processed=True)
-                s.add(out)
-                s.flush()
+            s.flush()
+            if reply is not None:  # the reply and its delivery: plain INSERTs (no ORM object to track)
+                conn = s.connection()
+                key = conn.execute(_INSERT_MESSAGE, {
+                    "user_id": user.id, "direction": "out", "channel": msg.channel, "kind": "text", "text": reply.text,
+                    "language": reply.reply_language, "intent": msg.intent, "ticket_id": ticket_id, "processed": True}
+                ).inserted_primary_key
+                assert key is not None
                 if delivery is not None:
-                    row = delivery.row(msg.channel, user.id, out.id)
+                    row = delivery.row(msg.channel, user.id, int(key[0]))  # not added to the session: a record
                     row.status, row.next_attempt_at = "sending", utcnow() + dt.timedelta(seconds=LEASE)
-                    s.add(row)
+                    key = conn.execute(_INSERT_OUTBOX, {name: getattr(row, name) for name in OUTBOX_FIELDS}
+                                       ).inserted_primary_key
+                    assert key is not None
+                    row.id = int(key[0])
             return ticket_id, row
 
     # -- outbox ------------------------------------------------------------------------------------------------------
@@ -430,7 +456,7 @@ class Store:
              in_doubt: bool | None = None, platform_id: str | None = None) -> None:
         """Record an attempt: sent, to be retried at `retry_at`, or failed for good (neither). `in_doubt` says
         whether the platform may have the message (None: unchanged); failed and in doubt is 'outcome unknown'."""
-        values: dict[str, Any] = {"attempts": Outbox.attempts + 1, "last_error": error}
+        values: dict[str, Any] = {"last_error": error}
         if in_doubt is not None:
             values["in_doubt"] = in_doubt
         if platform_id:
@@ -441,14 +467,8 @@ class Store:
             values.update(status="pending", next_attempt_at=retry_at)
         else:
             values["status"] = "failed"
-        if values["status"] != "pending":
-            # the confirmation of a deletion: delivered (or given up), it keeps no platform id
-            deleted = select(User.id).where(User.id == Outbox.user_id,
-                                            func.substr(User.external_id, 1, 8) == "deleted:").exists()
-            values.update(recipient=case((deleted, "deleted"), else_=Outbox.recipient),
-                          reply_token=case((deleted, None), else_=Outbox.reply_token))
         with self.engine.begin() as conn:  # one UPDATE
-            conn.execute(update(Outbox).where(Outbox.id == row_id).values(**values))
+            conn.execute(_mark_statement(tuple(sorted(values))), {"o": row_id, **{f"v_{k}": v for k, v in values.items()}})
 
     def problems(self, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
         """For staff, without residents' words or ids: messages that could not be delivered (or whose delivery is

@@ -273,3 +273,26 @@ def test_line_api_errors_carry_the_status_and_body_as_the_sdk_did(fake) -> None:
     assert raised.value.status == 400 and "scripted failure" in raised.value.body
     push = fake.calls("/v2/bot/message/push")[0]
     assert push["headers"]["X-Line-Retry-Key"] == "k1" and push["headers"]["Authorization"] == "Bearer tok"
+
+
+def test_line_api_keeps_one_connection_per_thread_and_opens_a_new_one_when_the_server_closed_it(fake) -> None:
+    import socket
+
+    from bot.channels.line import LineApi, _closed
+
+    fake.server.RequestHandlerClass.protocol_version = "HTTP/1.1"  # keep-alive, as LINE's servers
+    api = LineApi(fake.url, "tok")
+    api.call("GET", "/v2/bot/profile/U1")
+    first = api.local.conn.sock
+    api.call("GET", "/v2/bot/profile/U2")
+    assert api.local.conn.sock is first  # kept alive
+    first.shutdown(socket.SHUT_RDWR)  # as if the server had closed it while idle: readable, at its end
+    assert _closed(first)
+    assert api.call("GET", "/v2/bot/profile/U3")["userId"] == "U3"
+    assert api.local.conn.sock is not first
+    api.local.conn.close()
+    here, there = socket.socketpair()
+    assert not _closed(here)
+    there.close()
+    assert _closed(here)
+    here.close()

@@ -71,6 +71,7 @@ _CLAIM = (update(Message)
 _INSERT_INBOX, _INSERT_USER, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), insert(User), insert(Message), insert(Outbox)
 OUTBOX_FIELDS = ("channel", "recipient", "user_id", "message_id", "body", "reply_token", "reply_deadline", "retry_key",
                  "origin", "status", "attempts", "next_attempt_at", "in_doubt")
+_LOAD = select(Message, User).join(User, User.id == Message.user_id).where(Message.id == bindparam("m"))
 _BEGIN_CALL = update(Outbox).where(Outbox.id == bindparam("o")).values(
     in_doubt=True, status="sending", next_attempt_at=bindparam("until"))
 
@@ -365,8 +366,7 @@ class Store:
     def load(self, message_id: int) -> tuple[Message, User]:
         """A message and its user (one query)."""
         with self.session() as s:
-            msg, user = s.execute(select(Message, User).join(User, User.id == Message.user_id)
-                                  .where(Message.id == message_id)).one()
+            msg, user = s.execute(_LOAD, {"m": message_id}).one()
             return msg, user
 
     def unprocessed(self, older_than: float = 30.0, limit: int = 100) -> list[int]:

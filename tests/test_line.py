@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from linebot.v3.webhooks import Event
@@ -245,13 +246,13 @@ def test_the_messages_sent_as_plain_json_are_what_the_sdk_models_would_send() ->
 
     from bot.channels.line import to_message
 
-    body = {"text": "x" * 6000, "choices": [{"label": "Português (Brasil) e mais", "payload": "lang:pt"},
-                                            {"label": "110", "payload": "tel:110"},
-                                            {"label": "chat", "payload": "https://example.org/chat"}] * 5}
+    choices = [{"label": "Português (Brasil) e mais", "payload": "lang:pt"}, {"label": "110", "payload": "tel:110"},
+               {"label": "chat", "payload": "https://example.org/chat"}] * 5
+    body: dict[str, Any] = {"text": "x" * 6000, "choices": choices}
     items = [QuickReplyItem(action=URIAction(label=c["label"][:20], uri=c["payload"])
                             if c["payload"].startswith(("tel:", "https:")) else
                             PostbackAction(label=c["label"][:20], data=c["payload"], displayText=c["label"]))
-             for c in body["choices"][:13]]
+             for c in choices[:13]]
     sdk = ApiClient(Configuration(host="http://127.0.0.1:9", access_token="t")).sanitize_for_serialization
     for given, model in ((body, TextMessage(text="x" * 5000, quickReply=QuickReply(items=items))),
                          ({"text": "hello", "choices": []}, TextMessage(text="hello"))):

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.answering import announce, beyond
-from bot.channels.line import LineChannel
 from bot.answering.mt import MachineTranslator, Package, discover, install
+from bot.channels.line import LineChannel
 from bot.desk import add_user
 from bot.messages import Inbound
 from bot.settings import ROOT

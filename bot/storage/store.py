@@ -72,6 +72,7 @@ _INSERT_INBOX, _INSERT_USER, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), in
 OUTBOX_FIELDS = ("channel", "recipient", "user_id", "message_id", "body", "reply_token", "reply_deadline", "retry_key",
                  "origin", "status", "attempts", "next_attempt_at", "in_doubt")
 _LOAD = select(Message, User).join(User, User.id == Message.user_id).where(Message.id == bindparam("m"))
+_OPEN_TICKET = select(Ticket.id).where(Ticket.user_id == bindparam("u"), Ticket.status == "open")
 _BEGIN_CALL = update(Outbox).where(Outbox.id == bindparam("o")).values(
     in_doubt=True, status="sending", next_attempt_at=bindparam("until"))
 
@@ -275,7 +276,8 @@ class Store:
     def accept(self, channel: str, body: str) -> int:
         """Keep a webhook's (signature-checked) body: one INSERT, committed before the platform gets its 200."""
         with self.engine.begin() as conn:
-            key = conn.execute(_INSERT_INBOX, {"channel": channel, "body": body, "received_at": utcnow()}).inserted_primary_key
+            key = conn.execute(_INSERT_INBOX, {"channel": channel, "body": body, "received_at": utcnow()}
+                               ).inserted_primary_key
             assert key is not None  # an INSERT of one row always has it
             return int(key[0])
 
@@ -368,6 +370,12 @@ class Store:
         with self.session() as s:
             msg, user = s.execute(_LOAD, {"m": message_id}).one()
             return msg, user
+
+    def open_ticket_id(self, user_id: int) -> int | None:
+        """The user's open ticket, if any (one statement, built once: it is asked for every message)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(_OPEN_TICKET, {"u": user_id}).scalar()
+        return None if found is None else int(found)
 
     def unprocessed(self, older_than: float = 30.0, limit: int = 100) -> list[int]:
         """Inbound messages stored but not answered for a while (a process stopped in between): to process again."""

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
 from bot.answering import announce
@@ -69,9 +69,12 @@ def test_audience_selection(bot) -> None:
 
 
 def test_line_batches_of_500_key_persons_first_in_relay_form(bot) -> None:
-    with bot.store.session() as s:  # in one transaction
-        for n in range(1100):
-            add_resident(s, f"U{n:04d}", lang="vi")
+    with bot.store.engine.begin() as conn:  # 1,100 residents who wrote once, in two statements
+        conn.execute(insert(User), [{"channel": "line", "external_id": f"U{n:04d}", "language": "vi"}
+                                    for n in range(1100)])
+        conn.execute(insert(Message).from_select(
+            ["user_id", "direction", "channel", "text", "kind"],
+            select(User.id, literal("in"), User.channel, literal("hi"), literal("text"))))
     key = resident(bot, "UKEY", lang="pt", role="key_person", community="Brasil")
     ann = new_announcement(bot)
     counts = announce.send(bot.store, CHANNELS, ann)

@@ -62,7 +62,8 @@ def test_a_fire_already_out_is_a_garbage_question_but_a_fire_now_is_not(say) -> 
     over = say("the fire in the frying pan is already out. how do I throw away the burnt pan?", user="pan")
     assert over.intent == "garbage.sorting"
     assert say("the battery is on fire now, how do I throw it away", user="fire").intent == "emergency"
-    smoke = "the pan fire is out but the kitchen is still full of smoke and my son can't breathe, how do I throw away the pan"
+    smoke = ("the pan fire is out but the kitchen is still full of smoke and my son can't breathe, "
+             "how do I throw away the pan")
     assert say(smoke, user="smoke").intent == "emergency"
 
 
@@ -85,3 +86,23 @@ def test_a_fee_or_booking_question_after_an_oversized_item_continues_the_oversiz
 
 def test_grading_words_are_never_a_topic_of_their_own() -> None:
     assert GRADING <= NEUTRAL
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my dad is on the kitchen floor and he is not moving", "emergency"),  # not moving house
+    ("someone is trying to open my car right now in the parking lot", "emergency"),
+    ("shachou ga pasupooto wo kaeshite kuremasen", "crisis"),  # romaji, the polite "won't give it back"
+    ("the neighbours complained again. how do I throw away a frying pan?", "garbage.sorting"),
+])
+def test_words_around_the_topic_decide(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("an old rubber yoga mat, rolled up it fits in the burnable bag", "burnable"),  # fits: by its material
+    ("como jogo fora um ventilador grande? tem mais de um metro", "oversized"),  # over a metre: not for the bag
+    ("how do I get rid of an empty formula can, it is steel", "cans"),
+])
+def test_size_and_material_decide_the_category(say, text, category) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and reply.category == category

@@ -580,9 +580,16 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
 
 def _sized(item: str, category: str | None, concepts: set[str], categories: dict[str, str]) -> str | None:
     """An item's category once the message says how big it is or what is inside it: "does not fit in the bag"
-    makes a bagged kind oversized; springs make a mattress or sofa a self-delivery item."""
+    makes a bagged kind oversized, "it fits in the bag" a usually oversized thing its material's category; springs
+    make a mattress or sofa a self-delivery item."""
     if "spring" in concepts and "no_spring" not in concepts and f"spring-{item}" in categories:
         return categories[f"spring-{item}"]
+    if "small" in concepts and "big" not in concepts and category == "oversized":
+        # "an old rubber yoga mat, rolled up it fits in the burnable bag": a thing oversized only by its usual size
+        # goes by its material once it fits the bag (kept oversized when no material is named)
+        placed = material_category(concepts - {"furniture"})
+        if placed in BAGGABLE:
+            return placed
     if "big" in concepts and category in BAGGABLE:
         return "oversized"
     return category

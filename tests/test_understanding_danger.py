@@ -106,3 +106,9 @@ def test_words_around_the_topic_decide(say, text, intent) -> None:
 def test_size_and_material_decide_the_category(say, text, category) -> None:
     reply = say(text, user=text)
     assert reply.intent == "garbage.sorting" and reply.category == category
+
+
+def test_a_short_follow_up_asking_for_the_number_continues_the_topic(say) -> None:
+    first = say("is there someone at the consultation desk who speaks Nepali?", user="desk-number")
+    assert first.intent == "consultation.desk"
+    assert say("what is the phone number?", user="desk-number").intent == "consultation.desk"

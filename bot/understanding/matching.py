@@ -246,6 +246,13 @@ class Matcher:
             if u.intent.startswith("garbage."):
                 self._garbage_details(u, finds)
             return u
+        family = str(last_intent).split(".")[0]
+        kin = [i for i in intents if last_intent and family not in ("garbage", "greeting") and words <= DETAIL_WORDS
+               and i.split(".")[0] == family]
+        if kin:
+            # "is there one online? I work on Sundays" right after the Japanese class: the same topic's other answer
+            # (class.online), not a garbage calendar for the word "Sunday"
+            return Understanding(kin[0], 0.7, kin[0], concepts=present, method="context")
         top = ranked[0][1]
         if len(present - NO_EVIDENCE) <= LONE_EVIDENCE and other >= OFF_TOPIC_WORDS and not fallback.options:
             # One stray word in a long message about something else ("lump-sum withdrawal of my pension"):
@@ -474,8 +481,8 @@ LONE_EVIDENCE, OFF_TOPIC_WORDS = 1, 5
 TIMING = frozenset({"when", "today_tomorrow", "time_of_day", "collect", "area"})
 
 # What a short follow-up may ask about the previous topic without naming it (`detail`: what to bring, how to sign
-# up; a passport or residence card to bring), and how short it must be.
-DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "id_document"})
+# up; a passport or residence card to bring; its phone number), and how short it must be.
+DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "id_document", "call_advice"})
 DETAIL_WORDS = 8
 
 # Answers that a named item turns into the item's own answer: "which bag" (garbage.rules.bags).

@@ -35,7 +35,6 @@ import http.client
 import json
 import multiprocessing as mp
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -49,6 +48,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._common import stop  # noqa: E402
 
 LINE_SECRET, FB_SECRET = "bench-line-secret", "bench-fb-secret"
 TEXTS = ["onde jogo pilhas?", "Khi nào đổ rác nhựa?", "how do I get rid of a sofa", "日本語教室はいつ?",
@@ -295,16 +296,6 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit("the server did not start")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 # -- the runs --------------------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import stop  # noqa: E402
 from tests.fakes import FakeAPI  # noqa: E402
 
 LINE_SECRET, FB_SECRET = "faults-line-secret", "faults-fb-secret"
@@ -108,16 +109,6 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
             pass
         time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
-
-
-def stop(proc: subprocess.Popen[Any]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def fresh_postgres(base: str) -> str:

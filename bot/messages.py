@@ -141,9 +141,24 @@ Accept = Callable[[str, str], None]
 
 class Channel(Protocol):
     """A messaging platform as the bot sees it (bot/channels/: LINE, Messenger). A new platform is one class with
-    these members; a capability the platform lacks is a method that does nothing (bot.channels.base.BaseChannel)."""
+    these members; a capability the platform lacks is a method that does nothing or a value that says so
+    (bot.channels.base.BaseChannel gives those defaults)."""
 
     name: str
+    # Optional capabilities, read by announcements (bot.answering.announce), which name no channel; a class attribute
+    # is enough (read-only here, so `window = dt.timedelta(hours=24)` fits).
+    @property
+    def multicast_limit(self) -> int:
+        """Recipients one message can reach (LINE's multicast: 500): an announcement is sent in batches of this
+        size, as outbox rows whose recipient is a JSON list of ids, which `send` must then take. 0: one resident a
+        row."""
+        ...
+
+    @property
+    def window(self) -> dt.timedelta | None:
+        """How long after a resident's last message the page may write to them unprompted (Messenger's standard
+        window: 24 hours); announcements skip the residents outside it. None: any time."""
+        ...
 
     def blueprint(self, accept: Accept) -> Blueprint:
         """The webhook routes: verify the signature on the raw body, hand the body to `accept` (one insert)."""

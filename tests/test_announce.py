@@ -7,13 +7,16 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.orm import Session
 
 from bot.answering import announce
 from bot.answering.pipeline import Bot
+from bot.channels.base import BaseChannel
+from bot.channels.line import LineChannel
+from bot.channels.messenger import MessengerChannel
 from bot.desk import add_user
-from bot.messages import Inbound
+from bot.messages import Channel, Inbound
 from bot.storage.models import Announcement, AnnouncementDelivery, Message, Outbox, User, utcnow
 
 from .helpers import MONDAY, channel_app, count, log_in
@@ -35,6 +38,11 @@ def resident(bot: Bot, uid: str, channel: str = "line", lang: str = "vi", **fiel
         return add_resident(s, uid, channel, lang, **fields)
 
 
+# The two platforms' adapters as the bot holds them (nothing is sent in these tests: rows are only queued)
+CHANNELS: dict[str, Channel] = {"line": LineChannel("s", "t", "http://127.0.0.1:9"),
+                                "messenger": MessengerChannel("s", "v", "t", "http://127.0.0.1:9")}
+
+
 def new_announcement(bot, audience: dict | None = None, texts: dict | None = None) -> int:
     with bot.store.session() as s:
         ann = Announcement(title="t", body_ja="12月29日から1月3日まで ごみの 収集は ありません。",
@@ -54,19 +62,22 @@ def test_audience_selection(bot) -> None:
     resident(bot, "U4", lang="vi", active=False)
     resident(bot, "W5", channel="web", lang="vi")
     announce.set_topics(bot.store, b, ["events"], True)
-    ids = {k: [u.id for u in announce.audience(bot.store, spec)] for k, spec in {
+    ids = {k: [u.id for u in announce.audience(bot.store, spec, CHANNELS)] for k, spec in {
         "all": {"kind": "all"}, "vi": {"kind": "language", "value": "vi"}, "area": {"kind": "area", "value": "showa"},
         "topic": {"kind": "topic", "value": "events"}, "keys": {"kind": "key_persons"}}.items()}
     assert ids == {"all": [a, b], "vi": [a], "area": [b], "topic": [b], "keys": [b]}
 
 
 def test_line_batches_of_500_key_persons_first_in_relay_form(bot) -> None:
-    with bot.store.session() as s:  # in one transaction
-        for n in range(1100):
-            add_resident(s, f"U{n:04d}", lang="vi")
+    with bot.store.engine.begin() as conn:  # 1,100 residents who wrote once, in two statements
+        conn.execute(insert(User), [{"channel": "line", "external_id": f"U{n:04d}", "language": "vi"}
+                                    for n in range(1100)])
+        conn.execute(insert(Message).from_select(
+            ["user_id", "direction", "channel", "text", "kind"],
+            select(User.id, literal("in"), User.channel, literal("hi"), literal("text"))))
     key = resident(bot, "UKEY", lang="pt", role="key_person", community="Brasil")
     ann = new_announcement(bot)
-    counts = announce.send(bot.store, ann)
+    counts = announce.send(bot.store, CHANNELS, ann)
     assert counts["line_multicasts"] == 3 and counts["queued"] == 1101
     with bot.store.session() as s:
         rows = list(s.scalars(select(Outbox).order_by(Outbox.id)))
@@ -88,11 +99,56 @@ def test_messenger_residents_outside_the_window_are_skipped_and_counted(bot) -> 
     with bot.store.session() as s:
         for m in s.scalars(select(Message).where(Message.user_id == old)):
             m.created_at = utcnow() - dt.timedelta(hours=30)
-    counts = announce.send(bot.store, new_announcement(bot))
+    counts = announce.send(bot.store, CHANNELS, new_announcement(bot))
     assert counts == {"queued": 1, "skipped_messenger_window": 1}
     with bot.store.session() as s:
         log = {d.user_id: d for d in s.scalars(select(AnnouncementDelivery))}
     assert log[fresh].status == "queued" and log[old].status == "skipped" and "24-hour" in (log[old].reason or "")
+
+
+class Pigeon(BaseChannel):
+    """A third platform no file of the core names: multicasts of 3, a 2-hour window, set on the class only."""
+
+    name = "pigeon"
+    multicast_limit = 3
+
+    def blueprint(self, accept: Any) -> Any:
+        raise NotImplementedError
+
+    def read(self, body: str) -> list[Any]:
+        return []
+
+    def send(self, row: Outbox, body: dict[str, Any], store: Any) -> Any:
+        raise NotImplementedError
+
+
+class Owl(Pigeon):
+    """Another: no multicast, a messaging window of 2 hours."""
+
+    name = "owl"
+    multicast_limit = 0
+    window = dt.timedelta(hours=2)
+
+
+def test_a_new_channel_brings_its_own_batch_size_and_window(bot) -> None:
+    pigeons = [resident(bot, f"G{n}", channel="pigeon", lang="vi") for n in range(7)]
+    fresh = resident(bot, "O1", channel="owl", lang="pt")
+    old = resident(bot, "O2", channel="owl", lang="pt")
+    line = resident(bot, "U1", channel="line", lang="vi")  # a channel that is off: not in the audience
+    with bot.store.session() as s:
+        for m in s.scalars(select(Message).where(Message.user_id == old)):
+            m.created_at = utcnow() - dt.timedelta(hours=3)
+    counts = announce.send(bot.store, {"pigeon": Pigeon(), "owl": Owl()}, new_announcement(bot))
+    assert counts == {"queued": 8, "pigeon_multicasts": 3, "skipped_owl_window": 1}
+    with bot.store.session() as s:
+        rows = list(s.scalars(select(Outbox).order_by(Outbox.id)))
+        log = {d.user_id: d for d in s.scalars(select(AnnouncementDelivery))}
+    batches = [(r.channel, json.loads(r.recipient)) for r in rows if r.channel == "pigeon"]
+    assert batches == [("pigeon", ["G0", "G1", "G2"]), ("pigeon", ["G3", "G4", "G5"]), ("pigeon", ["G6"])]
+    assert [(r.channel, r.recipient) for r in rows if r.channel == "owl"] == [("owl", "O1")]
+    assert {log[p].status for p in pigeons} == {"queued"} and log[fresh].status == "queued"
+    assert log[old].status == "skipped" and "2-hour" in (log[old].reason or "") and line not in log
+    assert not any(r.channel == "line" for r in rows)
 
 
 def test_a_scheduled_announcement_is_sent_once(bot, at_once) -> None:
@@ -101,9 +157,9 @@ def test_a_scheduled_announcement_is_sent_once(bot, at_once) -> None:
     with bot.store.session() as s:
         item = s.get_one(Announcement, ann)
         item.status, item.send_at = "scheduled", utcnow() + dt.timedelta(minutes=5)
-    assert announce.run_due(bot.store) == []
+    assert announce.run_due(bot.store, CHANNELS) == []
     later = utcnow() + dt.timedelta(minutes=6)
-    results = at_once(lambda: announce.run_due(bot.store, later), 3)
+    results = at_once(lambda: announce.run_due(bot.store, CHANNELS, later), 3)
     assert sorted(len(r) for r in results) == [0, 0, 1] and count(bot, Outbox) == 1
 
 

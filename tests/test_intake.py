@@ -56,7 +56,7 @@ def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_a
     runtime = current_runtime(quiet_app)
     inbox_id = runtime.work.get(0)
     assert inbox_id is not None
-    original = type(bot.store)._inbound
+    original = type(bot.store)._take_one  # stores one event of the body, in the transaction that deletes the row
     calls: list[int] = []
 
     def dies_on_the_second(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -65,11 +65,11 @@ def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_a
             raise SystemExit("killed")  # not an Exception: nothing catches it, as with a killed process
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(type(bot.store), "_inbound", dies_on_the_second)
+    monkeypatch.setattr(type(bot.store), "_take_one", dies_on_the_second)
     with pytest.raises(SystemExit):
         runtime.new_worker().take(inbox_id)
     assert count(bot, Inbox) == 1 and count(bot, Message) == 0  # the transaction took nothing
-    monkeypatch.setattr(type(bot.store), "_inbound", original)
+    monkeypatch.setattr(type(bot.store), "_take_one", original)
     ids = runtime.new_worker().take(inbox_id)
     assert len(ids) == 2 and count(bot, Inbox) == 0
 

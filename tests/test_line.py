@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from linebot.v3.webhooks import Event
@@ -228,3 +229,71 @@ def test_an_outbox_row_left_sending_by_a_killed_process_is_sent_after_its_lease(
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
     push = fake.calls("/v2/bot/message/push")[0]
     assert push["json"]["messages"][0]["text"] == "from before the restart"
+
+
+def test_the_messages_sent_as_plain_json_are_what_the_sdk_models_would_send() -> None:
+    """LineApi sends hand-built JSON instead of the SDK's models: the same JSON, buttons and limits included."""
+    from linebot.v3.messaging import (
+        ApiClient,
+        Configuration,
+        PostbackAction,
+        PushMessageRequest,
+        QuickReply,
+        QuickReplyItem,
+        TextMessage,
+        URIAction,
+    )
+
+    from bot.channels.line import to_message
+
+    choices = [{"label": "Português (Brasil) e mais", "payload": "lang:pt"}, {"label": "110", "payload": "tel:110"},
+               {"label": "chat", "payload": "https://example.org/chat"}] * 5
+    body: dict[str, Any] = {"text": "x" * 6000, "choices": choices}
+    items = [QuickReplyItem(action=URIAction(label=c["label"][:20], uri=c["payload"])
+                            if c["payload"].startswith(("tel:", "https:")) else
+                            PostbackAction(label=c["label"][:20], data=c["payload"], displayText=c["label"]))
+             for c in choices[:13]]
+    sdk = ApiClient(Configuration(host="http://127.0.0.1:9", access_token="t")).sanitize_for_serialization
+    for given, model in ((body, TextMessage(text="x" * 5000, quickReply=QuickReply(items=items))),
+                         ({"text": "hello", "choices": []}, TextMessage(text="hello"))):
+        assert to_message(given) == sdk(model)
+        pushed = sdk(PushMessageRequest(to="U1", messages=[model]))
+        assert pushed == {"to": "U1", "messages": [to_message(given)], "notificationDisabled": False}
+
+
+def test_line_api_errors_carry_the_status_and_body_as_the_sdk_did(fake) -> None:
+    from linebot.v3.messaging import ApiException
+
+    from bot.channels.line import LineApi
+
+    api = LineApi(fake.url, "tok")
+    assert api.call("GET", "/v2/bot/profile/U%2F1", timeout=5)["userId"] == "U%2F1"
+    fake.fail("/v2/bot/message/push", 400)
+    with pytest.raises(ApiException) as raised:
+        api.call("POST", "/v2/bot/message/push", {"to": "U1", "messages": []}, retry_key="k1")
+    assert raised.value.status == 400 and "scripted failure" in raised.value.body
+    push = fake.calls("/v2/bot/message/push")[0]
+    assert push["headers"]["X-Line-Retry-Key"] == "k1" and push["headers"]["Authorization"] == "Bearer tok"
+
+
+def test_line_api_keeps_one_connection_per_thread_and_opens_a_new_one_when_the_server_closed_it(fake) -> None:
+    import socket
+
+    from bot.channels.line import LineApi, _closed
+
+    fake.server.RequestHandlerClass.protocol_version = "HTTP/1.1"  # keep-alive, as LINE's servers
+    api = LineApi(fake.url, "tok")
+    api.call("GET", "/v2/bot/profile/U1")
+    first = api.local.conn.sock
+    api.call("GET", "/v2/bot/profile/U2")
+    assert api.local.conn.sock is first  # kept alive
+    first.shutdown(socket.SHUT_RDWR)  # as if the server had closed it while idle: readable, at its end
+    assert _closed(first)
+    assert api.call("GET", "/v2/bot/profile/U3")["userId"] == "U3"
+    assert api.local.conn.sock is not first
+    api.local.conn.close()
+    here, there = socket.socketpair()
+    assert not _closed(here)
+    there.close()
+    assert _closed(here)
+    here.close()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from bot.answering import announce, beyond
 from bot.answering.mt import MachineTranslator, Package, discover, install
+from bot.channels.line import LineChannel
 from bot.desk import add_user
 from bot.messages import Inbound
 from bot.settings import ROOT
@@ -266,7 +267,7 @@ def test_announcements_reach_korean_residents_translated_labelled_with_the_engli
         texts["en"] = {"text": "Garbage days change.", "kind": "edited"}
         ann.texts, ann.status = json.dumps(texts), "sending"
     assert texts["ko"]["kind"] == "machine" and texts["ko"]["label"] == notice(bot, "ko", "announcement")
-    announce.send(bot.store, ann_id)
+    announce.send(bot.store, {"line": LineChannel("s", "t", "http://127.0.0.1:9")}, ann_id)
     with bot.store.session() as s:
         bodies = {row.recipient: row.body for row in s.scalars(select(Outbox))}
     korean = json.loads(bodies['["Uko"]'])["text"].split("\n")

@@ -3,9 +3,12 @@
 Drafts per language come from the translation service (machine drafts, or "none" flagged for a language without a
 model); staff edit each language before sending. The audience is everyone, one language, one town, one topic, or
 key persons only; residents who stopped announcements are never included. Key persons receive first, in a form
-ready to relay: their language, the Japanese, and the source link. LINE receives multicasts in batches of 500
-(the API's limit per call); Messenger only residents inside its 24-hour window (the others are skipped and
-counted). Every recipient's outcome is logged; every send goes through the outbox.
+ready to relay: their language, the Japanese, and the source link. What each platform allows comes from its channel
+(the `Channel` protocol's optional capabilities, bot.messages): a channel that can multicast (`multicast_limit`, LINE:
+500 a call) receives batches of that size; a channel that lets a page write only within a time after the resident's
+last message (`window`, Messenger: 24 hours) receives only the residents inside it (the others are skipped and
+counted). No channel is named here: a new one needs no edit in this file. Residents of a channel that is off are not
+in the audience. Every recipient's outcome is logged; every send goes through the outbox.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select, update
 
-from ..messages import STANDARD_WINDOW
+from ..messages import Channel
 from ..storage.models import Announcement, AnnouncementDelivery, Subscription, User, utcnow
 from ..storage.store import Delivery, Store
 from ..understanding.language import SERVED
@@ -25,8 +29,6 @@ from .mt import MachineTranslator
 
 TOPICS = ("garbage", "classes", "disaster", "events")
 AUDIENCES = ("all", "language", "area", "topic", "key_persons")
-LINE_BATCH = 500
-CHANNELS = ("line", "messenger")
 
 
 def drafts(mt: MachineTranslator, body_ja: str, beyond: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
@@ -55,11 +57,12 @@ def compose(texts: dict[str, Any], lang: str, body_ja: str) -> str:
     return "\n".join(p for p in (str(entry.get("label") or ""), text, "———" if english else "", english) if p)
 
 
-def audience(store: Store, spec: dict[str, Any]) -> list[User]:
-    """The residents an audience means (active, on a messaging channel, announcements not stopped)."""
+def audience(store: Store, spec: dict[str, Any], channels: Iterable[str]) -> list[User]:
+    """The residents an audience means (active, on one of `channels`, announcements not stopped)."""
     kind, value = spec.get("kind", "all"), spec.get("value")
     with store.session() as s:
-        q = select(User).where(User.active.is_(True), User.announcements_off.is_(False), User.channel.in_(CHANNELS),
+        q = select(User).where(User.active.is_(True), User.announcements_off.is_(False),
+                               User.channel.in_(sorted(channels)),
                                User.role.in_(("resident", "key_person")))
         if kind == "language":
             q = q.where(User.language == value)
@@ -80,14 +83,16 @@ def relay_text(own: str, body_ja: str, source_url: str | None) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def send(store: Store, announcement_id: int, now: dt.datetime | None = None) -> dict[str, int]:
-    """Queue an announcement for its audience; returns the counts (queued, skipped, by reason)."""
+def send(store: Store, channels: Mapping[str, Channel], announcement_id: int, now: dt.datetime | None = None
+         ) -> dict[str, int]:
+    """Queue an announcement for its audience on `channels` (the bot's messaging channels, by name); returns the
+    counts (queued, skipped, by reason; `<channel>_multicasts`: the batches)."""
     now = now or utcnow()
     with store.session() as s:
         ann = s.get_one(Announcement, announcement_id)
         texts, spec = json.loads(ann.texts), json.loads(ann.audience)
         body_ja, source = ann.body_ja, ann.source_url
-    users = audience(store, spec)
+    users = audience(store, spec, channels)
     counts: dict[str, int] = defaultdict(int)
     key_persons = [u for u in users if u.role == "key_person"]
     others = [u for u in users if u.role != "key_person"]
@@ -96,23 +101,24 @@ def send(store: Store, announcement_id: int, now: dt.datetime | None = None) -> 
         for user in key_persons:  # first, one by one, relay-ready
             text = _text_for(texts, user, body_ja)
             body = {"text": relay_text(text, body_ja, source), "choices": []}
-            _queue_one(s, store, user, body, now, counts, log, announcement_id)
-        line_batches: dict[str, list[User]] = defaultdict(list)
+            _queue_one(s, store, channels[user.channel], user, body, now, counts, log, announcement_id)
+        batches: dict[tuple[str, str], list[User]] = defaultdict(list)  # (channel, language): residents
         for user in others:
-            if user.channel == "line":
-                line_batches[_lang(texts, user)].append(user)
+            if multicast_limit(channels[user.channel]) > 0 and window(channels[user.channel]) is None:
+                batches[user.channel, _lang(texts, user)].append(user)
             else:
                 body = {"text": _text_for(texts, user, body_ja), "choices": []}
-                _queue_one(s, store, user, body, now, counts, log, announcement_id)
-        for lang, members in line_batches.items():
-            for start in range(0, len(members), LINE_BATCH):
-                chunk = members[start:start + LINE_BATCH]
+                _queue_one(s, store, channels[user.channel], user, body, now, counts, log, announcement_id)
+        for (channel, lang), members in batches.items():
+            size = multicast_limit(channels[channel])
+            for start in range(0, len(members), size):
+                chunk = members[start:start + size]
                 text = compose(texts, lang, body_ja)
                 row = Delivery(json.dumps([u.external_id for u in chunk]), {"text": text, "choices": []})\
-                    .row("line", None, None, "announcement")
+                    .row(channel, None, None, "announcement")
                 s.add(row)
                 s.flush()
-                counts["line_multicasts"] += 1
+                counts[f"{channel}_multicasts"] += 1
                 for user in chunk:
                     log.append(AnnouncementDelivery(announcement_id=announcement_id, user_id=user.id,
                                                     status="queued", outbox_id=row.id))
@@ -135,14 +141,31 @@ def _text_for(texts: dict[str, Any], user: User, body_ja: str) -> str:
     return compose(texts, _lang(texts, user), body_ja)
 
 
-def _queue_one(s: Any, store: Store, user: User, body: dict[str, Any], now: dt.datetime, counts: dict[str, int],
-               log: list[AnnouncementDelivery], announcement_id: int) -> None:
-    if user.channel == "messenger":
+def multicast_limit(channel: Channel) -> int:
+    """Recipients one message of this channel can reach (0: one resident a message), a capability it may lack."""
+    return int(getattr(channel, "multicast_limit", 0) or 0)
+
+
+def window(channel: Channel) -> dt.timedelta | None:
+    """How long after a resident's last message this channel lets the bot write first (None: any time)."""
+    value = getattr(channel, "window", None)
+    return value if isinstance(value, dt.timedelta) else None
+
+
+def _hours(span: dt.timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return f"{hours:g}-hour" if hours >= 1 else f"{span.total_seconds():g}-second"
+
+
+def _queue_one(s: Any, store: Store, channel: Channel, user: User, body: dict[str, Any], now: dt.datetime,
+               counts: dict[str, int], log: list[AnnouncementDelivery], announcement_id: int) -> None:
+    limit = window(channel)
+    if limit is not None:
         last = store.last_inbound_at(user.id)
-        if last is None or now - last > STANDARD_WINDOW:
-            counts["skipped_messenger_window"] += 1
+        if last is None or now - last > limit:
+            counts[f"skipped_{user.channel}_window"] += 1
             log.append(AnnouncementDelivery(announcement_id=announcement_id, user_id=user.id, status="skipped",
-                                            reason="outside Messenger's 24-hour window"))
+                                            reason=f"outside {_title(user.channel)}'s {_hours(limit)} window"))
             return
     row = Delivery(user.external_id, body).row(user.channel, user.id, None, "announcement")
     s.add(row)
@@ -152,7 +175,11 @@ def _queue_one(s: Any, store: Store, user: User, body: dict[str, Any], now: dt.d
                                     outbox_id=row.id))
 
 
-def run_due(store: Store, now: dt.datetime | None = None) -> list[int]:
+def _title(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def run_due(store: Store, channels: Mapping[str, Channel], now: dt.datetime | None = None) -> list[int]:
     """Send the scheduled announcements that are due, each once (claimed by a conditional update)."""
     now = now or utcnow()
     with store.session() as s:
@@ -165,7 +192,7 @@ def run_due(store: Store, now: dt.datetime | None = None) -> list[int]:
                                                            Announcement.status == "scheduled")
                                 .values(status="sending")).rowcount  # type: ignore[attr-defined]
         if claimed == 1:
-            send(store, ann_id, now)
+            send(store, channels, ann_id, now)
             sent.append(ann_id)
     return sent
 

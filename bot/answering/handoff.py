@@ -112,9 +112,8 @@ def close(store: Store, ticket_id: int, farewell: str, language: str, staff_id: 
 
 
 def open_ticket_id(store: Store, user_id: int) -> int | None:
-    """The user's open ticket, if any."""
-    with store.session() as s:
-        return s.scalar(select(Ticket.id).where(Ticket.user_id == user_id, Ticket.status == "open"))
+    """The user's open ticket, if any (asked for every message: the store's prebuilt query)."""
+    return store.open_ticket_id(user_id)
 
 
 def staff_active(store: Store, ticket_id: int, hours: float) -> bool:

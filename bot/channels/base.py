@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class BaseChannel:
-    """Defaults for the optional capabilities: no profile language, no typing indicator, nothing to link."""
+    """Defaults for the optional capabilities: no profile language, no typing indicator, nothing to link, no
+    multicast, no messaging window."""
 
     name: str
+    multicast_limit: int = 0  # no multicast: one resident a message
+    window: dt.timedelta | None = None  # the bot may write to a resident at any time
 
     def profile_language(self, user_id: str) -> str | None:
         """Not offered by this platform."""

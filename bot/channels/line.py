@@ -10,6 +10,11 @@ delivered once (https://developers.line.biz/en/docs/messaging-api/retrying-api-r
 when its answer never comes (a timeout, a 5xx, the process killed mid-call) the same token is tried again while it is
 valid — LINE refuses a used token, which then means the first reply arrived — and it is never turned into a push,
 which would be a second copy. Past the token's life the row ends 'outcome unknown', for staff to see.
+
+The calls made for every message (reply, push, multicast, profile, loading animation) go out as plain JSON through
+`LineApi`, over keep-alive connections (http.client, one per thread), without the SDK's per-call models and
+urllib3: the same requests, a fraction of the CPU. The SDK still reads the webhook's events and manages the rich menus
+(bot.channels.line_menu), which are rare calls.
 """
 
 from __future__ import annotations
@@ -18,27 +23,18 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import json
 import logging
+import select
+import socket
+import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, abort, request
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    MessagingApi,
-    MulticastRequest,
-    PostbackAction,
-    PushMessageRequest,
-    QuickReply,
-    QuickReplyItem,
-    ReplyMessageRequest,
-    ShowLoadingAnimationRequest,
-    TextMessage,
-    URIAction,
-)
+from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
 from linebot.v3.webhooks import (
     Event,
     FollowEvent,
@@ -60,6 +56,7 @@ log = logging.getLogger(__name__)
 NAME = "line"
 REPLY_WINDOW = dt.timedelta(seconds=50)  # LINE: use the reply token "within one minute"; keep a margin
 MAX_TEXT = 5000  # LINE's limit for one text message
+MULTICAST = 500  # recipients of one multicast call (the API's limit)
 MAX_CHOICES = 13  # quick-reply items
 LABEL = 20  # quick-reply label length
 REPLY_LEASE = 20.0  # seconds a reply call may take (timeout 10 s) before another worker may try the token again
@@ -70,12 +67,14 @@ class LineChannel(BaseChannel):
     """The LINE adapter: webhook blueprint, sender, profile language, loading animation and rich menus."""
 
     name = NAME
+    multicast_limit = MULTICAST  # an announcement's batch: one multicast call
 
     def __init__(self, secret: str, token: str, base_url: str) -> None:
         self.secret = secret.encode()
         self.config = Configuration(host=base_url.rstrip("/"), access_token=token)
         self.client = ApiClient(self.config)
-        self.api = MessagingApi(self.client)
+        self.api = MessagingApi(self.client)  # the rich menus' calls (line_menu)
+        self.http = LineApi(base_url, token)  # the calls made for every message
         self.menus = MenuLinker(self)
 
     # -- in ----------------------------------------------------------------------------------------------------------
@@ -160,13 +159,12 @@ class LineChannel(BaseChannel):
 
     def profile_language(self, user_id: str) -> str | None:
         """The user's LINE app language (BCP 47), if they consented to share it."""
-        language: str | None = self.api.get_profile(user_id, _request_timeout=5).language
-        return language
+        language = self.http.call("GET", f"/v2/bot/profile/{quote(user_id, safe='')}", timeout=5).get("language")
+        return str(language) if language else None
 
     def show_loading(self, user_id: str, seconds: int = 10) -> None:
         """LINE's typing animation while a slow answer is being prepared."""
-        self.api.show_loading_animation(ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
-                                        _request_timeout=5)
+        self.http.call("POST", "/v2/bot/chat/loading/start", {"chatId": user_id, "loadingSeconds": seconds}, timeout=5)
 
     def language_set(self, user_id: str, lang: str) -> None:
         """Show the resident the rich menu of their language (bot.channels.line_menu)."""
@@ -176,12 +174,12 @@ class LineChannel(BaseChannel):
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
         """Reply with the token while it is fresh, else (or if LINE refuses the reply) push with the row's retry key;
         a reply in doubt is tried again with its token, never pushed; an announcement's row (a list of recipients,
-        at most 500) is one multicast."""
+        at most MULTICAST) is one multicast."""
         messages = [to_message(body)]
         if row.recipient.startswith("["):
-            return _attempt(lambda: self.api.multicast(
-                MulticastRequest(to=json.loads(row.recipient), messages=messages), x_line_retry_key=row.retry_key,
-                _request_timeout=10))
+            return _attempt(lambda: self.http.call(
+                "POST", "/v2/bot/message/multicast", {"to": json.loads(row.recipient), "messages": messages},
+                retry_key=row.retry_key))
         fresh = bool(row.reply_token and row.reply_deadline and utcnow() < row.reply_deadline)
         if row.reply_token and row.in_doubt:
             if not fresh:
@@ -194,17 +192,16 @@ class LineChannel(BaseChannel):
             result = self._reply(row, messages, store)
             if result is not None:
                 return result
-        return _attempt(lambda: self.api.push_message(
-            PushMessageRequest(to=row.recipient, messages=messages), x_line_retry_key=row.retry_key,
-            _request_timeout=10))
+        return _attempt(lambda: self.http.call("POST", "/v2/bot/message/push",
+                                               {"to": row.recipient, "messages": messages}, retry_key=row.retry_key))
 
-    def _reply(self, row: Outbox, messages: list[TextMessage], store: Store) -> SendResult | None:
+    def _reply(self, row: Outbox, messages: list[dict[str, Any]], store: Store) -> SendResult | None:
         """One reply call; None when LINE refused it for sure (then a push may follow)."""
         tried_before = row.in_doubt
         store.begin_call(row.id, REPLY_LEASE)
         try:
-            response = self.api.reply_message(ReplyMessageRequest(replyToken=row.reply_token, messages=messages),
-                                              _request_timeout=10)
+            response = self.http.call("POST", "/v2/bot/message/reply",
+                                      {"replyToken": row.reply_token, "messages": messages})
             return SendResult.sent(_sent_id(response))
         except ApiException as exc:
             status = int(exc.status or 0)
@@ -220,11 +217,77 @@ class LineChannel(BaseChannel):
                                     delay=REPLY_RETRY)
 
 
+class LineApi:
+    """The Messaging API calls made for every message, as plain JSON over keep-alive connections (http.client): one
+    connection per thread (the worker's answering threads call at once), kept open between calls, opened again when
+    the server has closed it. A status outside 2xx raises the SDK's ApiException (status, reason, body as text), as
+    its own client did, so callers read errors the same way. urllib3, under the SDK, cost twice the CPU per call."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        url = urlsplit(base_url.rstrip("/"))
+        self.https = url.scheme == "https"
+        self.host, self.port, self.prefix = url.hostname or "", url.port, url.path
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "User-Agent": "tomoni"}
+        self.local = threading.local()
+
+    def _connection(self, timeout: float) -> http.client.HTTPConnection:
+        conn: http.client.HTTPConnection | None = getattr(self.local, "conn", None)
+        if conn is not None and conn.sock is not None and _closed(conn.sock):
+            conn.close()  # the server ended the kept-alive connection while it was idle: a new one
+        if conn is None:
+            kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+            conn = self.local.conn = kind(self.host, self.port, timeout=timeout)
+        conn.timeout = timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(timeout)
+        return conn
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None, *, timeout: float = 10.0,
+             retry_key: str | None = None) -> dict[str, Any]:
+        """One call; the answer's JSON object ({} when it has none). A network error or timeout raises (OSError,
+        http.client.HTTPException), the connection closed."""
+        headers = self.headers if retry_key is None else {**self.headers, "X-Line-Retry-Key": retry_key}
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+        conn = self._connection(timeout)
+        try:
+            conn.request(method, self.prefix + path, body=data, headers=headers)
+            res = conn.getresponse()
+            raw = res.read()
+        except BaseException:
+            conn.close()
+            raise
+        if res.will_close:
+            conn.close()
+        if not 200 <= res.status <= 299:
+            exc = ApiException(status=res.status, reason=res.reason)
+            exc.body, exc.headers = raw.decode("utf-8", "replace"), res.headers
+            raise exc
+        try:
+            answer = json.loads(raw) if raw else {}
+        except ValueError:
+            answer = {}
+        return answer if isinstance(answer, dict) else {}
+
+
+def _closed(sock: socket.socket) -> bool:
+    """Whether an idle kept-alive connection was closed by the server (readable with nothing asked: an end of file
+    or an error), as urllib3 checks before reusing one."""
+    try:
+        if hasattr(select, "poll"):  # any file number (select.select stops at 1024)
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
 def _sent_id(response: Any) -> str | None:
     """The id of the first message LINE says it sent."""
-    data = getattr(response, "data", response)
-    sent = getattr(data, "sent_messages", None) or []
-    return str(sent[0].id) if sent and getattr(sent[0], "id", None) else None
+    sent = response.get("sentMessages") if isinstance(response, dict) else None
+    first = sent[0] if isinstance(sent, list) and sent and isinstance(sent[0], dict) else {}
+    return str(first["id"]) if first.get("id") else None
 
 
 def _attempt(call: Callable[[], Any]) -> SendResult:
@@ -250,18 +313,21 @@ def _result(exc: ApiException) -> SendResult:
 URI_SCHEMES = ("tel:", "https:", "http:")
 
 
-def to_message(body: dict[str, Any]) -> TextMessage:
-    """A channel-neutral body as a LINE text message with quick-reply buttons."""
-    items = [QuickReplyItem(action=_action(c)) for c in body.get("choices", [])[:MAX_CHOICES]]
-    return TextMessage(text=str(body["text"])[:MAX_TEXT], quickReply=QuickReply(items=items) if items else None)
+def to_message(body: dict[str, Any]) -> dict[str, Any]:
+    """A channel-neutral body as a LINE text message (JSON) with quick-reply buttons."""
+    message: dict[str, Any] = {"type": "text", "text": str(body["text"])[:MAX_TEXT]}
+    items = [{"type": "action", "action": _action(c)} for c in body.get("choices", [])[:MAX_CHOICES]]
+    if items:
+        message["quickReply"] = {"items": items}
+    return message
 
 
-def _action(choice: dict[str, Any]) -> PostbackAction | URIAction:
+def _action(choice: dict[str, Any]) -> dict[str, str]:
     """A button: a help line to dial (tel:) or a chat page to open (https:) is a URI action; the rest post back."""
-    label, payload = choice["label"][:LABEL], str(choice["payload"])
+    label, payload = str(choice["label"])[:LABEL], str(choice["payload"])
     if payload.startswith(URI_SCHEMES):
-        return URIAction(label=label, uri=payload)
-    return PostbackAction(label=label, data=payload, displayText=choice["label"][:300])
+        return {"type": "uri", "label": label, "uri": payload}
+    return {"type": "postback", "label": label, "data": payload, "displayText": str(choice["label"])[:300]}
 
 
 def event_key(event: Any) -> str:

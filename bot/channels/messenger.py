@@ -48,6 +48,7 @@ class MessengerChannel(BaseChannel):
     """The Messenger adapter: webhook blueprint and sender."""
 
     name = NAME
+    window = STANDARD_WINDOW  # announcements reach only the residents who wrote within it
 
     def __init__(self, app_secret: str, verify_token: str, page_token: str, base_url: str) -> None:
         self.app_secret = app_secret.encode()

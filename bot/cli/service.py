@@ -27,7 +27,7 @@ def clock_round(app: Flask) -> None:
     bot = current_bot(app)
     reminders_sent = send_due(bot.store, bot.calendar, bot.renderer, str(bot.kb.value("garbage_rules.deadline")),
                               bot.now()) if bot.calendar else 0
-    announcements_sent = run_due(bot.store)
+    announcements_sent = run_due(bot.store, current_runtime(app).channels)
     current_runtime(app).deliverer.deliver_due()
     click.echo(f"{bot.now():%Y-%m-%d %H:%M} reminders {reminders_sent}, announcements {announcements_sent}")
 

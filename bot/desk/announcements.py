@@ -17,7 +17,7 @@ from ..answering.beyond import resident_languages
 from ..storage.models import Announcement, User
 from ..understanding.language import SERVED
 from .auth import admin_required
-from .common import _bot, _deliver_now, _mt, blueprint, language_names, plain
+from .common import _bot, _channels, _deliver_now, _mt, blueprint, language_names, plain
 
 
 @blueprint.get("/announcements")
@@ -67,7 +67,7 @@ def announcement(announcement_id: int) -> Any:
     topics = {key: plain(str(label)) for key, label in (bot.catalog.get("ja", "ui", "topics") or {}).items()}
     places = {a: bot.calendar.place(a) if bot.calendar else None for a in known}  # towns and districts (赤堀地区)
     areas = [(a, place.name_ja if place else a) for a, place in places.items()]
-    size = len(announce.audience(bot.store, spec))
+    size = len(announce.audience(bot.store, spec, _channels()))
     return render_template("desk/announcement.html", ann=ann, texts=texts, spec=spec, languages=_languages(texts),
                            names=names,
                            topics=topics, areas=areas, size=size, counts=json.loads(ann.counts or "{}"))
@@ -107,7 +107,7 @@ def update_announcement(announcement_id: int) -> Any:
     if action == "send":
         with bot.store.session() as s:
             s.get_one(Announcement, announcement_id).status = "sending"
-        announce.send(bot.store, announcement_id)
+        announce.send(bot.store, _channels(), announcement_id)
         _deliver_now()
     return redirect(url_for("desk.announcement", announcement_id=announcement_id))
 

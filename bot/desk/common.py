@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from ..answering.mt import MachineTranslator
 from ..answering.pipeline import Bot
 from ..current import current_bot, current_runtime, current_translator
+from ..messages import Channel
 from ..storage.models import URGENT
 
 blueprint: Blueprint = Blueprint("desk", __name__, url_prefix="/desk", template_folder="templates")
@@ -28,6 +29,11 @@ _GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff々])\s+(?=[\u3040-\u30ff\u34
 
 def _bot() -> Bot:
     return current_bot(current_app)
+
+
+def _channels() -> dict[str, Channel]:
+    """The messaging channels that are on, by name (announcements go out through them)."""
+    return current_runtime(current_app).channels
 
 
 def _mt() -> MachineTranslator:

@@ -7,6 +7,7 @@ even when two processes receive it at the same moment (the database's unique con
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import uuid
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    bindparam,
+    case,
     create_engine,
     delete,
     event,
@@ -27,7 +30,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -52,6 +55,41 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 LEASE = 120.0  # seconds a worker holds a claimed message or outbox row before another may take it
+
+
+# Statements of every event, built once (building one costs more CPU than running it on SQLite); values bound by name.
+_SEEN = select(Message.id).where(Message.channel == bindparam("c"),
+                                 Message.event_id.in_([bindparam("e"), bindparam("d")]))
+_USER_ID = select(User.id).where(User.channel == bindparam("c"), User.external_id == bindparam("x"))
+_SEEN_NOW = update(User).where(User.id == bindparam("u")).values(last_seen_at=bindparam("t"))
+_DROP_INBOX = delete(Inbox).where(Inbox.id == bindparam("i"))
+_INBOX_ROW = select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == bindparam("i"))
+_CLAIM = (update(Message)
+          .where(Message.id == bindparam("m"), Message.processed.is_(False),
+                 or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("stale")))
+          .values(claimed_at=bindparam("now"), attempts=Message.attempts + 1))
+_INSERT_INBOX, _INSERT_USER, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), insert(User), insert(Message), insert(Outbox)
+OUTBOX_FIELDS = ("channel", "recipient", "user_id", "message_id", "body", "reply_token", "reply_deadline", "retry_key",
+                 "origin", "status", "attempts", "next_attempt_at", "in_doubt")
+_LOAD = select(Message, User).join(User, User.id == Message.user_id).where(Message.id == bindparam("m"))
+_OPEN_TICKET = select(Ticket.id).where(Ticket.user_id == bindparam("u"), Ticket.status == "open")
+_BEGIN_CALL = update(Outbox).where(Outbox.id == bindparam("o")).values(
+    in_doubt=True, status="sending", next_attempt_at=bindparam("until"))
+
+
+@functools.cache
+def _mark_statement(names: tuple[str, ...]) -> Any:
+    """Store.mark's UPDATE for these columns (a few shapes, each built once): the values bound as v_<name>, one more
+    attempt, and for a row done with (not pending) whose resident deleted their data since, no platform id kept:
+    the confirmation of a deletion keeps no recipient or reply token once delivered or given up."""
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
+    values["attempts"] = Outbox.attempts + 1
+    if "next_attempt_at" not in names:  # status sent or failed
+        deleted = select(User.id).where(User.id == Outbox.user_id,
+                                        func.substr(User.external_id, 1, 8) == "deleted:").exists()
+        values.update(recipient=case((deleted, "deleted"), else_=Outbox.recipient),
+                      reply_token=case((deleted, None), else_=Outbox.reply_token))
+    return update(Outbox).where(Outbox.id == bindparam("o")).values(**values)
 
 
 @dataclass
@@ -187,44 +225,66 @@ class Store:
                     return None
         raise RuntimeError("could not store the inbound message")
 
-    def _inbound(self, s: Session, item: Incoming, look_first: bool = False) -> Message | None:
-        """Add one inbound message (and its user on first contact) to a transaction; None when it was stored before.
-        `look_first`: look for the event id before inserting (inside a transaction of several events, where a
-        unique-constraint error would undo them all)."""
-        if look_first and item.event_id is not None and s.scalar(select(Message.id).where(
-                Message.channel == item.channel,
-                Message.event_id.in_({item.event_id, event_digest(item.event_id)}))) is not None:
-            log.info("duplicate event ignored", extra={"channel": item.channel})
-            return None
+    def _inbound(self, s: Session, item: Incoming) -> Message | None:
+        """Add one inbound message (and its user on first contact) to a transaction; None when it was stored before
+        by a resident who deleted their data since (a unique-constraint error says so for the others)."""
         user = s.scalar(select(User).where(User.channel == item.channel, User.external_id == item.external_id))
         if user is None and item.event_id is not None and s.scalar(select(Message.id).where(
                 Message.channel == item.channel, Message.event_id == event_digest(item.event_id))) is not None:
             # a redelivered event of a resident who deleted their data: seen before, not a newcomer
             log.info("duplicate event ignored", extra={"channel": item.channel})
             return None
-        if user is None:
-            user = User(channel=item.channel, external_id=item.external_id, profile_language=item.profile_language)
+        if user is None:  # first contact: one INSERT, already seen now
+            user = User(channel=item.channel, external_id=item.external_id, profile_language=item.profile_language,
+                        last_seen_at=utcnow())
             s.add(user)
             s.flush()
-        user.last_seen_at = utcnow()
+        else:
+            user.last_seen_at = utcnow()
         msg = Message(user_id=user.id, direction="in", channel=item.channel, event_id=item.event_id, kind=item.kind,
                       text=item.text, raw=item.raw, created_at=item.received_at or utcnow())
         s.add(msg)
         s.flush()
         return msg
 
+    def _take_one(self, conn: Connection, item: Incoming) -> tuple[int, int] | None:
+        """`_inbound` for a worker's transaction of several events, in Core statements built once: the event id
+        (and its digest) looked for first, since a unique-constraint error would undo the whole transaction.
+        The new message's id and its user's id; None when the event was stored before."""
+        if item.event_id is not None and conn.execute(_SEEN, {"c": item.channel, "e": item.event_id,
+                                                              "d": event_digest(item.event_id)}).first() is not None:
+            log.info("duplicate event ignored", extra={"channel": item.channel})
+            return None
+        now = utcnow()
+        user_id = conn.execute(_USER_ID, {"c": item.channel, "x": item.external_id}).scalar()
+        if user_id is None:  # first contact: one INSERT, already seen now
+            key = conn.execute(_INSERT_USER, {"channel": item.channel, "external_id": item.external_id,
+                                              "profile_language": item.profile_language, "last_seen_at": now}
+                               ).inserted_primary_key
+            assert key is not None
+            user_id = int(key[0])
+        else:
+            conn.execute(_SEEN_NOW, {"u": user_id, "t": now})
+        key = conn.execute(_INSERT_MESSAGE, {
+            "user_id": user_id, "direction": "in", "channel": item.channel, "event_id": item.event_id,
+            "kind": item.kind, "text": item.text, "raw": item.raw, "created_at": item.received_at or now}
+        ).inserted_primary_key
+        assert key is not None
+        return int(key[0]), int(user_id)
+
     # -- the inbox: webhooks store their body in one insert; workers make messages of it -----------------------------
     def accept(self, channel: str, body: str) -> int:
         """Keep a webhook's (signature-checked) body: one INSERT, committed before the platform gets its 200."""
         with self.engine.begin() as conn:
-            key = conn.execute(insert(Inbox).values(channel=channel, body=body, received_at=utcnow())).inserted_primary_key
+            key = conn.execute(_INSERT_INBOX, {"channel": channel, "body": body, "received_at": utcnow()}
+                               ).inserted_primary_key
             assert key is not None  # an INSERT of one row always has it
             return int(key[0])
 
     def inbox_row(self, inbox_id: int) -> tuple[str, str, dt.datetime] | None:
         """An inbox row's channel, body and time; None when it is gone (a worker has taken it)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == inbox_id)).first()
+            row = conn.execute(_INBOX_ROW, {"i": inbox_id}).first()
         return None if row is None else (str(row.channel), str(row.body), row.received_at)
 
     def drop(self, inbox_id: int) -> None:
@@ -247,17 +307,16 @@ class Store:
         rejections that were new; None when the row was gone (another worker took it)."""
         for attempt in range(3):
             try:
-                with self.session() as s:
-                    if s.execute(delete(Inbox).where(Inbox.id == inbox_id)).rowcount != 1:  # type: ignore[attr-defined]
+                with self.engine.begin() as conn:
+                    if conn.execute(_DROP_INBOX, {"i": inbox_id}).rowcount != 1:
                         return None
-                    ids = [(m.id, m.user_id) for m in (self._inbound(s, item, look_first=True) for item in items)
-                           if m is not None]
+                    ids = [taken for taken in (self._take_one(conn, item) for item in items) if taken is not None]
                     new = []
                     for channel, ref, reason in rejects:
-                        if s.scalar(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
-                                                                   RejectedEvent.ref == ref[:64])) is None:
-                            s.add(RejectedEvent(channel=channel, ref=ref[:64], reason=reason[:200]))
-                            s.flush()
+                        if conn.execute(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
+                                                                       RejectedEvent.ref == ref[:64])).first() is None:
+                            conn.execute(insert(RejectedEvent).values(channel=channel, ref=ref[:64],
+                                                                      reason=reason[:200]))
                             new.append((channel, ref, reason))
                     return ids, new
             except IntegrityError:  # another worker stored one of these events (or user) at the same moment
@@ -277,13 +336,9 @@ class Store:
         The claim is one conditional UPDATE, so two processes racing for a message cannot both win; a claim older
         than `lease` seconds (its worker died) can be taken again. Every claim counts as a try (see `failed`)."""
         now = utcnow()
-        with self.session() as s:
-            done = s.execute(
-                update(Message)
-                .where(Message.id == message_id, Message.processed.is_(False),
-                       or_(Message.claimed_at.is_(None), Message.claimed_at < now - dt.timedelta(seconds=lease)))
-                .values(claimed_at=now, attempts=Message.attempts + 1))
-            return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:  # one statement: no ORM session
+            done = conn.execute(_CLAIM, {"m": message_id, "now": now, "stale": now - dt.timedelta(seconds=lease)})
+            return bool(done.rowcount == 1)
 
     def failed(self, message_id: int, error: str, max_tries: int, retry_in: float = 30.0,
                lease: float = LEASE) -> tuple[int, bool]:
@@ -311,10 +366,16 @@ class Store:
             return False
 
     def load(self, message_id: int) -> tuple[Message, User]:
-        """A message and its user."""
+        """A message and its user (one query)."""
         with self.session() as s:
-            msg = s.get_one(Message, message_id)
-            return msg, s.get_one(User, msg.user_id)
+            msg, user = s.execute(_LOAD, {"m": message_id}).one()
+            return msg, user
+
+    def open_ticket_id(self, user_id: int) -> int | None:
+        """The user's open ticket, if any (one statement, built once: it is asked for every message)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(_OPEN_TICKET, {"u": user_id}).scalar()
+        return None if found is None else int(found)
 
     def unprocessed(self, older_than: float = 30.0, limit: int = 100) -> list[int]:
         """Inbound messages stored but not answered for a while (a process stopped in between): to process again."""
@@ -345,17 +406,25 @@ class Store:
                         ticket.reason = reply.intent  # an open ticket becomes urgent when a crisis comes in
                     ticket_id = ticket.id
             msg.ticket_id, msg.processed = ticket_id, True
-            s.merge(msg)
-            s.merge(user)
-            if reply is not None:
-                out = Message(user_id=user.id, direction="out", channel=msg.channel, kind="text", text=reply.text,
-                              language=reply.reply_language, intent=msg.intent, ticket_id=ticket_id, processed=True)
-                s.add(out)
-                s.flush()
+            # Both were loaded by `load` and changed since, detached: added back, they are written with what changed
+            # (merge would read each row again first).
+            s.add(msg)
+            s.add(user)
+            s.flush()
+            if reply is not None:  # the reply and its delivery: plain INSERTs (no ORM object to track)
+                conn = s.connection()
+                key = conn.execute(_INSERT_MESSAGE, {
+                    "user_id": user.id, "direction": "out", "channel": msg.channel, "kind": "text", "text": reply.text,
+                    "language": reply.reply_language, "intent": msg.intent, "ticket_id": ticket_id, "processed": True}
+                ).inserted_primary_key
+                assert key is not None
                 if delivery is not None:
-                    row = delivery.row(msg.channel, user.id, out.id)
+                    row = delivery.row(msg.channel, user.id, int(key[0]))  # not added to the session: a record
                     row.status, row.next_attempt_at = "sending", utcnow() + dt.timedelta(seconds=LEASE)
-                    s.add(row)
+                    key = conn.execute(_INSERT_OUTBOX, {name: getattr(row, name) for name in OUTBOX_FIELDS}
+                                       ).inserted_primary_key
+                    assert key is not None
+                    row.id = int(key[0])
             return ticket_id, row
 
     # -- outbox ------------------------------------------------------------------------------------------------------
@@ -388,32 +457,26 @@ class Store:
         """Before a call the platform cannot de-duplicate (a LINE reply, a Messenger send): the row is in doubt from
         now on, so whoever takes it next (this worker, or another one if this process dies mid-call, after `lease`
         seconds) checks before sending again. Committed before the call."""
-        with self.session() as s:
-            s.execute(update(Outbox).where(Outbox.id == row_id)
-                      .values(in_doubt=True, status="sending", next_attempt_at=utcnow() + dt.timedelta(seconds=lease)))
+        with self.engine.begin() as conn:
+            conn.execute(_BEGIN_CALL, {"o": row_id, "until": utcnow() + dt.timedelta(seconds=lease)})
 
     def mark(self, row_id: int, *, sent: bool, error: str | None = None, retry_at: dt.datetime | None = None,
              in_doubt: bool | None = None, platform_id: str | None = None) -> None:
         """Record an attempt: sent, to be retried at `retry_at`, or failed for good (neither). `in_doubt` says
         whether the platform may have the message (None: unchanged); failed and in doubt is 'outcome unknown'."""
-        with self.session() as s:
-            row = s.get_one(Outbox, row_id)
-            row.attempts += 1
-            row.last_error = error
-            if in_doubt is not None:
-                row.in_doubt = in_doubt
-            if platform_id:
-                row.platform_id = platform_id[:128]
-            if sent:
-                row.status, row.sent_at = "sent", utcnow()
-            elif retry_at is not None:
-                row.status, row.next_attempt_at = "pending", retry_at
-            else:
-                row.status = "failed"
-            if row.status != "pending" and row.user_id is not None and str(
-                    s.scalar(select(User.external_id).where(User.id == row.user_id)) or "").startswith("deleted:"):
-                # the confirmation of a deletion: delivered (or given up), it keeps no platform id
-                row.recipient, row.reply_token = "deleted", None
+        values: dict[str, Any] = {"last_error": error}
+        if in_doubt is not None:
+            values["in_doubt"] = in_doubt
+        if platform_id:
+            values["platform_id"] = platform_id[:128]
+        if sent:
+            values.update(status="sent", sent_at=utcnow())
+        elif retry_at is not None:
+            values.update(status="pending", next_attempt_at=retry_at)
+        else:
+            values["status"] = "failed"
+        with self.engine.begin() as conn:  # one UPDATE
+            conn.execute(_mark_statement(tuple(sorted(values))), {"o": row_id, **{f"v_{k}": v for k, v in values.items()}})
 
     def problems(self, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
         """For staff, without residents' words or ids: messages that could not be delivered (or whose delivery is

@@ -50,6 +50,8 @@ ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
 NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu",
             "empty")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
+# Answers about the calendar itself (in which languages it comes), not about collection days: answered as written.
+SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
@@ -341,7 +343,10 @@ class Bot(Commands):
         if u.intent == "crisis":
             return self._crisis(u, msg_lang, reply_lang)
         if u.intent in HANDOFF_INTENTS:
-            reply = self._reply(u.intent, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
+            # a narrower handoff (`unknown.visa`: the desk, and the immigration information line) when a rule gave one
+            key = u.answer_key if u.answer_key.startswith(f"{u.intent}.") and u.answer_key in self.kb.answers \
+                else u.intent
+            reply = self._reply(key, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
             reply.handoff = True
             days = self.renderer.language_days(reply_lang, reply_lang) if reply_lang != "ja" else None
             if days:
@@ -350,7 +355,8 @@ class Bot(Commands):
                 name = self.renderer.language_name(reply_lang, str(msg_lang))
                 reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
             return reply
-        if u.intent == "garbage.schedule" and not u.options and self.calendar is not None:
+        if u.intent == "garbage.schedule" and not u.options and self.calendar is not None \
+                and u.answer_key not in SCHEDULE_ANSWERS:
             # remembered like every other answer, so that "and plastic?" or "what about tomorrow?" continues it
             user.last_intent, user.last_item = u.intent, u.item or user.last_item
             return self._schedule(u, msg_lang, reply_lang, user, now)

@@ -214,7 +214,7 @@ class Renderer:
         used = [self.kb.facts[name.partition(".")[0]] for name in PLACEHOLDER.findall(template)
                 if name.partition(".")[0] in self.kb.facts]
         notes: list[str] = []
-        none_here = self.no_counsellor(lang) if key == "consultation.desk" else None
+        none_here = self.no_counsellor(lang) if key in ("consultation.desk", "consultation.desk.city") else None
         if none_here:
             # Who speaks the resident's language, on a line of its own; the centre's unconfirmed languages say
             # nothing to this resident, so neither they nor their "please confirm" are shown.

@@ -28,7 +28,7 @@ from ..storage.models import Message, User, utcnow
 from ..storage.store import Delivery, Incoming, Store
 from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
-from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean
 from . import overrides
@@ -41,7 +41,7 @@ from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .mt import MachineTranslator
 from .privacy import event_digest, is_deleted
-from .rendering import Renderer
+from .rendering import WHOLE_BUDGET, Renderer
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
@@ -52,6 +52,9 @@ NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", 
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 # Answers about the calendar itself (in which languages it comes), not about collection days: answered as written.
 SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
+# Concepts that name the day or time a resident asks about ("open at 3 on Saturday?"): the answer then says nothing
+# about now or today, which is not the time asked about.
+NAMED_TIME = frozenset({"when", "time_of_day", "other_days"})
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
@@ -309,6 +312,8 @@ class Bot(Commands):
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
         reply = self._answer(u, msg_lang, reply_lang, user, now)
+        if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
+            self._second_item(reply, reading, u, reply_lang, now)
         reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
         if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
             # A language beyond the nine: machine-translated from English, or English with a notice (bot.answering.beyond)
@@ -365,7 +370,7 @@ class Bot(Commands):
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
         item = u.item if key == "garbage.sorting" else None
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
-                            confidence=u.confidence)
+                            confidence=u.confidence, timed=bool(u.concepts & NAMED_TIME))
         if item:
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
@@ -380,6 +385,28 @@ class Bot(Commands):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _second_item(self, reply: Reply, reading: Reading, u: Understanding, lang: str, now: dt.datetime) -> None:
+        """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the
+        one answered, gets its own line (with its please-confirm and source), when the reply stays short enough."""
+        spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
+        other = next((f.entry.key for f in reading.finds
+                      if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= 1.0
+                      and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)), None)
+        if other is None:
+            return
+        today, clock = now.date(), now.time()
+        first = self.renderer.answer("garbage.sorting", lang, today, clock, item=u.item, category=u.category)
+        second = self.renderer.answer("garbage.sorting", lang, today, clock, item=other,
+                                      category=self.kb.items[other].category)
+        extra = [line for line in second.text.split("\n")[1:] if line not in reply.text.split("\n")]
+        if first.main in reply.text:
+            text = reply.text.replace(first.main, f"{first.main}\n{second.main}", 1)
+        else:
+            text = f"{reply.text}\n{second.main}"
+        text = "\n".join([text, *extra])
+        if len(text) <= WHOLE_BUDGET:
+            reply.text = text
 
     def _crisis(self, u: Understanding, msg_lang: str | None, reply_lang: str) -> Reply:
         """A person at risk: the help lines for their situation in their language, and an urgent desk ticket."""

@@ -98,7 +98,10 @@ def test_a_named_time_is_not_answered_with_the_clock(say) -> None:
     named = say("Is the consultation desk open on Saturday?", at=MONDAY)
     assert "Open today" not in named.text and "Mon–Fri" in named.text and "  " not in named.text
     plain = say("Where is the consultation desk?", user="p", at=MONDAY)
-    assert "Open today" in plain.text
+    asked = say("What time does the consultation desk open?", user="q", at=MONDAY)  # asks a time, names none
+    assert "Open today" in plain.text and "Open today" in asked.text
+    at_three = say("Is the consultation desk open at 3 on Friday?", user="t", at=MONDAY)
+    assert "Open today" not in at_three.text
     child = say("my child has a fever on saturday morning, when can I call #8000?", user="c", at=MONDAY)
     assert "#8000" in child.text and "open now" not in child.text and "closed now" not in child.text
 
@@ -112,9 +115,17 @@ def test_two_items_named_get_an_answer_each(say) -> None:
 
 
 def test_services_the_facts_lack_are_handed_off_in_every_language(say) -> None:
-    asked = {"ja": "保育園に申し込みたい", "en": "where do I take the JLPT exam?", "pt": "Como trocar a carteira de motorista?",
-             "es": "¿Dónde cambio la licencia de conducir?", "vi": "Đổi bằng lái xe ở đâu?", "zh": "怎么换日本驾照？",
-             "tl": "Paano mag-enroll ng anak sa daycare?", "id": "Di mana ujian JLPT?", "ne": "ड्राइभिङ लाइसेन्स कहाँ बनाउने?"}
+    asked = {
+        "ja": "保育園に申し込みたい",
+        "en": "where do I take the JLPT exam?",
+        "pt": "Como trocar a carteira de motorista?",
+        "es": "¿Dónde cambio la licencia de conducir?",
+        "vi": "Đổi bằng lái xe ở đâu?",
+        "zh": "怎么换日本驾照？",
+        "tl": "Paano mag-enroll ng anak sa daycare?",
+        "id": "Di mana ujian JLPT?",
+        "ne": "ड्राइभिङ लाइसेन्स कहाँ बनाउने?",
+    }
     assert set(asked) == set(SERVED)
     for lang, text in asked.items():
         reply = say(text, user=f"svc-{lang}")

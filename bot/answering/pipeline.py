@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import logging
 import time
 import traceback
@@ -30,7 +31,7 @@ from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
 from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
-from ..understanding.text import MAX_CHARS, clean
+from ..understanding.text import MAX_CHARS, clean, fold
 from . import overrides
 from .actions import Commands
 from .beyond import Beyond
@@ -52,9 +53,10 @@ NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", 
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 # Answers about the calendar itself (in which languages it comes), not about collection days: answered as written.
 SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
-# Concepts that name the day or time a resident asks about ("open at 3 on Saturday?"): the answer then says nothing
-# about now or today, which is not the time asked about.
-NAMED_TIME = frozenset({"when", "time_of_day", "other_days"})
+# A clock time named in a message ("at 3", "15時", "3 giờ", "jam 3"): with a weekday named, the resident asks about
+# that time, not about now.
+CLOCK_NAMED = re.compile(r"\d{1,2}\s*(?::\d{2}|時|点|h\b|am\b|pm\b|giờ|बजे)|\b(?:at|jam|alas|às|as|a las)\s+\d{1,2}\b",
+                         re.IGNORECASE)
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
@@ -311,7 +313,7 @@ class Bot(Commands):
             u.category = last if last not in UNSCHEDULED else None
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
-        reply = self._answer(u, msg_lang, reply_lang, user, now)
+        reply = self._answer(u, msg_lang, reply_lang, user, now, text)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
         reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
@@ -344,7 +346,8 @@ class Bot(Commands):
         user.last_intent = "privacy.delete"  # a typed "yes" / "no" next is asked again, with the buttons
         return self._confirm_delete(self._sure_language(reading, user), now)
 
-    def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime) -> Reply:
+    def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime,
+                text: str = "") -> Reply:
         if u.intent == "crisis":
             return self._crisis(u, msg_lang, reply_lang)
         if u.intent in HANDOFF_INTENTS:
@@ -370,7 +373,7 @@ class Bot(Commands):
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
         item = u.item if key == "garbage.sorting" else None
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
-                            confidence=u.confidence, timed=bool(u.concepts & NAMED_TIME))
+                            confidence=u.confidence, timed=self._names_time(text, reply_lang))
         if item:
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
@@ -385,6 +388,17 @@ class Bot(Commands):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _names_time(self, text: str, lang: str) -> bool:
+        """The message names a weekday or a clock time ("is it open at 3 on Saturday?", "周六上午"): answers then say
+        nothing about now or today, which is not the time asked about."""
+        if not text:
+            return False
+        folded = fold(text)
+        names = [*(self.catalog.get(lang, "ui", "weekdays") or []), *(self.catalog.get("en", "ui", "weekdays") or [])]
+        stems = {fold(str(n)).split("-")[0].removesuffix("日") for n in names}  # segunda(-feira), 土曜(日)
+        stems |= {"星期" + s[-1] for s in stems if s.startswith("周")}  # 周六 / 星期六
+        return any(stem and stem in folded for stem in stems) or bool(CLOCK_NAMED.search(text))
 
     def _second_item(self, reply: Reply, reading: Reading, u: Understanding, lang: str, now: dt.datetime) -> None:
         """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import logging
+import re
 import time
 import traceback
 from collections.abc import Callable, Mapping

@@ -42,7 +42,7 @@ from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .mt import MachineTranslator
 from .privacy import event_digest, is_deleted
-from .rendering import WHOLE_BUDGET, Renderer
+from .rendering import WHOLE_BUDGET, Renderer, punct
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
@@ -413,12 +413,23 @@ class Bot(Commands):
         first = self.renderer.answer("garbage.sorting", lang, today, clock, item=u.item, category=u.category)
         second = self.renderer.answer("garbage.sorting", lang, today, clock, item=other,
                                       category=self.kb.items[other].category)
-        extra = [line for line in second.text.split("\n")[1:] if line not in reply.text.split("\n")]
-        if first.main in reply.text:
-            text = reply.text.replace(first.main, f"{first.main}\n{second.main}", 1)
-        else:
-            text = f"{reply.text}\n{second.main}"
-        text = "\n".join([text, *extra])
+        lines = reply.text.split("\n")
+        at = lines.index(first.main) + 1 if first.main in lines else len(lines)
+        lines.insert(at, second.main)
+        # its please-confirm (when the first has none) before the source line, and one source line for both
+        label = self.renderer.ui(lang, "source", sources="\0").split("\0")[0]
+        own = next((i for i, line in enumerate(lines) if line.startswith(label)), None)
+        for line in second.text.split("\n")[1:]:
+            if line in lines:
+                continue
+            if line.startswith(label) and own is not None:
+                names = [n for n in second.sources if n not in lines[own]]
+                if names:
+                    lines[own] = punct(lang).semicolon.join([lines[own], *names])
+            else:
+                lines.insert(own if own is not None else len(lines), line)
+                own = own + 1 if own is not None else None
+        text = "\n".join(lines)
         if len(text) <= WHOLE_BUDGET:
             reply.text = text
 

@@ -130,3 +130,17 @@ def test_services_the_facts_lack_are_handed_off_in_every_language(say) -> None:
     for lang, text in asked.items():
         reply = say(text, user=f"svc-{lang}")
         assert reply.intent == "unknown" and reply.handoff, (lang, reply.intent)
+
+
+def test_discrimination_goes_to_the_desk_with_the_human_rights_dial(say) -> None:
+    reply = say("The real estate agent won't rent me a flat because I'm a foreigner. Who can help?")
+    assert reply.intent == "unknown" and reply.handoff and "0570-090911" in reply.text
+    assert "0570-090911" not in say("my landlord won't return my deposit", user="d").text  # a deposit is not that
+
+
+def test_an_interpreter_at_a_babys_check_up_is_the_check_up_answer_not_the_doctors_phone_line(say) -> None:
+    reply = say("My baby has the 4-month health check-up soon. Is there an interpreter? We speak little Japanese.")
+    assert reply.entry == "consultation.medical.checkup" and "保健センター" in reply.text
+    assert "Please check with" in reply.text  # no city page confirms it: said with "please confirm"
+    doctor = say("I need an interpreter at the hospital", user="h")
+    assert doctor.entry == "consultation.medical.interpreter"

@@ -147,13 +147,21 @@ def test_a_question_back_offers_a_person_when_none_of_its_readings_fits(bot, say
     from bot.answering import handoff
     from bot.answering.mt import MachineTranslator
 
-    asked = say("How do I switch my foreign drivers licence to a Japanese one?", user="lic")
+    asked = say("Where can I renew my passport in Japanese?", user="lic")
     assert asked.text.startswith("Do you mean") and not asked.handoff
     assert asked.choices[-1].payload == "intent:human" and asked.choices[-1].label == "Other: ask a person"
     tapped = say(kind="postback", payload="intent:human", user="lic")
     assert tapped.intent == "human" and tapped.handoff and tapped.ticket_id
     _, _, lines = handoff.conversation(bot.store, MachineTranslator(bot.catalog, packages=[]), tapped.ticket_id)
-    assert any("licence" in (line.message.text or "") for line in lines)
+    assert any("passport" in (line.message.text or "") for line in lines)
+
+
+def test_a_service_the_facts_do_not_cover_is_handed_to_the_desk_not_asked_back(say) -> None:
+    """A driving licence, a nursery place, the JLPT exam: no menu of unrelated answers, the desk at once."""
+    for text in ("How do I switch my foreign drivers licence to a Japanese one?",
+                 "¿Cómo inscribo a mi hija en la guardería?", "Thi JLPT ở đâu vậy?"):
+        reply = say(text, user="svc")
+        assert reply.intent == "unknown" and reply.handoff and not reply.choices, text
 
 
 def test_a_child_who_hit_their_head_on_a_table_on_sunday_is_a_medical_question_not_a_collection_day(say) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -28,9 +29,9 @@ from ..storage.models import Message, User, utcnow
 from ..storage.store import Delivery, Incoming, Store
 from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
-from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
-from ..understanding.text import MAX_CHARS, clean
+from ..understanding.text import MAX_CHARS, clean, fold
 from . import overrides
 from .actions import Commands
 from .beyond import Beyond
@@ -41,7 +42,7 @@ from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .mt import MachineTranslator
 from .privacy import event_digest, is_deleted
-from .rendering import Renderer
+from .rendering import WHOLE_BUDGET, Renderer, punct
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
@@ -50,6 +51,12 @@ ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
 NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu",
             "empty")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
+# Answers about the calendar itself (in which languages it comes), not about collection days: answered as written.
+SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
+# A clock time named in a message ("at 3", "15時", "3 giờ", "jam 3"): with a weekday named, the resident asks about
+# that time, not about now.
+CLOCK_NAMED = re.compile(r"\d{1,2}\s*(?::\d{2}|時|点|h\b|am\b|pm\b|giờ|बजे)|\b(?:at|jam|alas|às|as|a las)\s+\d{1,2}\b",
+                         re.IGNORECASE)
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
@@ -314,7 +321,9 @@ class Bot(Commands):
             u.category = last if last not in UNSCHEDULED else None
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
-        reply = self._answer(u, msg_lang, reply_lang, user, now)
+        reply = self._answer(u, msg_lang, reply_lang, user, now, text)
+        if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
+            self._second_item(reply, reading, u, reply_lang, now)
         reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
         if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
             # A language beyond the nine: machine-translated from English, or English with a notice (bot.answering.beyond)
@@ -345,11 +354,15 @@ class Bot(Commands):
         user.last_intent = "privacy.delete"  # a typed "yes" / "no" next is asked again, with the buttons
         return self._confirm_delete(self._sure_language(reading, user), now)
 
-    def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime) -> Reply:
+    def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime,
+                text: str = "") -> Reply:
         if u.intent == "crisis":
             return self._crisis(u, msg_lang, reply_lang)
         if u.intent in HANDOFF_INTENTS:
-            reply = self._reply(u.intent, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
+            # a narrower handoff (`unknown.visa`: the desk, and the immigration information line) when a rule gave one
+            key = u.answer_key if u.answer_key.startswith(f"{u.intent}.") and u.answer_key in self.kb.answers \
+                else u.intent
+            reply = self._reply(key, msg_lang, reply_lang, u.intent, now, confidence=u.confidence)
             reply.handoff = True
             days = self.renderer.language_days(reply_lang, reply_lang) if reply_lang != "ja" else None
             if days:
@@ -358,7 +371,8 @@ class Bot(Commands):
                 name = self.renderer.language_name(reply_lang, str(msg_lang))
                 reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
             return reply
-        if u.intent == "garbage.schedule" and not u.options and self.calendar is not None:
+        if u.intent == "garbage.schedule" and not u.options and self.calendar is not None \
+                and u.answer_key not in SCHEDULE_ANSWERS:
             # remembered like every other answer, so that "and plastic?" or "what about tomorrow?" continues it
             user.last_intent, user.last_item = u.intent, u.item or user.last_item
             return self._schedule(u, msg_lang, reply_lang, user, now)
@@ -367,7 +381,7 @@ class Bot(Commands):
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
         item = u.item if key == "garbage.sorting" else None
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
-                            confidence=u.confidence)
+                            confidence=u.confidence, timed=self._names_time(text, reply_lang))
         if item:
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
@@ -382,6 +396,50 @@ class Bot(Commands):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _names_time(self, text: str, lang: str) -> bool:
+        """The message names a weekday or a clock time ("is it open at 3 on Saturday?", "周六上午"): answers then say
+        nothing about now or today, which is not the time asked about."""
+        if not text:
+            return False
+        folded = fold(text)
+        names = [*(self.catalog.get(lang, "ui", "weekdays") or []), *(self.catalog.get("en", "ui", "weekdays") or [])]
+        stems = {fold(str(n)).split("-")[0].removesuffix("日") for n in names}  # segunda(-feira), 土曜(日)
+        stems |= {"星期" + s[-1] for s in stems if s.startswith("周")}  # 周六 / 星期六
+        return any(stem and stem in folded for stem in stems) or bool(CLOCK_NAMED.search(text))
+
+    def _second_item(self, reply: Reply, reading: Reading, u: Understanding, lang: str, now: dt.datetime) -> None:
+        """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the
+        one answered, gets its own line (with its please-confirm and source), when the reply stays short enough."""
+        spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
+        other = next((f.entry.key for f in reading.finds
+                      if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= 1.0
+                      and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)), None)
+        if other is None:
+            return
+        today, clock = now.date(), now.time()
+        first = self.renderer.answer("garbage.sorting", lang, today, clock, item=u.item, category=u.category)
+        second = self.renderer.answer("garbage.sorting", lang, today, clock, item=other,
+                                      category=self.kb.items[other].category)
+        lines = reply.text.split("\n")
+        at = lines.index(first.main) + 1 if first.main in lines else len(lines)
+        lines.insert(at, second.main)
+        # its please-confirm (when the first has none) before the source line, and one source line for both
+        label = self.renderer.ui(lang, "source", sources="\0").split("\0")[0]
+        own = next((i for i, line in enumerate(lines) if line.startswith(label)), None)
+        for line in second.text.split("\n")[1:]:
+            if line in lines:
+                continue
+            if line.startswith(label) and own is not None:
+                names = [n for n in second.sources if n not in lines[own]]
+                if names:
+                    lines[own] = punct(lang).semicolon.join([lines[own], *names])
+            else:
+                lines.insert(own if own is not None else len(lines), line)
+                own = own + 1 if own is not None else None
+        text = "\n".join(lines)
+        if len(text) <= WHOLE_BUDGET:
+            reply.text = text
 
     def _crisis(self, u: Understanding, msg_lang: str | None, reply_lang: str) -> Reply:
         """A person at risk: the help lines for their situation in their language, and an urgent desk ticket."""

@@ -202,19 +202,24 @@ class Renderer:
     # -- answers -----------------------------------------------------------------------------------------------------
     def answer(self, key: str, lang: str, today: dt.date, now: dt.time | None = None, *,
                item: str | None = None, category: str | None = None, item_notes: list[str] | None = None,
-               item_facts: list[dict[str, Any]] | None = None, **extra: Any) -> Rendered:
+               item_facts: list[dict[str, Any]] | None = None, timed: bool = False, **extra: Any) -> Rendered:
         """The full answer for an answer key, with source and confirm lines. An item's answer may take lines of
-        its own (`item_notes`: the day in the resident's district) and the facts they rest on."""
+        its own (`item_notes`: the day in the resident's district) and the facts they rest on. `timed`: the
+        resident named the day or time they ask about ("at 3 on Saturday"), so nothing is said about now or today."""
         values = self._computed(lang, today, now or dt.time(12, 0), item, category, extra)
+        if timed:
+            values["desk_today"] = values["now_8000"] = ""
         template = str(self.catalog.get(lang, "answers", key) or "")
         text = fill(template, lambda name: self._value(lang, name, values))
+        if timed:
+            text = re.sub(r"(?<=\S) {2,}", " ", text)  # where a dropped "open today" stood
         facts = [self.kb.facts[f] for f in self.kb.answers.get(key, {}).get("facts") or []]
         contacts = tuple(dict.fromkeys(CONTACT.findall(template)))
         # A fact the text uses without listing it (its source is not shown) still makes the answer weak.
         used = [self.kb.facts[name.partition(".")[0]] for name in PLACEHOLDER.findall(template)
                 if name.partition(".")[0] in self.kb.facts]
         notes: list[str] = []
-        none_here = self.no_counsellor(lang) if key == "consultation.desk" else None
+        none_here = self.no_counsellor(lang) if key in ("consultation.desk", "consultation.desk.city") else None
         if none_here:
             # Who speaks the resident's language, on a line of its own; the centre's unconfirmed languages say
             # nothing to this resident, so neither they nor their "please confirm" are shown.

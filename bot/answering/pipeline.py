@@ -281,6 +281,14 @@ class Bot(Commands):
 
     def _understand(self, text: str, user: User, now: dt.datetime, original: str | None = None) -> Reply:
         reading = self.read(text, user.last_intent, original)
+        if (reading.understanding.intent == "unknown" or reading.understanding.answer_key == "clarify") \
+                and user.last_intent == "garbage.sorting" and user.last_item in self.kb.items \
+                and self.kb.items[str(user.last_item)].category == "oversized":
+            # "Do I need to book? Is there a fee?" after the answer about a sofa or a stroller: a detail of the
+            # oversized-garbage procedure that answer pointed to
+            again = self.read(text, "garbage.oversized", original)
+            if again.understanding.method == "context":
+                reading = again
         u, detection = reading.understanding, reading.detection
         u.area = self._known_place(u.area)  # "伊勢崎市" is the city: no district is taken from it
         command = COMMANDS.get(u.intent) or COMMANDS.get(u.answer_key)

@@ -263,7 +263,18 @@ def _straddles(f: Find, finds: list[Find]) -> bool:
 def _hides(outer: Find, inner: Find) -> bool:
     """A longer find hides the finds inside it, except that a figure of speech ("itapon ang kutsilyo", "菜刀怎么扔",
     "this heat is killing me") hides only the scary concepts, never the garbage item it names."""
+    if outer.entry.kind == "concept" and outer.entry.key in GRADING:
+        return False  # "took out the battery" says the danger is over; the battery is still the item
+    if outer.entry.kind == "concept" and inner.entry.kind == "concept" and inner.entry.key in GRADING:
+        return False  # "needs an ambulance" names the ambulance a doubt may be about
     return not (outer.entry.kind == "concept" and outer.entry.key == "figure" and inner.entry.kind != "concept")
+
+
+# The words that grade danger (bot/understanding/matching.py: a doubt about the ambulance, a mild or denied sign, harm
+# told as ongoing, an alarm word that only tells a feeling, a danger over, a fire word) lie across the other words:
+# they never hide a word found inside them and are never hidden by one.
+GRADING = frozenset({"doubt", "ambulance", "mild", "vital", "negation", "ongoing", "weak_alarm", "over",
+                     "fire_word"})
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

@@ -15,13 +15,14 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .lexicon import Find, Lexicon
+from .lexicon import GRADING, Entry, Find, Lexicon
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
 # Concepts that never make a message "about something else": courtesy, "right now", a figure of speech, a detail
 # asked ("what to bring").
-NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail"})
+# The words that grade danger (lexicon.GRADING) are no topic of their own either.
+NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
 NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
@@ -166,8 +167,12 @@ class Matcher:
         partly support one or more intents make the bot ask back with those readings; only a message with no
         usable evidence is `unknown` (handed to the desk)."""
         finds = _crisis_over_emergency(_figures_over_alarms(finds, self.crisis_concepts), self.crisis_concepts)
+        finds = _longer_over_crossing(finds, self.crisis_concepts)
+        finds = _doubt_over_ambulance(folded, finds)
+        finds = _danger_over(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
+        finds, present = self._ongoing_over_alarm(finds, present, other, words)
         named = list(dict.fromkeys(f.entry.key for f in finds if f.entry.kind == "lang_name"))
         area = next((f.entry.key for f in finds if f.entry.kind == "area"), None)
         # A phrasing approved at the desk wins over the rules (danger excepted: it is never taught away).
@@ -197,6 +202,24 @@ class Matcher:
         u.concepts, u.languages_named, u.area = present, named, area
         return _by_material(u, material_evidence(finds, follow), other)
 
+    def _ongoing_over_alarm(self, finds: list[Find], present: set[str], other: int,
+                            words: int) -> tuple[list[Find], set[str]]:
+        """Harm told as ongoing or past ("he hits me every day", "a man has followed me for a week", "上次打到我")
+        with no word of danger now is a crisis: the help lines of the situation and an urgent ticket. Alarm words
+        that only say how the writer feels or whom they might call (scared, the police, a stranger: `weak_alarm`)
+        do not make it an emergency then; every other emergency word, and any `now` word, still does."""
+        if "ongoing" not in present or "now" in present or "emergency" not in present:
+            return finds, present
+        without = present - {"emergency"}
+        if not any(r.intent == "crisis" and r.holds(without, other, words) for r in self.rules):
+            return finds, present
+        weak = [(f.start, f.end) for f in finds if _key(f) == "weak_alarm"]
+        alarms = [f for f in finds if _key(f) == "emergency"]
+        if not all(any(s <= f.start and f.end <= e for s, e in weak) for f in alarms):
+            return finds, present
+        kept = [f for f in finds if _key(f) != "emergency"]
+        return kept, {_key(f) for f in kept}
+
     def support(self, present: set[str]) -> list[tuple[str, float]]:
         """Intents ranked by how much of one of their rules the concepts present satisfy (0..1), best first.
         Urgent intents, commands and `unknown` are never guessed from partial evidence."""
@@ -223,6 +246,13 @@ class Matcher:
             if u.intent.startswith("garbage."):
                 self._garbage_details(u, finds)
             return u
+        family = str(last_intent).split(".")[0]
+        kin = [i for i in intents if last_intent and family not in ("garbage", "greeting") and words <= DETAIL_WORDS
+               and i.split(".")[0] == family]
+        if kin:
+            # "is there one online? I work on Sundays" right after the Japanese class: the same topic's other answer
+            # (class.online), not a garbage calendar for the word "Sunday"
+            return Understanding(kin[0], 0.7, kin[0], concepts=present, method="context")
         top = ranked[0][1]
         if len(present - NO_EVIDENCE) <= LONE_EVIDENCE and other >= OFF_TOPIC_WORDS and not fallback.options:
             # One stray word in a long message about something else ("lump-sum withdrawal of my pension"):
@@ -273,6 +303,11 @@ class Matcher:
             sprung = f"spring-{u.item}"
             if "spring" in u.concepts and "no_spring" not in u.concepts and sprung in self.item_categories:
                 u.item = sprung  # "mattress with springs" is the spring mattress, named as such in the answer
+            if u.intent == "garbage.rules" and u.answer_key in ITEM_ASKS and u.item not in DESTINATIONS:
+                # "Can the old yoga mat go in the burnable bag?": an item named is a question about that item (the
+                # contract's rule), not about the bags; its answer says its category. ("Which day are glass bottles
+                # collected?" stays a calendar question: the bottles name a collection.)
+                u.intent = u.answer_key = "garbage.sorting"
             if u.intent == "garbage.schedule" and (u.category in UNSCHEDULED or sprung in self.item_categories):
                 # "Can I put my TV / spring mattress out on oversized day?": the item's own answer (how it goes,
                 # or the springs question), not a calendar line for a category that has no collection day.
@@ -323,6 +358,113 @@ def _figures_over_alarms(finds: list[Find], crisis_concepts: frozenset[str]) -> 
                                      and any(f.start < e and s < f.end for s, e in figures))]
 
 
+def _key(f: Find) -> str:
+    return f.entry.key if f.entry.kind == "concept" else f.entry.kind
+
+
+def _gap(folded: str, a: Find, b: Find) -> int:
+    """Words between two finds (0 when they touch or overlap; Japanese/Chinese: characters / 3)."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    if second.start <= first.end:
+        return 0
+    return word_count(folded[first.end:second.start])
+
+
+# How close a doubt must stand to the ambulance it doubts ("not sure if this needs an ambulance", "救急車を呼ぶほど
+# ではない", "एम्बुलेन्स बोलाउनु पर्ने हो कि होइन थाहा भएन"), and a negation to the sign it denies ("no vomiting",
+# "けいれんとかはなくて", "रगत आएको छैन").
+DOUBT_GAP, NEGATION_GAP = 6, 1
+NEGATION_AFTER = frozenset({"ja", "ne"})  # languages whose "not" follows the word it denies
+
+
+def _doubt_over_ambulance(folded: str, finds: list[Find]) -> list[Find]:
+    """"Not sure whether to call an ambulance" is a question for the medical advice line (#7119), not an emergency,
+    when nothing the writer describes is a sign of danger: every emergency word found is the ambulance itself, a
+    mild sign (`mild`: a bump on the head, a fall, some blood) or a sign denied ("no bleeding"). Any other emergency
+    word (not breathing, unconscious, a lot of blood, chest pain) keeps the emergency, and a vital sign named with the
+    doubt (`vital`: breathing, conscious, can't move, chest pain) makes one: missing one is the worst failure, so the
+    doubt must stand next to the ambulance word and every sign must be accounted for."""
+    unsure = [f for f in finds if _key(f) == "unsure_ambulance"]
+    doubts = [f for f in finds if _key(f) == "doubt"]
+    ambulances = [f for f in finds if _key(f) == "ambulance"]
+    near = [a for a in ambulances if any(_gap(folded, d, a) <= DOUBT_GAP for d in doubts)]
+    if not (unsure or near):
+        return finds
+    vital = [f for f in finds if _key(f) == "vital"]
+    if vital:  # "not sure if he is breathing, should we call an ambulance?": the doubt is about a sign of danger
+        v = vital[0]
+        return finds + [Find(Entry("concept", "emergency", v.entry.lang, v.entry.phrase, v.entry.words),
+                             v.start, v.end, v.quality)]
+    alarms = [f for f in finds if _key(f) == "emergency"]
+    if not alarms:
+        return finds
+    mild = [f for f in finds if _key(f) == "mild"]  # a mild sign must cover the emergency word it excuses
+    calls = [f for f in finds if _key(f) in ("ambulance", "unsure_ambulance")]  # "needs an ambulance" holds one
+    doubted = [(d.start, d.end) for d in doubts + unsure]
+    # a "not" of "not sure" denies nothing; the rest deny the sign they stand next to, on its own side of it
+    negations = [f for f in finds if _key(f) == "negation" and not any(s <= f.start and f.end <= e for s, e in doubted)]
+
+    def denies(n: Find, f: Find) -> bool:
+        after = n.entry.lang in NEGATION_AFTER
+        return (n.start >= f.end if after else n.end <= f.start) and _gap(folded, n, f) <= NEGATION_GAP
+
+    def benign(f: Find) -> bool:
+        if any(m.start <= f.start and f.end <= m.end for m in mild):
+            return True
+        if any(f.start <= c.start < c.end <= f.end or c.start <= f.start and f.end <= c.end for c in calls):
+            return True
+        return any(denies(n, f) for n in negations)
+
+    if not all(benign(f) for f in alarms):
+        return finds
+    kept = [f for f in finds if _key(f) != "emergency"]
+    if not unsure:
+        a = near[0]
+        kept.append(Find(Entry("concept", "unsure_ambulance", a.entry.lang, a.entry.phrase, a.entry.words),
+                         a.start, a.end, a.quality))
+    return kept
+
+
+def _danger_over(folded: str, finds: list[Find]) -> list[Find]:
+    """A thing to throw away whose danger is over ("the swollen battery is already out of the phone", "the pan fire
+    is out, how do I throw the pan away", "the tube burnt out"): a garbage question, not an emergency. It needs a
+    garbage item, a word of throwing away, a word saying the danger is over (`over`) and no word of danger now;
+    then only the fire and explosion words (`fire_word`) are dropped: a person hurt still makes an emergency."""
+    present = {_key(f) for f in finds}
+    if not {"item", "over"} <= present or not present & {"dispose", "garbage", "which_kind", "category"}:
+        return finds
+    if "now" in present and not any(_gap(folded, o, n) <= NEGATION_GAP for o in finds if _key(o) == "over"
+                                    for n in finds if _key(n) == "now"):
+        return finds
+    fire = [(f.start, f.end) for f in finds if _key(f) == "fire_word"]
+    alarms = [f for f in finds if _key(f) == "emergency"]
+    if not alarms or not all(any(s <= f.start and f.end <= e or f.start <= s and e <= f.end for s, e in fire)
+                             for f in alarms):
+        return finds
+    return [f for f in finds if _key(f) != "emergency"]
+
+
+TONELESS = frozenset({"vi"})  # languages whose words collide once folding removes their tones
+
+
+def _longer_over_crossing(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:
+    """Two words found across each other ("còn bảo hiểm quốc dân": "con bao", a storm without its tones, and "bao hiem
+    quoc dan", national insurance, share "bao"): the text can only be one of them, and a reading half as long again
+    explains more of it (two readings of like length are both kept: "visa tokutei" and "tokutei ginou"). Only for
+    the languages whose folding removes tones (Vietnamese), where such collisions come from: elsewhere two crossing
+    words are usually both meant ("tidak muat" + "muat di kantong sampah": does not fit in the garbage bag). Danger and
+    crisis words are never dropped this way (a wrong alarm is better than a missed one)."""
+    keep_always = crisis_concepts | {"emergency", "now"} | GRADING
+    out = []
+    for f in finds:
+        if f.entry.kind == "concept" and f.entry.lang in TONELESS and f.entry.key not in keep_always and any(
+                2 * g.length >= 3 * f.length and (g.start < f.start < g.end < f.end or f.start < g.start < f.end < g.end)
+                for g in finds):
+            continue
+        out.append(f)
+    return out
+
+
 def _crisis_over_emergency(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:
     """Words that the safety vocabulary reads as a crisis ("死にたい", "he hits me") are not also an emergency: the
     older general lists put some of them there, and danger now has its own words ("now", "at my door")."""
@@ -339,9 +481,12 @@ LONE_EVIDENCE, OFF_TOPIC_WORDS = 1, 5
 TIMING = frozenset({"when", "today_tomorrow", "time_of_day", "collect", "area"})
 
 # What a short follow-up may ask about the previous topic without naming it (`detail`: what to bring, how to sign
-# up; a passport or residence card to bring), and how short it must be.
-DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "id_document"})
+# up; a passport or residence card to bring; its phone number), and how short it must be.
+DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "id_document", "call_advice"})
 DETAIL_WORDS = 8
+
+# Answers that a named item turns into the item's own answer: "which bag" (garbage.rules.bags).
+ITEM_ASKS = frozenset({"garbage.rules.bags"})
 
 # Categories with no collection day: a "when" question about such an item gets the item's answer.
 UNSCHEDULED = frozenset({"not_collected", "self_delivery", "shop_takeback"})
@@ -442,9 +587,16 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
 
 def _sized(item: str, category: str | None, concepts: set[str], categories: dict[str, str]) -> str | None:
     """An item's category once the message says how big it is or what is inside it: "does not fit in the bag"
-    makes a bagged kind oversized; springs make a mattress or sofa a self-delivery item."""
+    makes a bagged kind oversized, "it fits in the bag" a usually oversized thing its material's category; springs
+    make a mattress or sofa a self-delivery item."""
     if "spring" in concepts and "no_spring" not in concepts and f"spring-{item}" in categories:
         return categories[f"spring-{item}"]
+    if "small" in concepts and "big" not in concepts and category == "oversized":
+        # "an old rubber yoga mat, rolled up it fits in the burnable bag": a thing oversized only by its usual size
+        # goes by its material once it fits the bag (kept oversized when no material is named)
+        placed = material_category(concepts - {"furniture"})
+        if placed in BAGGABLE:
+            return placed
     if "big" in concepts and category in BAGGABLE:
         return "oversized"
     return category

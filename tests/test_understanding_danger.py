@@ -1,0 +1,114 @@
+"""Grading danger (issue 11, fourth round): a doubt about the ambulance with only mild or denied signs is advice, not an
+emergency; harm told as ongoing or past is a crisis unless danger is happening now; a thing to throw away whose fire
+is out is garbage; figures of speech raise no alarm. Each case is phrased here, not taken from an evaluation set; the
+cases of a new reading failed before the change, and the guards (danger next to a doubt, harm with danger now, a past
+rape) hold the line it must not cross (bot/understanding/matching.py: _doubt_over_ambulance, _ongoing_over_alarm,
+_danger_over, _longer_over_crossing; the grading words in intents/safety/<lang>.yaml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.lexicon import GRADING
+from bot.understanding.matching import NEUTRAL
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter hit her head on the door, she's playing again, no vomiting. not sure if this needs an ambulance",
+    "mi papá tiene fiebre y tos desde ayer, hay un poco de sangre en la nariz, no sé si llamar una ambulancia o esperar",
+    "子どもが頭を打ったけど元気に遊んでいます。救急車を呼ぶか分からない",
+])
+def test_a_doubt_about_the_ambulance_with_mild_signs_is_advice(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "consultation.medical" and not reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "my father is not breathing, not sure if we need an ambulance",  # the "not" of "not sure" denies nothing
+    "my son hit his head and there is a lot of blood, not sure if i should call an ambulance",
+    "no sé si llamar a la ambulancia, mi hijo está inconsciente",
+    "子どもが頭を打って意識がない。救急車を呼ぶべきか分からない",
+    "not sure if he's breathing, should we call an ambulance?",  # a vital sign named with the doubt
+    "he fell from the ladder and can't move his legs, not sure we need an ambulance",
+    "my mother has chest pain right now, should i call an ambulance or wait?",
+    "不知道要不要叫救护车，我爸爸晕倒了没有呼吸",
+    "gak tau perlu panggil ambulans, suami pingsan gak sadar",
+])
+def test_a_doubt_next_to_a_sign_of_danger_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "前夫每天晚上都在我家楼下等我，已经两个星期了，我很害怕",  # for weeks, scared: ongoing stalking
+    "老公喝醉就打我，我想报警",  # whenever he is drunk; thinking of the police
+    "I was raped at a party last month and I never told anyone",
+])
+def test_harm_told_as_ongoing_or_past_is_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "my husband hits me every day and now he has a knife",
+    "他每天打我，现在他拿着刀在门口",
+    "my husband hits me every day, now I am bleeding a lot",
+    "stalker waiting outside my house every night, he is there now",
+])
+def test_ongoing_harm_with_danger_now_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+def test_a_fire_already_out_is_a_garbage_question_but_a_fire_now_is_not(say) -> None:
+    over = say("the fire in the frying pan is already out. how do I throw away the burnt pan?", user="pan")
+    assert over.intent == "garbage.sorting"
+    assert say("the battery is on fire now, how do I throw it away", user="fire").intent == "emergency"
+    smoke = ("the pan fire is out but the kitchen is still full of smoke and my son can't breathe, "
+             "how do I throw away the pan")
+    assert say(smoke, user="smoke").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", ["ngantuk bgt mau mati, kapan hari sampah plastik?",
+                                  "gerah bgt mau mati, besok buang sampah apa?"])
+def test_exaggeration_built_like_a_figure_of_speech_is_no_alarm(say, text) -> None:
+    assert say(text, user=text).intent == "garbage.schedule"
+
+
+def test_a_reading_that_crosses_a_much_longer_one_yields(say) -> None:
+    # "còn bảo hiểm" without tones begins like "cơn bão" (a storm); national health insurance explains more of it
+    assert say("còn bảo hiểm y tế thì sao", user="vi-ins").intent == "life.health_insurance"
+
+
+def test_a_fee_or_booking_question_after_an_oversized_item_continues_the_oversized_procedure(say) -> None:
+    first = say("how do I throw away an old wardrobe?", user="wardrobe")
+    assert first.intent == "garbage.sorting" and first.category == "oversized"
+    assert say("予約とかお金いる?", user="wardrobe").intent == "garbage.oversized"
+
+
+def test_grading_words_are_never_a_topic_of_their_own() -> None:
+    assert GRADING <= NEUTRAL
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my dad is on the kitchen floor and he is not moving", "emergency"),  # not moving house
+    ("someone is trying to open my car right now in the parking lot", "emergency"),
+    ("shachou ga pasupooto wo kaeshite kuremasen", "crisis"),  # romaji, the polite "won't give it back"
+    ("the neighbours complained again. how do I throw away a frying pan?", "garbage.sorting"),
+])
+def test_words_around_the_topic_decide(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("an old rubber yoga mat, rolled up it fits in the burnable bag", "burnable"),  # fits: by its material
+    ("como jogo fora um ventilador grande? tem mais de um metro", "oversized"),  # over a metre: not for the bag
+    ("how do I get rid of an empty formula can, it is steel", "cans"),
+])
+def test_size_and_material_decide_the_category(say, text, category) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and reply.category == category
+
+
+def test_a_short_follow_up_asking_for_the_number_continues_the_topic(say) -> None:
+    first = say("is there someone at the consultation desk who speaks Nepali?", user="desk-number")
+    assert first.intent == "consultation.desk"
+    assert say("what is the phone number?", user="desk-number").intent == "consultation.desk"

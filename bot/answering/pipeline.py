@@ -637,10 +637,12 @@ def storable(text: str | None) -> str | None:
 
 def crisis_situation(concepts: set[str]) -> str:
     """Which help lines fit a crisis message, from the concepts found in it (unsure: the general lines)."""
-    if "child" in concepts and concepts & {"hurt_me", "abuse", "hits"}:
+    if "child" in concepts and concepts & {"hurt_me", "abuse", "hits", "harm_signs"}:
         return "child_abuse"
     if {"id_document", "withheld"} <= concepts:
         return "exploitation"
+    if "boss" in concepts and "family" not in concepts and concepts & {"control", "papers_threat"}:
+        return "exploitation"  # "the company keeps us in the dorm and says we will be sent home"
     if "boss" in concepts and "family" not in concepts and concepts & {"threat", "hurt_me", "hits"} \
             and not concepts & {"self_harm", "sexual"}:
         return "exploitation"  # "my boss does not pay me and threatens me": the labour lines, not the DV ones
@@ -650,7 +652,11 @@ def crisis_situation(concepts: set[str]) -> str:
                                ("exploitation", "exploitation"), ("stalking", "stalking"),
                                ("hurt_me", "violence_home"), ("threat", "violence_home"), ("abuse", "violence_home"),
                                ("hits", "violence_home"),
-                               ("despair", "self_harm"), ("no_way_out", "self_harm")):
+                               ("despair", "self_harm"), ("no_way_out", "self_harm"),
+                               # a crisis told without its keywords (intents/rules.yaml)
+                               ("not_exist", "self_harm"), ("burden", "self_harm"), ("giveaway", "self_harm"),
+                               ("pursuit", "stalking"), ("control", "violence_home"),
+                               ("papers_threat", "violence_home")):
         if concept in concepts:
             return situation
     return "general"

@@ -272,9 +272,11 @@ def _hides(outer: Find, inner: Find) -> bool:
 
 # The words that grade danger (bot/understanding/matching.py: a doubt about the ambulance, a mild or denied sign, harm
 # told as ongoing, an alarm word that only tells a feeling, a danger over, a fire word) lie across the other words:
-# they never hide a word found inside them and are never hidden by one.
+# they never hide a word found inside them and are never hidden by one. So do the two that grade a crisis told
+# without its keywords (intents/rules.yaml): how long it has gone on ("every day", "for weeks"), a wish ("I hope")
+# and a farewell ("thank you for everything", which is still a thanks).
 GRADING = frozenset({"doubt", "ambulance", "mild", "vital", "negation", "ongoing", "weak_alarm", "over",
-                     "fire_word"})
+                     "fire_word", "persistent", "wish", "farewell"})
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

@@ -127,7 +127,9 @@ class Matcher:
         self.rules = sorted(rules, key=lambda r: -r.priority)
         self.item_categories = item_categories
         # The concepts that make a message a crisis, as rules.yaml says (one list, in the data).
-        self.crisis_concepts = frozenset().union(*(r.concepts() for r in rules if r.intent == "crisis"))
+        # The grading words (how long, a wish, a farewell) only weigh the others: they are no alarm of their own.
+        self.crisis_concepts = frozenset().union(*(r.concepts() for r in rules if r.intent == "crisis")) - GRADING
+        self._alarm_rules = [r for r in rules if r.intent in ("emergency", "crisis")]
         self._example_keys: list[str] = []
         self._example_intents: list[str] = []
         self._approved: dict[str, tuple[str, str]] = {}  # a phrasing staff approved -> (intent, answer key)
@@ -177,7 +179,7 @@ class Matcher:
         area = next((f.entry.key for f in finds if f.entry.kind == "area"), None)
         # A phrasing approved at the desk wins over the rules (danger excepted: it is never taught away).
         approved = self._approved.get(example_key(folded))
-        if approved and not present & (self.crisis_concepts | {"emergency"}):
+        if approved and not any(r.holds(present, other, words) for r in self._alarm_rules):  # never taught away
             u = Understanding(approved[0], 1.0, approved[1], concepts=present, method="approved", area=area)
             if u.intent.startswith("garbage."):
                 self._garbage_details(u, finds)

@@ -66,3 +66,23 @@ def test_the_same_words_alone_raise_no_alarm(say, text) -> None:
 ])
 def test_a_crisis_told_without_keywords_gets_the_help_lines_of_its_situation(concepts, situation) -> None:
     assert crisis_situation(concepts) == situation
+
+
+@pytest.mark.parametrize("answer", [
+    "no, not right now. he went to work",
+    "não, agora ele não está em casa, foi trabalhar",
+    "现在没事，他去上班了",
+    "hindi po, wala siya ngayon, nasa trabaho",
+])
+def test_the_answer_to_a_crisis_continues_it_instead_of_opening_a_topic(say, answer) -> None:
+    first = say("my husband hits me when he drinks and takes my salary", user=answer)
+    assert first.intent == "crisis"
+    reply = say(answer, user=answer)  # "work", "now": no job question, no danger now
+    assert reply.intent == "crisis" and reply.handoff
+
+
+def test_after_a_crisis_a_new_need_is_answered_as_itself(say) -> None:
+    assert say("my husband hits me when he drinks and takes my salary", user="c1").intent == "crisis"
+    assert say("where do i throw away old batteries?", user="c1").intent == "garbage.sorting"
+    assert say("thank you", user="c1").intent == "greeting"
+    assert say("he is at my door now with a knife", user="c1").intent == "emergency"

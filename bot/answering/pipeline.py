@@ -31,7 +31,7 @@ from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
 from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
-from ..understanding.text import MAX_CHARS, clean, fold
+from ..understanding.text import MAX_CHARS, clean, fold, word_count
 from . import overrides
 from .actions import Commands
 from .beyond import Beyond
@@ -297,6 +297,11 @@ class Bot(Commands):
             if again.understanding.method == "context":
                 reading = again
         u, detection = reading.understanding, reading.detection
+        if user.last_intent == "crisis" and _continues_crisis(u, text):
+            # "No, not now, he went to work", "现在没事，他不在家": the answer to a crisis, not a new topic (work, the
+            # calendar); the help lines again and the same urgent ticket. An item, a greeting or danger now is new.
+            u.intent = u.answer_key = "crisis"
+            u.method, u.options = "context", []
         u.area = self._known_place(u.area)  # "伊勢崎市" is the city: no district is taken from it
         command = COMMANDS.get(u.intent) or COMMANDS.get(u.answer_key)
         if command is not None:
@@ -357,6 +362,7 @@ class Bot(Commands):
     def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime,
                 text: str = "") -> Reply:
         if u.intent == "crisis":
+            user.last_intent = "crisis"  # what the resident says next answers it (_continues_crisis)
             return self._crisis(u, msg_lang, reply_lang)
         if u.intent in HANDOFF_INTENTS:
             # a narrower handoff (`unknown.visa`: the desk, and the immigration information line) when a rule gave one
@@ -633,6 +639,16 @@ def storable(text: str | None) -> str | None:
     if text is None:
         return None
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
+
+
+CRISIS_FOLLOW_UP_WORDS = 20  # a message this short after a crisis, with no item and no other clear need, continues it
+NEW_AFTER_CRISIS = frozenset({"emergency", "crisis", "greeting", "human", "language.change", "privacy.delete"})
+
+
+def _continues_crisis(u: Understanding, text: str) -> bool:
+    """Whether a message after a crisis answer continues it (the resident answering, telling more)."""
+    return (u.intent not in NEW_AFTER_CRISIS and not u.item and not u.category
+            and word_count(fold(text)) <= CRISIS_FOLLOW_UP_WORDS)
 
 
 def crisis_situation(concepts: set[str]) -> str:

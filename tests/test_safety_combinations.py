@@ -86,3 +86,9 @@ def test_after_a_crisis_a_new_need_is_answered_as_itself(say) -> None:
     assert say("where do i throw away old batteries?", user="c1").intent == "garbage.sorting"
     assert say("thank you", user="c1").intent == "greeting"
     assert say("he is at my door now with a knife", user="c1").intent == "emergency"
+
+
+def test_after_a_crisis_asking_for_a_lawyer_or_a_doctor_is_answered(say) -> None:
+    assert say("my husband hits me when he drinks and takes my salary", user="c2").intent == "crisis"
+    assert say("i need a lawyer for a divorce, is there free legal consultation?", user="c2").intent \
+        == "consultation.legal"

@@ -144,3 +144,15 @@ def test_an_interpreter_at_a_babys_check_up_is_the_check_up_answer_not_the_docto
     assert "Please check with" in reply.text  # no city page confirms it: said with "please confirm"
     doctor = say("I need an interpreter at the hospital", user="h")
     assert doctor.entry == "consultation.medical.interpreter"
+
+
+def test_a_second_question_of_another_topic_is_a_tap_away(say) -> None:
+    """Two questions in one message: the first is answered, the second one's answer is a button (its own words,
+    another topic); one question alone gets no such button, and danger never gets one."""
+    reply = say("I just joined national health insurance, and where can I look for a job with english help?", user="a")
+    assert reply.intent == "life.health_insurance"
+    assert "intent:consultation.job" in [c.payload for c in reply.choices]
+    alone = say("how do i join national health insurance?", user="b")
+    assert not any(c.payload.startswith("intent:consultation") for c in alone.choices)
+    danger = say("fire in my kitchen now! and where is the japanese class?", user="c")
+    assert danger.intent == "emergency" and not any(c.payload == "intent:class.japanese" for c in danger.choices)

@@ -329,6 +329,10 @@ class Bot(Commands):
         reply = self._answer(u, msg_lang, reply_lang, user, now, text)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
+        if u.also and not u.options and not reply.handoff and u.intent not in ("emergency", "crisis") \
+                and not any(c.payload == f"intent:{u.also}" for c in reply.choices):
+            # two questions in one message: the second one's answer a tap away
+            reply.choices.append(self._choice(Option("intent", u.also), reply_lang))
         reply.concepts = sorted(c for c in u.concepts if c not in ("greeting", "thanks"))
         if reply_lang != msg_lang and msg_lang and msg_lang not in lang_mod.SERVED:
             # A language beyond the nine: machine-translated from English, or English with a notice (bot.answering.beyond)

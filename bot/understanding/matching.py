@@ -28,6 +28,9 @@ NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
+# Intents never offered as a second question of a message (bot.understanding.matching.Matcher._second_topic).
+NOT_SECOND = frozenset({"emergency", "crisis", "unknown", "human", "greeting", "language.change", "privacy.delete",
+                        "announcements", "reminders"})
 NOT_GUESSED = frozenset({"emergency", "crisis", "unknown", "privacy.delete", "announcements", "human",
                          "language.change"})
 
@@ -91,6 +94,7 @@ class Understanding:
     options: list[Option] = field(default_factory=list)
     method: str = "rule"
     area: str | None = None  # a town named in the message
+    also: str | None = None  # a second question of another topic in the same message (offered as a button)
 
 
 def _group(value: Any) -> frozenset[str]:
@@ -151,6 +155,19 @@ class Matcher:
         if key:
             self._approved[key] = (intent, answer_key or intent)
 
+    def _second_topic(self, won: Rule, present: set[str], other: int, words: int) -> str | None:
+        """A second question in the same message ("I just joined National Health Insurance, and where do I look for
+        a job?"): the best rule of another topic that holds on evidence of its own (none of the words the winning
+        rule used), offered as a button beside the answer. Never danger, a handoff or a command."""
+        used = won.concepts() & present
+        topic = won.intent.split(".")[0]
+        for rule in self.rules:
+            if rule.intent in NOT_SECOND or rule.intent.split(".")[0] == topic:
+                continue
+            if rule.holds(present, other, words) and not (rule.concepts() & used):
+                return rule.intent
+        return None
+
     def unlearn(self, intent: str, text: str) -> None:
         """Forget an approved suggestion (add_example and approve undone): its resident deleted their data."""
         key = example_key(text)
@@ -190,6 +207,7 @@ class Matcher:
             if rule.holds(present, other, words):
                 u = self._from_rule(rule, finds, present)
                 u.languages_named, u.area = named, area
+                u.also = self._second_topic(rule, present, other, words)
                 return _by_material(u, material_evidence(finds, follow), other)
         if _asks_detail(present, words, last_intent):
             # "how much is it?", "what do I need to bring?" right after an answer about a topic: that topic again.

@@ -92,3 +92,17 @@ def test_after_a_crisis_asking_for_a_lawyer_or_a_doctor_is_answered(say) -> None
     assert say("my husband hits me when he drinks and takes my salary", user="c2").intent == "crisis"
     assert say("i need a lawyer for a divorce, is there free legal consultation?", user="c2").intent \
         == "consultation.legal"
+
+
+@pytest.mark.parametrize("text", [
+    "a man from my old job keeps waiting outside my apartment, it has been 3 weeks now",
+    "my ex keeps following me, it's been two months now",
+])
+def test_now_after_how_long_it_has_gone_on_is_no_danger_now(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+def test_another_now_in_the_same_message_is_still_danger_now(say) -> None:
+    text = "he has been following me for two months now and he is outside my door now"
+    assert say(text, user=text).intent == "emergency"

@@ -189,6 +189,7 @@ class Matcher:
         finds = _longer_over_crossing(finds, self.crisis_concepts)
         finds = _doubt_over_ambulance(folded, finds)
         finds = _danger_over(folded, finds)
+        finds = _duration_over_now(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         finds, present = self._ongoing_over_alarm(finds, present, other, words)
@@ -376,6 +377,17 @@ def _figures_over_alarms(finds: list[Find], crisis_concepts: frozenset[str]) -> 
     alarms = crisis_concepts | {"emergency"}
     return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key in alarms
                                      and any(f.start < e and s < f.end for s, e in figures))]
+
+
+def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
+    """A "now" right after how long something has gone on ("it's been 3 weeks now", "many times now", "mấy tuần
+    nay") closes the duration: it says nothing is happening at this moment. Another "now" in the message still
+    counts ("for weeks now, and he is outside now")."""
+    spans = [f for f in finds if f.entry.kind == "concept" and f.entry.key == "persistent"]
+    if not spans:
+        return finds
+    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key == "now" and any(
+        g.end <= f.start and _gap(folded, g, f) == 0 for g in spans))]
 
 
 def _key(f: Find) -> str:

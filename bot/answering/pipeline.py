@@ -649,7 +649,7 @@ CRISIS_FOLLOW_UP_WORDS = 20  # a message this short after a crisis, with no item
 # A need of its own after a crisis: danger now, thanks, a person, a lawyer, a doctor, the desk, a life procedure.
 NEW_AFTER_CRISIS = frozenset({"emergency", "crisis", "greeting", "human", "language.change", "privacy.delete",
                               "consultation.legal", "consultation.medical", "consultation.desk", "life.health_insurance",
-                              "life.moving", "life.disaster", "life.bus"})
+                              "life.moving", "life.disaster", "life.bus", "announcements", "reminders"})
 
 
 def _continues_crisis(u: Understanding, text: str) -> bool:

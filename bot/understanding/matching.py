@@ -28,11 +28,11 @@ NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
-# Intents never offered as a second question of a message (bot.understanding.matching.Matcher._second_topic).
-NOT_SECOND = frozenset({"emergency", "crisis", "unknown", "human", "greeting", "language.change", "privacy.delete",
-                        "announcements", "reminders"})
 NOT_GUESSED = frozenset({"emergency", "crisis", "unknown", "privacy.delete", "announcements", "human",
                          "language.change"})
+# Intents never offered as a second question of a message (Matcher._second_topic): those never guessed, courtesy
+# and the reminder commands.
+NOT_SECOND = NOT_GUESSED | {"greeting", "reminders"}
 
 @dataclass(frozen=True)
 class Rule:
@@ -383,11 +383,11 @@ def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
     """A "now" right after how long something has gone on ("it's been 3 weeks now", "many times now", "mấy tuần
     nay") closes the duration: it says nothing is happening at this moment. Another "now" in the message still
     counts ("for weeks now, and he is outside now")."""
-    spans = [f for f in finds if f.entry.kind == "concept" and f.entry.key == "persistent"]
+    spans = [f for f in finds if _key(f) == "persistent"]
     if not spans:
         return finds
-    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key == "now" and any(
-        g.end <= f.start and _gap(folded, g, f) == 0 for g in spans))]
+    return [f for f in finds if not (_key(f) == "now" and any(g.end <= f.start and _gap(folded, g, f) == 0
+                                                             for g in spans))]
 
 
 def _key(f: Find) -> str:

@@ -16,7 +16,7 @@ def test_how_the_nhi_tax_is_paid_is_answered_not_handed_off(say) -> None:
 def test_joining_company_insurance_says_no_nhi_and_how_to_leave_the_nhi_one_had(say) -> None:
     reply = say("I got shakai hoken at my new job, I had kokuho until now. What should I do?")
     assert reply.entry == "life.health_insurance.employer"
-    assert "do not join National Health Insurance" in reply.text and "leave it at the NHI Division" in reply.text
+    assert "do not join National Health Insurance" in reply.text and "leaving it at the NHI Division" in reply.text
     assert any(c.payload == "intent:life.health_insurance.employer.more" for c in reply.choices)  # leaving work's
 
 

@@ -42,3 +42,27 @@ def test_romaji_romanised_nepali_and_toneless_vietnamese_are_told_apart(bot) -> 
              "saan po pwede magtapon ng lumang electric fan": "tl", "onde jogo o lixo de vidro": "pt"}
     for text, lang in cases.items():
         assert language.detect(text, bot.lexicon).lang == lang, text
+
+
+def test_a_sentence_keeps_its_language_around_borrowed_names_quoted_labels_and_abbreviations(bot) -> None:
+    from bot.understanding import language
+    cases = {
+        # a proper noun every file knows ("hello work") is no evidence of English; "tô" (folded "to") is Portuguese
+        "tô precisando de emprego, a hello work ajuda estrangeiro?": "pt",
+        # a label copied from the packet (プラ) inside a Latin-script sentence: the sentence's language
+        "yung bote ng toyo may プラ mark po ba, saan itatapon": "tl",
+        "mero ghar ma プラ mark bhayeko bag chha, kun din falne ho": "ne",
+        # letters with no vowel (tv, cd, pc) are abbreviations: the romaji around them still decides
+        "furui tv to pc ga arimasu, nan gomi": "ja",
+    }
+    for text, lang in cases.items():
+        assert language.detect(text, bot.lexicon).lang == lang, text
+    # Japanese grammar around katakana is Japanese, however many Latin words it quotes
+    assert language.detect("この TV と PC の case は プラですか", bot.lexicon).lang == "ja"
+
+
+def test_a_courtesy_in_latin_letters_keeps_the_conversation_language(say) -> None:
+    assert say("kasari sodai gomi falne, kun din ho?", user="n1").reply_language == "ne"
+    assert say("ok thank you", user="n1").reply_language == "ne"
+    assert say("hi", user="n2").reply_language == "en"  # nothing known yet: English
+    assert say("obrigado pela ajuda", user="n1").reply_language == "pt"  # a sentence in another language still switches

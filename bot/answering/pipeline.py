@@ -310,7 +310,8 @@ class Bot(Commands):
             # A typed yes/no is not enough to delete everything (or to keep it): the question again, with buttons.
             user.last_intent = None
             return self._confirm_delete(self._sure_language(reading, user), now)
-        msg_lang = self._message_language(detection, user)
+        courtesy = u.intent == "greeting" or u.answer_key in ("ack", "thanks")
+        msg_lang = self._message_language(detection, user, courtesy)
         guess_ok = detection.confidence >= GUESS or msg_lang in (user.language, user.profile_language)
         reply_lang = msg_lang if msg_lang in lang_mod.SERVED and guess_ok else self._fallback_language(user)
         relay = next((c for c in u.languages_named if c in lang_mod.SERVED), None)
@@ -478,7 +479,12 @@ class Bot(Commands):
         return reply
 
     # -- languages ---------------------------------------------------------------------------------------------------
-    def _message_language(self, detection: lang_mod.Detection, user: User) -> str | None:
+    def _message_language(self, detection: lang_mod.Detection, user: User, courtesy: bool = False) -> str | None:
+        if courtesy and user.language in lang_mod.SERVED and detection.method != "script" \
+                and (detection.lang == "en" or not detection.sure):
+            # "ok thank you", "hi" (English, the lingua franca) in the middle of a Nepali conversation: the
+            # conversation's language; "obrigado" is Portuguese and still switches
+            return str(user.language)
         if detection.method == lang_mod.HAN_SHARED and user.language in ("ja", "zh"):
             return str(user.language)  # 避難所 from someone who writes Japanese is Japanese
         if user.language_source == "chosen" and user.language in lang_mod.SERVED and detection.method != "script" \

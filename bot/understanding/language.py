@@ -28,6 +28,8 @@ _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 # Hiragana that only Japanese sentences have (particles, verb endings); a name in kana (あおぞら) is not enough.
 _JA_GRAMMAR = re.compile(r"[をはがにでのかねよへ]|です|ます|した|って|たい|ない")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\uff66-\uff9f]")
+_KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f]")
+QUOTED_KANA = 6  # kana characters a Latin-script sentence may quote (a label: プラ, ペットボトル) and stay in its language
 _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
@@ -61,6 +63,8 @@ _JA_ONLY = set("蛍広図駅弁払込畳働栃匂峠枠畑沢浜県売読営労�
 
 HAN_SHARED = "han-shared"
 ROMAJI_SHARE, ROMAJI_WEIGHT = 0.8, 0.5
+_VOWEL = re.compile("[aeiouy]")
+BORROWED = 3  # a phrase in this many languages' files is a borrowed name, not evidence of a language
 _DOUBLED = re.compile(r"([kstpgdbcfjmz])\1")  # the small tsu: "pakku", "kitte"
 _SYLLABLES = re.compile(r"^(?:(?:sh|ch|ts|[kgsztdnhbpmrfjwy]y?)?[aiueo]|n)+$")
 
@@ -146,6 +150,11 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
     if _VI_LETTERS.search(text.lower()):
         return Detection("vi", 0.95, "script")
     if _KATAKANA.search(text) or _HIRAGANA.search(folded):
+        kana = len(_KANA.findall(text))
+        if kana <= QUOTED_KANA and len(_LATIN_WORD.findall(folded)) >= 3 and not _JA_GRAMMAR.search(text) \
+                and not _HAN.search(folded):
+            # "lalagyan ng tofu na may プラ mark": a Latin-script sentence quoting a label is in the sentence's language
+            return _latin(folded, lexicon, finds)
         # Kana means Japanese, unless it is only katakana copied from a sign into a Chinese sentence
         # ("ペットボトル怎么扔"): folding turned that katakana into hiragana, so look at the text as written.
         if any(ch in _ZH_ONLY for ch in folded) and not _JA_GRAMMAR.search(text):
@@ -182,15 +191,20 @@ def _han(folded: str, finds: list[Find]) -> Detection:
 
 
 def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
-    words = [t.text for t in tokens(folded)]
-    # Hints (function words: "kun", "ko", "desu", "po") count twice what a vocabulary phrase does: romanised
-    # Japanese and Nepali have nothing else, and the detector reads them as English, Tagalog or Indonesian.
-    evidence: dict[str, float] = {}
-    for lang, info in lexicon.files.items():
-        evidence[lang] = HINT_WEIGHT * sum(1 for w in words if w in info.hints)
+    toks = tokens(folded)
+    words = [t.text for t in toks]
     sharers: dict[tuple[int, int, str], set[str]] = {}
     for f in finds:
         sharers.setdefault((f.start, f.end, f.entry.phrase), set()).add(f.entry.lang)
+    # A name of several words every language borrows ("hello work", "sodai gomi") is no evidence, nor are its words.
+    borrowed = [(start, end) for (start, end, phrase), langs in sharers.items()
+                if len(langs) >= BORROWED and " " in phrase]
+    # Hints (function words: "kun", "ko", "desu", "po") count twice what a vocabulary phrase does: romanised
+    # Japanese and Nepali have nothing else, and the detector reads them as English, Tagalog or Indonesian.
+    own = [t.text for t in toks if not any(start <= t.start and t.end <= end for start, end in borrowed)]
+    evidence: dict[str, float] = {}
+    for lang, info in lexicon.files.items():
+        evidence[lang] = HINT_WEIGHT * sum(1 for w in own if w in info.hints)
     for f in finds:
         if f.entry.kind not in ("lang_name", "area") and f.quality >= 0.95:
             # A word in many languages' files ("kokuho", "sodai gomi") says little about which language this is;
@@ -199,7 +213,9 @@ def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
             english = f.entry.lang == "en" and "ja" not in langs
             weight = 0.5 * len(f.entry.words) / (1 if english else len(langs))
             evidence[f.entry.lang] = evidence.get(f.entry.lang, 0.0) + 0.3 * weight
-    if len(words) >= 2 and sum(map(_is_romaji, words)) >= ROMAJI_SHARE * len(words):
+    # Letters without a vowel ("cd", "dvd", "tv", "pc") are abbreviations of no language: left out of the share.
+    spelled = [w for w in words if _VOWEL.search(w)]
+    if len(spelled) >= 2 and sum(map(_is_romaji, spelled)) >= ROMAJI_SHARE * len(spelled):
         # Every word made of Japanese syllables ("gyuunyuu pakku wa nan gomi"): romaji, which no detector knows.
         # On the development sets 100 % of romaji messages pass this and 2-4 % of the other languages' messages.
         evidence["ja"] = evidence.get("ja", 0.0) + ROMAJI_WEIGHT

@@ -105,7 +105,8 @@ def test_reminders_cannot_be_switched_on_while_the_calendar_is_a_sample(bot, say
 @pytest.mark.parametrize(("typed", "district"), [
     ("Akabori", "akabori"), ("akabori", "akabori"), ("赤堀", "akabori"), ("あかぼり", "akabori"),
     ("sakai", "sakai"), ("境地区", "sakai"), ("境町", "sakai"), ("azuma", "azuma"), ("あずま", "azuma"),
-    ("東地区", "azuma"), ("isesaki", "isesaki"), ("伊勢崎地区", "isesaki")])
+    ("東地区", "azuma"), ("isesaki", "isesaki"), ("伊勢崎地区", "isesaki"), ("साकाइ", "sakai"), ("अकाबोरी", "akabori"),
+    ("yes, Sakai", "sakai"), ("ok po, Azuma", "azuma"), ("はい、赤堀です", "akabori")])
 def test_a_named_district_is_remembered_and_no_town_is_assigned(bot, say, typed: str, district: str) -> None:
     from sqlalchemy import select
 
@@ -118,6 +119,23 @@ def test_a_named_district_is_remembered_and_no_town_is_assigned(bot, say, typed:
     name = bot.calendar.districts[district]
     assert name.name_ja in reply.text or name.name_en in reply.text
     assert not any(a.name_ja in reply.text for a in bot.calendar.areas.values())  # no town was picked
+
+
+@pytest.mark.parametrize(("answer", "district"), [("境です", "境地区"), ("東", "東地区"), ("境に住んでいます。", "境地区"),
+                                                  ("わたしは東です", "東地区")])
+def test_a_bare_district_name_answers_the_district_question(bot, say, answer: str, district: str) -> None:
+    asked = say("でんちは いつ だしますか", user="b1")
+    assert "地区" in asked.text and not asked.handoff
+    reply = say(answer, user="b1")
+    assert reply.intent == "garbage.schedule" and not reply.handoff
+    assert district in reply.text and ("その他" in reply.text or "資源" in reply.text)
+    others = {"境地区", "東地区", "赤堀地区", "伊勢崎地区"} - {district}
+    assert not any(f"{other}は" in reply.text for other in others)  # only theirs now
+
+
+def test_a_bare_district_name_is_no_district_out_of_a_garbage_question(bot, say) -> None:
+    assert say("境", user="b2").handoff  # nothing asked: one character says too little
+    assert "東京" not in bot.calendar.districts and bot.calendar.bare_district("東京です") is None
 
 
 def test_district_named_gives_the_district_rule_for_batteries(bot, say) -> None:

@@ -10,6 +10,7 @@ it has no rule for, gives no dates: `has_dates` says whether a date may be shown
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,11 @@ CITY = "city"  # the key of the whole city's names ("伊勢崎市"): no place is
 # Kinds of day at the neighbourhood resource collection point; the calendar category of each that is one.
 DAY_KINDS = ("resources", "other", "paper")
 DAY_CATEGORY = {"resources": "resources"}
+
+
+# What may stand around a bare district name in an answer: "は", "です", "に住んでいます", "のほう", punctuation.
+_BARE_AROUND = re.compile(r"^(?:わたしは|私は|うちは)|(?:の方|のほう)?(?:に(?:住|す)んで(?:い)?(?:ます|る)|です|だよ|だ)?"
+                          r"(?:よ|ね)?[\s。．.!！?？、,]*$")
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,12 @@ class Calendar:
         if key.startswith(DISTRICT):
             return self.districts.get(key[len(DISTRICT):])
         return self.areas.get(key)
+
+    def bare_district(self, text: str) -> District | None:
+        """A district named by its bare name (境, 東) as the whole answer to "which district?" ("境です", "東に住んで
+        います"): too short to be found inside other words (環境, 東京), so it is read only as a whole answer."""
+        core = _BARE_AROUND.sub("", text.strip())
+        return next((d for d in self.districts.values() if core and core == d.name_ja.removesuffix("地区")), None)
 
     def district_of(self, place: Place | None) -> District | None:
         """A district, or a town's district when the data knows it."""

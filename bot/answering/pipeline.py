@@ -296,6 +296,10 @@ class Bot(Commands):
             again = self.read(text, "garbage.oversized", original)
             if again.understanding.method == "context":
                 reading = again
+        if reading.understanding.intent == "unknown" and (user.last_intent or "").startswith("garbage.") \
+                and self.calendar is not None and (district := self.calendar.bare_district(text)) is not None:
+            # "境です" after "which district do you live in?": the district, read by its full name
+            reading = self.read(district.name_ja, user.last_intent)
         u, detection = reading.understanding, reading.detection
         if user.last_intent == "crisis" and _continues_crisis(u, text):
             # "No, not now, he went to work", "现在没事，他不在家": the answer to a crisis, not a new topic (work, the

@@ -43,6 +43,10 @@ class FakeAPI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # TCP_NODELAY: an answer is written as headers, then body; on a kept-alive connection the body otherwise
+            # waits for the caller's delayed ACK (Nagle), ~40 ms on every call (as LINE's servers do not).
+            disable_nagle_algorithm = True
+
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
+import zlib
 
 from bot.app import create_app
 from bot.current import current_runtime
@@ -45,3 +46,46 @@ def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, 
         for w in workers:
             w.stop()
         runtime.work.redis.delete(runtime.work.key)
+
+
+def test_each_resident_goes_to_one_lane_and_each_worker_process_takes_its_own(settings, bot, fake, redis_url) -> None:
+    """Two worker processes (lanes): a resident's webhooks always go to the same lane's list, so one process takes
+    and answers them in order; every event is still answered once."""
+    from bot.storage.models import Message, Outbox
+
+    s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
+                            line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False,
+                            worker_processes=2)
+    app = create_app(s, bot=bot)
+    runtime = current_runtime(app)
+    assert isinstance(runtime.work, RedisQueue) and runtime.work.lanes == 2
+    runtime.work.key = f"tomoni:test:{uuid.uuid4().hex}"
+    client = app.test_client()
+    residents = [f"Ulane{n}" for n in range(8)]
+    for n in range(24):
+        line_post(client, line_body(text_event(f"hello {n}", user=residents[n % 8], event_id=f"01L{n:023d}")))
+    lists = [runtime.work.list_of(lane) for lane in range(2)]
+    try:
+        queued = [[int(i) for i in runtime.work.redis.lrange(name, 0, -1)] for name in lists]
+        assert sum(map(len, queued)) == 24 and all(queued)  # both lanes used, nothing lost
+        assert runtime.work.waiting() == 24
+        for n, resident in enumerate(residents):  # inbox ids are given in order: 1..24, resident n has n+1, n+9, n+17
+            lane = runtime.work.lane_of(resident)
+            assert {n + 1, n + 9, n + 17} <= set(queued[lane])
+        workers = [Worker(bot, runtime.deliverer, runtime.work.for_lane(lane), runtime.channels, threads=2).start()
+                   for lane in range(2)]
+        try:
+            assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 24, timeout=30)
+            assert count(bot, Message, direction="in") == 24 and len(fake.calls("/v2/bot/message/")) == 24
+        finally:
+            for w in workers:
+                w.stop()
+    finally:
+        runtime.work.redis.delete(*lists)
+
+
+def test_the_lane_of_a_resident_is_the_same_in_every_process() -> None:
+    queue = RedisQueue.__new__(RedisQueue)  # no server needed: only the hash
+    queue.lanes = 3
+    assert [queue.lane_of(r) for r in ("U1", "U2", "Pabc", "")] == [zlib.crc32(r.encode()) % 3
+                                                                   for r in ("U1", "U2", "Pabc", "")]

@@ -180,13 +180,18 @@ class Worker:
                 self._process(message_id)
 
     def sweep(self) -> None:
-        """Inbox rows no worker took and messages stored but never answered (a process stopped in between)."""
+        """Inbox rows no worker took and messages stored but never answered (a process stopped in between). Not while
+        this worker has work waiting (its queue, its answering threads' lanes): under a backlog a row or a message
+        waiting its turn looks forgotten, and taking it here answered it outside its resident's lane, beside or
+        before that resident's earlier messages. A forgotten message goes to its resident's lane."""
+        if self.work.waiting() or any(lane.qsize() for lane in self.lanes):
+            return
         for inbox_id in self.bot.store.waiting():
             log.warning("taking a webhook body that was kept but never taken", extra={"inbox_id": inbox_id})
             self.answer(self._take(inbox_id))
-        for forgotten, _ in self.bot.store.unprocessed():
+        for forgotten, user_id in self.bot.store.unprocessed():
             log.warning("processing a message that was stored but never answered", extra={"message_id": forgotten})
-            self._process(forgotten)
+            self.answer([(forgotten, user_id)])
 
     def take(self, inbox_id: int) -> list[int]:
         """Store an inbox row's events as messages and delete the row (one transaction); their ids. Nothing when

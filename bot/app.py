@@ -88,7 +88,8 @@ def _protect(app: Flask, settings: Settings) -> None:
 def _add_channels(app: Flask, settings: Settings) -> None:
     """Webhook blueprints; the runtime (bot, outbox, queue) is built when the first webhook arrives or at start-up."""
     for channel in app.extensions["tomoni_channels"].values():
-        app.register_blueprint(channel.blueprint(lambda name, body: current_runtime(app).accept(name, body)))
+        app.register_blueprint(channel.blueprint(
+            lambda name, body, resident="": current_runtime(app).accept(name, body, resident)))
     if not settings.in_process_worker:
         return
     if not os.environ.get("FLASK_RUN_FROM_CLI"):

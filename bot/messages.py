@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -134,9 +134,13 @@ class Rejected:
     reason: str
 
 
-# A channel's one callback: a webhook's signed body, kept as it came before the platform gets its 200:
-# accept(channel name, body). A worker reads its events later (Channel.read).
-Accept = Callable[[str, str], None]
+class Accept(Protocol):
+    """A channel's one callback: a webhook's signed body, kept as it came before the platform gets its 200. A worker
+    reads its events later (Channel.read)."""
+
+    def __call__(self, channel: str, body: str, resident: str = "") -> None:
+        """Keep the body; `resident` (the platform's id of the first event's sender, "" if none) chooses the worker
+        process that answers it, so that one resident's messages are answered by one process, in order."""
 
 
 class Channel(Protocol):

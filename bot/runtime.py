@@ -33,13 +33,13 @@ class Runtime:
 
     threads: int = THREADS  # worker threads (TOMONI_WORKER_THREADS)
 
-    def accept(self, channel: str, body: str) -> None:
+    def accept(self, channel: str, body: str, resident: str = "") -> None:
         """A webhook's signed body: kept in one insert (a database that is down raises: the webhook answers 500 and
-        the platform sends it again), then handed to a worker (this process's threads, or any worker through Redis).
-        If the queue cannot take it, the workers' sweep finds the row."""
+        the platform sends it again), then handed to a worker (this process's threads, or through Redis the worker
+        process of the resident's lane). If the queue cannot take it, the workers' sweep finds the row."""
         inbox_id = self.bot.store.accept(channel, body)
         try:
-            self.work.put(inbox_id)
+            self.work.put(inbox_id, resident)
         except Exception as exc:  # noqa: BLE001 - e.g. Redis briefly unreachable: the body is kept all the same
             log.warning("queue unreachable; the sweep will take the webhook", extra={"error": type(exc).__name__})
 
@@ -61,7 +61,8 @@ def build_runtime(settings: Settings, bot: Bot, channels: dict[str, Channel] | N
     channels = channel_mod.build(settings) if channels is None else channels
     if bot.channels != channels:
         bot = dataclasses.replace(bot, channels=channels)
-    work: WorkQueue = RedisQueue(settings.redis_url) if settings.redis_url else MemoryQueue()
+    work: WorkQueue = (RedisQueue(settings.redis_url, lanes=settings.worker_processes) if settings.redis_url
+                       else MemoryQueue())
     senders: dict[str, Sender] = {name: LocalSender() for name in LOCAL_CHANNELS}
     senders.update(channels)
     return Runtime(bot, channels, Deliverer(bot.store, senders), work, threads=settings.worker_threads)

@@ -38,6 +38,9 @@ class Settings:
     web_chat: bool = False
     in_process_worker: bool = True  # without REDIS_URL each web process runs a worker (its threads)
     worker_threads: int = 4  # threads of each worker (in-process or `flask worker`): docs/performance.md
+    # With REDIS_URL: the processes `flask worker` starts, each taking the residents of its lane (web processes
+    # route by the same number, so both read this one setting): docs/performance.md
+    worker_processes: int = 2
     retention_days: int = 365  # conversation text and translation caches are emptied after this many days
     log_format: str | None = None  # text | json; None: leave logging as it is (tests)
     log_level: str = "INFO"
@@ -113,6 +116,7 @@ class Settings:
             max_request_bytes=_number(env, "TOMONI_MAX_REQUEST_BYTES", 1_000_000, int),
             in_process_worker=not env.get("REDIS_URL") and env.get("TOMONI_IN_PROCESS_WORKER", "1") != "0",
             worker_threads=_number(env, "TOMONI_WORKER_THREADS", 4, int),
+            worker_processes=_number(env, "TOMONI_WORKER_PROCESSES", 2, int),
         )
 
 

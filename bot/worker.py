@@ -15,12 +15,17 @@ and for outbox rows that are due.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import logging
+import os
 import queue
+import signal
 import threading
 import time
+import zlib
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 
@@ -28,6 +33,9 @@ from . import redact
 from .answering.pipeline import Bot, incoming, sensitive_parts
 from .messages import Channel, Inbound, Rejected, event_ref
 from .storage.outbox import Deliverer
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten inbox rows and events
@@ -44,11 +52,14 @@ def pause(failures: int) -> float:
 class WorkQueue(Protocol):
     """Where webhooks put the ids of inbox rows."""
 
-    def put(self, inbox_id: int) -> None:
-        """Ask a worker to take this inbox row."""
+    def put(self, inbox_id: int, resident: str = "") -> None:
+        """Ask a worker to take this inbox row (the worker of this resident's lane, where there are lanes)."""
 
     def get(self, timeout: float) -> int | None:
         """The next id, or None after `timeout` seconds."""
+
+    def waiting(self) -> int:
+        """How many ids wait in the queue (every lane's): the sweep leaves rows alone while any wait."""
 
     def wake(self) -> None:
         """End a get() that is waiting, if the queue can (a stopping worker then ends at once)."""
@@ -60,7 +71,7 @@ class MemoryQueue:
     def __init__(self) -> None:
         self._q: queue.Queue[int | None] = queue.Queue()
 
-    def put(self, inbox_id: int) -> None:
+    def put(self, inbox_id: int, resident: str = "") -> None:
         self._q.put(inbox_id)
 
     def get(self, timeout: float) -> int | None:
@@ -72,22 +83,52 @@ class MemoryQueue:
     def wake(self) -> None:
         self._q.put(None)
 
+    def waiting(self) -> int:
+        return self._q.qsize()
+
 
 class RedisQueue:
-    """A Redis list shared by all processes (LPUSH by webhooks, BRPOP by workers)."""
+    """Redis lists shared by all processes (LPUSH by webhooks, BRPOP by workers): one per lane, `lanes` of them (the
+    worker processes, TOMONI_WORKER_PROCESSES). A body goes to the lane of its resident (a hash of the platform's id),
+    and one worker process takes each lane: one resident's messages are taken, and answered, by one process in
+    order. Lane 0's list is `key` itself (one lane: the single list of before). `lane`: the lane this process
+    takes from (None: every lane, as a single worker or a test does)."""
 
-    def __init__(self, url: str, key: str = "tomoni:inbox") -> None:
+    def __init__(self, url: str, key: str = "tomoni:inbox", lanes: int = 1, lane: int | None = None) -> None:
         import redis  # optional: only with REDIS_URL
 
         self.redis: Any = redis.Redis.from_url(url)
         self.key = key
+        self.lanes = max(1, lanes)
+        self.lane = lane
 
-    def put(self, inbox_id: int) -> None:
-        self.redis.lpush(self.key, inbox_id)
+    def list_of(self, lane: int) -> str:
+        """The Redis list of a lane."""
+        return self.key if lane == 0 else f"{self.key}:{lane}"
+
+    def lane_of(self, resident: str) -> int:
+        """A resident's lane: the same in every process (crc32, unlike hash(), is not salted per process)."""
+        return zlib.crc32(resident.encode("utf-8", "surrogatepass")) % self.lanes
+
+    def for_lane(self, lane: int) -> RedisQueue:
+        """The same lists, taken from one lane (a worker process's queue)."""
+        other = copy.copy(self)
+        other.lane = lane
+        return other
+
+    def put(self, inbox_id: int, resident: str = "") -> None:
+        self.redis.lpush(self.list_of(self.lane_of(resident)), inbox_id)
 
     def get(self, timeout: float) -> int | None:
-        item = self.redis.brpop([self.key], timeout=max(1, int(timeout)))
+        lanes = range(self.lanes) if self.lane is None else [self.lane]
+        item = self.redis.brpop([self.list_of(lane) for lane in lanes], timeout=max(1, int(timeout)))
         return int(item[1]) if item else None
+
+    def waiting(self) -> int:
+        pipe = self.redis.pipeline(transaction=False)
+        for lane in range(self.lanes):
+            pipe.llen(self.list_of(lane))
+        return int(sum(pipe.execute()))
 
     def wake(self) -> None:
         """Nothing: BRPOP waits at most a second (a wake-up pushed to the shared list could reach another worker)."""
@@ -139,13 +180,18 @@ class Worker:
                 self._process(message_id)
 
     def sweep(self) -> None:
-        """Inbox rows no worker took and messages stored but never answered (a process stopped in between)."""
+        """Inbox rows no worker took and messages stored but never answered (a process stopped in between). Not while
+        this worker has work waiting (its queue, its answering threads' lanes): under a backlog a row or a message
+        waiting its turn looks forgotten, and taking it here answered it outside its resident's lane, beside or
+        before that resident's earlier messages. A forgotten message goes to its resident's lane."""
+        if self.work.waiting() or any(lane.qsize() for lane in self.lanes):
+            return
         for inbox_id in self.bot.store.waiting():
             log.warning("taking a webhook body that was kept but never taken", extra={"inbox_id": inbox_id})
             self.answer(self._take(inbox_id))
-        for forgotten in self.bot.store.unprocessed():
+        for forgotten, user_id in self.bot.store.unprocessed():
             log.warning("processing a message that was stored but never answered", extra={"message_id": forgotten})
-            self._process(forgotten)
+            self.answer([(forgotten, user_id)])
 
     def take(self, inbox_id: int) -> list[int]:
         """Store an inbox row's events as messages and delete the row (one transaction); their ids. Nothing when
@@ -280,3 +326,45 @@ class Worker:
 def unreachable(exc: StatementError) -> bool:
     """The database is down or busy (try again later), rather than refusing what was asked of it."""
     return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def run_lanes(runtime: Runtime, work: RedisQueue) -> int:
+    """`flask worker` with several lanes: one forked process per lane (the bot loaded once, shared until written),
+    each taking its lane's list; this process waits. SIGTERM or SIGINT stops them all; a process that ends on its own
+    stops the others too, and the exit status (1) lets the process manager start the whole worker again."""
+    children: dict[int, int] = {}
+    for lane in range(work.lanes):
+        pid = os.fork()
+        if pid == 0:  # the lane's process
+            status = 1
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                runtime.bot.store.engine.dispose(close=False)  # the parent's pooled connections are not ours
+                Worker(runtime.bot, runtime.deliverer, work.for_lane(lane), runtime.channels, runtime.threads).run()
+                status = 0
+            except BaseException:
+                log.exception("worker process failed", extra={"lane": lane})
+            finally:
+                os._exit(status)
+        children[pid] = lane
+    stopping = False
+
+    def stop(signum: int = signal.SIGTERM, frame: Any = None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    status = 0
+    while children:
+        pid, _ = os.wait()
+        lane = children.pop(pid, -1)
+        if lane >= 0 and not stopping:
+            log.error("a worker process ended; stopping the others", extra={"lane": lane})
+            status = 1
+            stop()
+    return status

@@ -43,6 +43,10 @@ class FakeAPI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # TCP_NODELAY: an answer is written as headers, then body; on a kept-alive connection the body otherwise
+            # waits for the caller's delayed ACK (Nagle), ~40 ms on every call (as LINE's servers do not).
+            disable_nagle_algorithm = True
+
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
@@ -93,17 +97,19 @@ class FakeAPI:
             self.script.setdefault(path, []).extend(statuses)
 
     def respond(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
-        status, body = self._respond(method, path, headers, raw)
+        record: dict[str, Any] = {}
+        status, body = self._respond(method, path, headers, raw, record)
         with self.lock:
-            self.requests[-1]["status"] = status
+            record["status"] = status  # this call's record (the last one may be another thread's call)
         return status, body
 
-    def _respond(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
+    def _respond(self, method: str, path: str, headers: dict[str, str], raw: bytes, record: dict[str, Any]
+                 ) -> tuple[int, Any]:
         try:
             body = json.loads(raw) if raw else None
         except ValueError:  # an image upload
             body = {"bytes": len(raw)}
-        record = {"method": method, "path": path, "headers": headers, "json": body, "at": time.monotonic()}
+        record.update(method=method, path=path, headers=headers, json=body, at=time.monotonic())
         after: int | str | None = None  # what happens once a send is accepted
         with self.lock:
             self.requests.append(record)

@@ -116,7 +116,7 @@ def test_a_database_that_is_down_means_a_500_so_the_platform_sends_again(quiet_a
 def test_a_lost_queue_costs_nothing_the_sweep_takes_the_row(quiet_app, bot, fake, monkeypatch, caplog) -> None:
     runtime = current_runtime(quiet_app)
 
-    def unreachable(inbox_id: int) -> None:
+    def unreachable(inbox_id: int, resident: str = "") -> None:
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(runtime.work, "put", unreachable)
@@ -162,3 +162,39 @@ def test_one_residents_messages_are_answered_in_order_by_a_worker_of_several_thr
     order = [c["json"]["replyToken"][-1] for c in fake.calls("/v2/bot/message/reply")]
     assert [n for n in order if n in "0125"] == ["0", "1", "2", "5"]
     assert runtime.worker is not None and len(runtime.worker.lanes) == 4
+
+
+def test_under_a_backlog_the_sweep_leaves_queued_work_in_its_residents_lane(quiet_app, bot, fake) -> None:
+    """A worker behind by more than the sweep's thresholds: rows waiting in its queue and a message waiting in an
+    answering thread's lane only look forgotten. The sweep leaves them (taking them in the sweeping thread answered a
+    resident's messages out of their lane, two at once or out of order); a message really forgotten goes to its
+    resident's lane."""
+    import queue as queue_mod
+
+    client = quiet_app.test_client()
+    runtime = current_runtime(quiet_app)
+    worker = runtime.new_worker()
+    worker.lanes = [queue_mod.Queue(), queue_mod.Queue()]  # two answering threads' lanes (not started here)
+    post(client, payload(text_event("onde jogo pilhas?", user="U1", event_id="01J00000000000000000000BL1")))
+    first = runtime.work.get(0)
+    assert first is not None
+    worker.answer(worker._take(first))  # U1's first message: waiting in its lane
+    for n in (2, 3):  # and two more bodies waiting in the queue
+        post(client, payload(text_event(f"hello {n}", user="U1", event_id=f"01J00000000000000000000BL{n}")))
+    with bot.store.session() as s:  # the backlog: everything older than the sweep's thresholds
+        s.execute(update(Inbox).values(received_at=utcnow() - dt.timedelta(minutes=5)))
+        s.execute(update(Message).values(created_at=utcnow() - dt.timedelta(minutes=5)))
+    worker.sweep()
+    assert count(bot, Inbox) == 2 and count(bot, Message, processed=True) == 0 and not fake.calls("/v2/bot/message/")
+    (lane,) = [lane for lane in worker.lanes if lane.qsize()]
+    message_id = lane.get_nowait()  # the answering thread takes it; the queue is emptied by the taking thread …
+    worker._process(message_id)
+    while (inbox_id := runtime.work.get(0)) is not None:
+        worker.answer(worker._take(inbox_id))
+    (lane,) = [lane for lane in worker.lanes if lane.qsize()]
+    later = [lane.get_nowait(), lane.get_nowait()]  # … both of U1's later messages wait in one lane, in order
+    assert later == sorted(later) and message_id < later[0]
+    with bot.store.session() as s:  # the process answering them stopped: they are forgotten now
+        s.execute(update(Message).values(created_at=utcnow() - dt.timedelta(minutes=5)))
+    worker.sweep()  # nothing waits any more: the forgotten messages go to U1's lane, none answered here
+    assert [lane.qsize() for lane in worker.lanes] in ([2, 0], [0, 2]) and len(fake.calls("/v2/bot/message/")) == 1

@@ -4,11 +4,19 @@ TOMONI_TEST_REDIS_URL, which .ci/run sets)."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
+import zlib
+from pathlib import Path
 
 from bot.app import create_app
 from bot.current import current_runtime
+from bot.settings import ROOT
+from bot.storage.models import Outbox
 from bot.worker import RedisQueue, Worker
 
 from .helpers import count
@@ -45,3 +53,81 @@ def test_two_workers_share_the_redis_queue_and_answer_each_event_once(settings, 
         for w in workers:
             w.stop()
         runtime.work.redis.delete(runtime.work.key)
+
+
+def test_each_resident_goes_to_one_lane_and_each_worker_process_takes_its_own(settings, bot, fake, redis_url) -> None:
+    """Two worker processes (lanes): a resident's webhooks always go to the same lane's list, so one process takes
+    and answers them in order; every event is still answered once."""
+    from bot.storage.models import Message, Outbox
+
+    s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
+                            line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False,
+                            worker_processes=2)
+    app = create_app(s, bot=bot)
+    runtime = current_runtime(app)
+    assert isinstance(runtime.work, RedisQueue) and runtime.work.lanes == 2
+    runtime.work.key = f"tomoni:test:{uuid.uuid4().hex}"
+    client = app.test_client()
+    residents = [f"Ulane{n}" for n in range(8)]
+    for n in range(24):
+        line_post(client, line_body(text_event(f"hello {n}", user=residents[n % 8], event_id=f"01L{n:023d}")))
+    lists = [runtime.work.list_of(lane) for lane in range(2)]
+    try:
+        queued = [[int(i) for i in runtime.work.redis.lrange(name, 0, -1)] for name in lists]
+        assert sum(map(len, queued)) == 24 and all(queued)  # both lanes used, nothing lost
+        assert runtime.work.waiting() == 24
+        for n, resident in enumerate(residents):  # inbox ids are given in order: 1..24, resident n has n+1, n+9, n+17
+            lane = runtime.work.lane_of(resident)
+            assert {n + 1, n + 9, n + 17} <= set(queued[lane])
+        workers = [Worker(bot, runtime.deliverer, runtime.work.for_lane(lane), runtime.channels, threads=2).start()
+                   for lane in range(2)]
+        try:
+            assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 24, timeout=30)
+            assert count(bot, Message, direction="in") == 24 and len(fake.calls("/v2/bot/message/")) == 24
+        finally:
+            for w in workers:
+                w.stop()
+    finally:
+        runtime.work.redis.delete(*lists)
+
+
+def test_the_lane_of_a_resident_is_the_same_in_every_process() -> None:
+    queue = RedisQueue.__new__(RedisQueue)  # no server needed: only the hash
+    queue.lanes = 3
+    assert [queue.lane_of(r) for r in ("U1", "U2", "Pabc", "")] == [zlib.crc32(r.encode()) % 3
+                                                                   for r in ("U1", "U2", "Pabc", "")]
+
+
+
+def test_flask_worker_starts_one_process_per_lane_and_stops_them_all(settings, bot, fake, redis_url) -> None:
+    """The real command line: `flask worker` with TOMONI_WORKER_PROCESSES=2 forks two processes that answer what the
+    web processes route to their lanes; SIGTERM stops the three of them, with status 0."""
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("TOMONI_", "DATABASE_URL", "REDIS_URL"))},
+           "DATABASE_URL": settings.database_url, "REDIS_URL": redis_url, "TOMONI_WORKER_PROCESSES": "2",
+           "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": "t", "LINE_API_BASE_URL": fake.url}
+    s = dataclasses.replace(settings, line_channel_secret=LINE_SECRET, line_channel_access_token="t",
+                            line_api_base_url=fake.url, redis_url=redis_url, in_process_worker=False,
+                            worker_processes=2)
+    app = create_app(s, bot=bot)
+    work = current_runtime(app).work
+    assert isinstance(work, RedisQueue)
+    lists = [work.list_of(lane) for lane in range(2)]
+    work.redis.delete(*lists)
+    with subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "app", "worker"], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+        try:
+            assert proc.stdout is not None and "2 processes" in proc.stdout.readline()
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+            assert fake.wait_for(lambda: len(children.read_text().split()) == 2, timeout=30)
+            client = app.test_client()
+            for n in range(6):
+                line_post(client, line_body(text_event(f"hello {n}", user=f"Ucli{n % 3}", event_id=f"01C{n:023d}")))
+            assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 6, timeout=60)
+            lanes = children.read_text().split()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+            assert not any(Path(f"/proc/{pid}").exists() for pid in lanes)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            work.redis.delete(*lists)

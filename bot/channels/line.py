@@ -100,7 +100,7 @@ class LineChannel(BaseChannel):
                 log.warning("signed LINE webhook without an event list ignored")
                 return "OK", 200
             if events:  # LINE's "Verify" button sends an empty list
-                accept(NAME, body)
+                accept(NAME, body, _sender(events[0]))
             return "OK", 200
 
         return bp
@@ -267,6 +267,13 @@ class LineApi:
         except ValueError:
             answer = {}
         return answer if isinstance(answer, dict) else {}
+
+
+def _sender(event: Any) -> str:
+    """The user id of an event as sent ("" when it has none: a group's event, a malformed one)."""
+    source = event.get("source") if isinstance(event, dict) else None
+    user = source.get("userId") if isinstance(source, dict) else None
+    return user if isinstance(user, str) else ""
 
 
 def _closed(sock: socket.socket) -> bool:

@@ -86,7 +86,7 @@ class MessengerChannel(BaseChannel):
             if not isinstance(payload, dict) or payload.get("object") != "page":
                 log.info("Messenger webhook for another object ignored")
                 return "EVENT_RECEIVED", 200
-            accept(NAME, body)
+            accept(NAME, body, _sender(payload))
             return "EVENT_RECEIVED", 200
 
         return bp
@@ -239,3 +239,14 @@ def to_message(body: dict[str, Any]) -> dict[str, Any]:
         message["quick_replies"] = [{"content_type": "text", "title": c["label"][:LABEL], "payload": c["payload"]}
                                     for c in choices]
     return message
+
+
+def _sender(payload: dict[str, Any]) -> str:
+    """The PSID of the first messaging item's sender ("" when there is none, or the body has another shape)."""
+    entries = payload.get("entry")
+    entry = entries[0] if isinstance(entries, list) and entries and isinstance(entries[0], dict) else {}
+    items = entry.get("messaging")
+    item = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
+    sender = item.get("sender")
+    psid = sender.get("id") if isinstance(sender, dict) else None
+    return psid if isinstance(psid, str) else ""

@@ -16,7 +16,7 @@ from ..answering.reminders import send_due
 from ..current import current_bot, current_runtime
 from ..storage.store import upgrade
 from ..understanding.language import SERVED
-from ..worker import pause
+from ..worker import RedisQueue, pause, run_lanes
 
 log = logging.getLogger(__name__)
 commands = AppGroup("service", help="Running the service.")  # its commands are added to `flask` itself
@@ -34,10 +34,14 @@ def clock_round(app: Flask) -> None:
 
 @commands.command("worker")
 def worker() -> None:
-    """Process webhook events and deliver the outbox (the Procfile's `worker`; uses REDIS_URL when set)."""
+    """Process webhook events and deliver the outbox (the Procfile's `worker`; uses REDIS_URL when set). With Redis,
+    TOMONI_WORKER_PROCESSES processes (default 2), each taking the residents of its lane."""
     runtime = current_runtime(current_app)
+    lanes = runtime.work.lanes if isinstance(runtime.work, RedisQueue) else 1
     click.echo(f"worker: channels {sorted(runtime.channels) or 'none'}, queue {type(runtime.work).__name__}, "
-               f"{runtime.threads} threads")
+               f"{lanes} process{'es' if lanes > 1 else ''} of {runtime.threads} threads")
+    if isinstance(runtime.work, RedisQueue) and lanes > 1:
+        raise SystemExit(run_lanes(runtime, runtime.work))
     runtime.new_worker().run()
 
 

@@ -377,15 +377,18 @@ class Store:
             found = conn.execute(_OPEN_TICKET, {"u": user_id}).scalar()
         return None if found is None else int(found)
 
-    def unprocessed(self, older_than: float = 30.0, limit: int = 100) -> list[int]:
-        """Inbound messages stored but not answered for a while (a process stopped in between): to process again."""
+    def unprocessed(self, older_than: float = 30.0, limit: int = 100) -> list[tuple[int, int]]:
+        """Inbound messages stored but not answered for a while (a process stopped in between), with their users'
+        ids: to process again."""
         cutoff = utcnow() - dt.timedelta(seconds=older_than)
         with self.session() as s:
-            return list(s.scalars(
-                select(Message.id).where(Message.direction == "in", Message.processed.is_(False),
-                                         Message.raw.is_not(None), Message.created_at < cutoff,
-                                         or_(Message.claimed_at.is_(None), Message.claimed_at < cutoff))
-                .order_by(Message.id).limit(limit)))
+            rows = s.execute(
+                select(Message.id, Message.user_id).where(Message.direction == "in", Message.processed.is_(False),
+                                                          Message.raw.is_not(None), Message.created_at < cutoff,
+                                                          or_(Message.claimed_at.is_(None),
+                                                              Message.claimed_at < cutoff))
+                .order_by(Message.id).limit(limit))
+            return [(int(m), int(u)) for m, u in rows]
 
     def finish(self, user: User, msg: Message, reply: Reply | None, delivery: Delivery | None = None,
                filed_under: int | None = None) -> tuple[int | None, Outbox | None]:

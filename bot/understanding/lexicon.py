@@ -274,9 +274,12 @@ def _hides(outer: Find, inner: Find) -> bool:
 # told as ongoing, an alarm word that only tells a feeling, a danger over, a fire word) lie across the other words:
 # they never hide a word found inside them and are never hidden by one. So do the two that grade a crisis told
 # without its keywords (intents/rules.yaml): how long it has gone on ("every day", "for weeks"), a wish ("I hope")
-# and a farewell ("thank you for everything", which is still a thanks).
+# and a farewell ("thank you for everything", which is still a thanks). And those of bot/understanding/grading.py:
+# a denial of violence ("nobody", "không ai"), someone entering the home (a landlord who came in while one was out)
+# and a worry about a thing to throw away ("afraid it will cut", "怕").
 GRADING = frozenset({"doubt", "ambulance", "mild", "vital", "negation", "ongoing", "weak_alarm", "over",
-                     "fire_word", "persistent", "wish", "farewell"})
+                     "fire_word", "persistent", "wish", "farewell", "nobody", "entered",
+                     "worry"})
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

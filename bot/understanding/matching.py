@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from .grading import denied_harm, entry_by_landlord, past_injury, worried_disposal
 from .lexicon import GRADING, Entry, Find, Lexicon
 from .text import fold, has_cjk, tokens, word_count
 
@@ -187,7 +188,10 @@ class Matcher:
         usable evidence is `unknown` (handed to the desk)."""
         finds = _crisis_over_emergency(_figures_over_alarms(finds, self.crisis_concepts), self.crisis_concepts)
         finds = _longer_over_crossing(finds, self.crisis_concepts)
+        finds = denied_harm(folded, finds)
         finds = _doubt_over_ambulance(folded, finds)
+        finds = past_injury(entry_by_landlord(finds))
+        finds = worried_disposal(folded, finds)
         finds = _danger_over(folded, finds)
         finds = _duration_over_now(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
@@ -422,23 +426,33 @@ def _doubt_over_ambulance(folded: str, finds: list[Find]) -> list[Find]:
     near = [a for a in ambulances if any(_gap(folded, d, a) <= DOUBT_GAP for d in doubts)]
     if not (unsure or near):
         return finds
-    vital = [f for f in finds if _key(f) == "vital"]
-    if vital:  # "not sure if he is breathing, should we call an ambulance?": the doubt is about a sign of danger
-        v = vital[0]
-        return finds + [Find(Entry("concept", "emergency", v.entry.lang, v.entry.phrase, v.entry.words),
-                             v.start, v.end, v.quality)]
-    alarms = [f for f in finds if _key(f) == "emergency"]
-    if not alarms:
-        return finds
-    mild = [f for f in finds if _key(f) == "mild"]  # a mild sign must cover the emergency word it excuses
-    calls = [f for f in finds if _key(f) in ("ambulance", "unsure_ambulance")]  # "needs an ambulance" holds one
     doubted = [(d.start, d.end) for d in doubts + unsure]
     # a "not" of "not sure" denies nothing; the rest deny the sign they stand next to, on its own side of it
     negations = [f for f in finds if _key(f) == "negation" and not any(s <= f.start and f.end <= e for s, e in doubted)]
 
     def denies(n: Find, f: Find) -> bool:
         after = n.entry.lang in NEGATION_AFTER
-        return (n.start >= f.end if after else n.end <= f.start) and _gap(folded, n, f) <= NEGATION_GAP
+        side = n.end > f.end if after else n.start < f.start  # "không co giật" shares a word with its sign
+        return side and not (n.start <= f.start and f.end <= n.end) and _gap(folded, n, f) <= NEGATION_GAP
+
+    alarms = [f for f in finds if _key(f) == "emergency"]
+    # A sign of danger denied ("no seizure", "không co giật") makes none; a function named ("not breathing" holds
+    # "breathing", which is no emergency word of its own) always does.
+    bad = {(f.start, f.end) for f in alarms}
+    vital = [f for f in finds if _key(f) == "vital"
+             and not ((f.start, f.end) in bad and any(denies(n, f) for n in negations))]
+    if vital:  # "not sure if he is breathing, should we call an ambulance?": the doubt is about a sign of danger
+        v = vital[0]
+        return finds + [Find(Entry("concept", "emergency", v.entry.lang, v.entry.phrase, v.entry.words),
+                             v.start, v.end, v.quality)]
+    if not alarms and not unsure:  # "fever since evening: should I call an ambulance or wait?": advice (#7119)
+        a = near[0]
+        return finds + [Find(Entry("concept", "unsure_ambulance", a.entry.lang, a.entry.phrase, a.entry.words),
+                             a.start, a.end, a.quality)]
+    if not alarms:
+        return finds
+    mild = [f for f in finds if _key(f) == "mild"]  # a mild sign must cover the emergency word it excuses
+    calls = [f for f in finds if _key(f) in ("ambulance", "unsure_ambulance")]  # "needs an ambulance" holds one
 
     def benign(f: Find) -> bool:
         if any(m.start <= f.start and f.end <= m.end for m in mild):

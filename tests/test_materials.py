@@ -101,3 +101,19 @@ def test_a_category_word_is_a_material_except_in_a_follow_up_about_collection_da
 def test_packaging_of_no_named_material_is_plastic_and_a_metal_lunch_box_is_not_a_can(say) -> None:
     assert say("hộp đựng kim chi rửa rồi bỏ rác gì", user="p1").category == "plastic"
     assert say("不锈钢的旧饭盒怎么扔", user="p2").category == "non_burnable"
+
+
+@pytest.mark.parametrize("text", [
+    "my old surfboard is too long for the garbage bag, how can I throw it away?",
+    "滑雪板太长了，垃圾袋装不下，怎么扔？",
+    "yung lumang rice cooker box ng tv, di kasya sa gomi bag, paano itapon?",
+    "ang stroller namin hindi kasya sa bag, paano itapon?",
+])
+def test_a_thing_too_big_for_the_bag_is_oversized_sorting_not_the_general_question(say, text) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", "oversized")
+
+
+def test_general_questions_about_big_garbage_stay_general(say) -> None:
+    assert say("how do I throw away big furniture").intent == "garbage.oversized"
+    assert say("sodai gomi wa dou yatte dasu?", user="sodai").intent == "garbage.oversized"

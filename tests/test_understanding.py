@@ -163,3 +163,25 @@ def test_a_thing_asked_about_by_its_category_is_a_sorting_question_first(say) ->
     assert {c.payload for c in reply.choices} >= {"intent:garbage.sorting", "intent:garbage.schedule"}
     assert say("burnable?", user="c2").intent == "garbage.schedule"
     assert say("moeru gomi wa nanyoubi?", user="c3").intent == "garbage.schedule"
+
+
+@pytest.mark.parametrize("text", [
+    "sou o filho do Marcos, tenho 12 anos. meu pai quer aprender japonês, quanto custa a aula?",
+    "I'm writing for my mom, she wants to join the Japanese class, I'm her son. where is it?",
+    "is there a japanese class? i'm not a student, i work in a factory",
+    "tengo 10 años, mi mamá quiere aprender japonés los domingos, ¿dónde es la clase?",
+])
+def test_a_child_writing_for_a_parent_asks_about_the_adult_class(say, text: str) -> None:
+    assert say(text, user=text).intent == "class.japanese"
+
+
+def test_a_child_asking_for_a_child_still_gets_the_childrens_class(say) -> None:
+    assert say("my son wants to join the kids japanese class").intent == "class.children"
+    assert say("mi papá me pega todos los días", user="p").intent == "crisis"  # the parent word hides no family
+
+
+@pytest.mark.parametrize("text", ["gomi??", "basura??", "垃圾??", "rác??"])
+def test_a_bare_garbage_word_is_asked_back_with_the_rules_first(say, text: str) -> None:
+    reply = say(text, user=text)
+    payloads = [c.payload for c in reply.choices]
+    assert reply.intent == "garbage.rules" and payloads[:2] == ["intent:garbage.rules", "intent:garbage.schedule"]

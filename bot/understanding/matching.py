@@ -213,7 +213,7 @@ class Matcher:
                 u = self._from_rule(rule, finds, present)
                 u.languages_named, u.area = named, area
                 u.also = self._second_topic(rule, present, other, words)
-                return _by_material(u, material_evidence(finds, follow), other)
+                return _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
         if _asks_detail(present, words, last_intent):
             # "how much is it?", "what do I need to bring?" right after an answer about a topic: that topic again.
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
@@ -284,6 +284,9 @@ class Matcher:
             # a question back about garbage days would not help; the desk will.
             return fallback
         choices = [i for i, s in ranked if s >= top - 0.25][:3]
+        if present - NO_EVIDENCE == {"garbage"} and "garbage.rules" in choices:
+            # a bare "gomi??": how garbage goes out here first, the calendar and sorting beside it
+            choices = ["garbage.rules"] + [c for c in choices if c != "garbage.rules"]
         if fallback.options:  # the examples' readings join the evidence's
             choices += [o.key for o in fallback.options if o.key not in choices]
             choices = choices[:3]
@@ -616,7 +619,8 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
     if u.intent in ("garbage.schedule", "garbage.rules") and u.method == "rule":
         # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?", "is a used
         # mask burnable?" are about the thing (the category word itself is not counted as its material)
-        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category"}
+        # (a size said, "the stroller does not fit in any bag, how do I throw it away?", is about the thing too)
+        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category", "big"}
         if not present & asks or present & {"when", "today_tomorrow", "time_of_day"}:
             return u
     if u.intent == "unknown" or u.method == "evidence":
@@ -628,6 +632,16 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
     if category is None:
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category=category, concepts=present,
+                         languages_named=u.languages_named, area=u.area, method="material")
+
+
+def _too_big_thing(u: Understanding, present: set[str]) -> Understanding:
+    """A thing the list does not have, said not to fit in the bag, with a word of throwing it away ("the golf clubs
+    are too long for the garbage bag, how do I throw them away?", "baby bathtub, di kasya sa gomi bag"): that thing is
+    oversized garbage (a sorting answer, with "please confirm"), not the general question about oversized garbage."""
+    if u.intent != "garbage.oversized" or u.item or not {"bag", "dispose", "big"} <= present:
+        return u
+    return Understanding("garbage.sorting", 0.7, "garbage.material", category="oversized", concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")
 
 

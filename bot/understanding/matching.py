@@ -23,7 +23,7 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # Concepts that never make a message "about something else": courtesy, "right now", a figure of speech, a detail
 # asked ("what to bring").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
-NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail"}) | GRADING
+NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
 NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
@@ -318,6 +318,10 @@ class Matcher:
         if len({f.entry.key for f in items}) > 1:
             # "Do PET bottles go in the plastic bag?": the bag is where it would go, not what is asked about.
             items = [f for f in items if f.entry.key not in DESTINATIONS] or items
+            if {"over", "fire_word"} <= u.concepts:
+                # "the swollen battery of my old phone, I already took it out": the damaged battery taken out is the
+                # thing (a toy whose batteries were taken out is still the toy asked about)
+                items = [f for f in items if self.item_categories.get(f.entry.key) == "hazardous"] or items
         cats = [f.entry.key for f in finds if f.entry.kind == "category"]
         if items:
             longest = max(f.length for f in items)
@@ -606,6 +610,8 @@ def material_category(present: set[str]) -> str | None:
         if needs <= present:
             if "big" in present and category in BAGGABLE:
                 return "oversized"
+            if "dirty" in present and category == "plastic":
+                return "burnable"  # packaging that will not wash clean goes with burnables
             return category
     return None
 
@@ -659,6 +665,8 @@ def _sized(item: str, category: str | None, concepts: set[str], categories: dict
             return placed
     if "big" in concepts and category in BAGGABLE:
         return "oversized"
+    if "dirty" in concepts and category == "plastic":
+        return "burnable"  # plastic packaging that will not wash clean ("cling film, all oily") goes with burnables
     return category
 
 

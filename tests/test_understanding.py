@@ -185,3 +185,20 @@ def test_a_bare_garbage_word_is_asked_back_with_the_rules_first(say, text: str) 
     reply = say(text, user=text)
     payloads = [c.payload for c in reply.choices]
     assert reply.intent == "garbage.rules" and payloads[:2] == ["intent:garbage.rules", "intent:garbage.schedule"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("ma ta aba bachna chahanna, sabai bekar lagchha", "crisis"),  # romanised Nepali: I don't want to live
+    ("i want talk with staff please", "human"),
+    ("mero bhai bhakhar japan aayeko, Isesaki ma basna thaleko, ward office ma ke garnu parchha?", "life.moving"),
+    ("ma part time kaam khojdai chhu, Hello Work le sahayog garchha?", "consultation.job"),
+    ("any good pizza place near isesaki station?", "unknown"),  # a train station named is not the garbage station
+    ("where is the garbage station for my building?", "garbage.rules"),
+])
+def test_phone_english_and_romanised_nepali_are_read(say, text: str, intent: str) -> None:
+    assert say(text, user=text).intent == intent
+
+
+def test_a_lot_of_garbage_at_once_is_brought_to_the_recycle_centre(say) -> None:
+    reply = say("after moving out we have about a truckload of garbage, can it all go to the station?", user="bulk")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "self_delivery")

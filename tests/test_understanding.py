@@ -175,8 +175,16 @@ def test_a_child_writing_for_a_parent_asks_about_the_adult_class(say, text: str)
     assert say(text, user=text).intent == "class.japanese"
 
 
-def test_a_child_asking_for_a_child_still_gets_the_childrens_class(say) -> None:
-    assert say("my son wants to join the kids japanese class").intent == "class.children"
+@pytest.mark.parametrize("text", [
+    "my son wants to join the kids japanese class",
+    "I'm 14 and I write for my mom, my little brother is 7: is there a Japanese class for kids?",
+    "escribo por mi mamá, tengo 12 años. mi hermanito de 6 no entiende japonés, ¿hay clase para niños?",
+])
+def test_a_child_learner_still_gets_the_childrens_class(say, text: str) -> None:
+    assert say(text, user=text).intent == "class.children"
+
+
+def test_the_writers_parent_hides_no_family_word(say) -> None:
     assert say("mi papá me pega todos los días", user="p").intent == "crisis"  # the parent word hides no family
 
 

@@ -21,9 +21,10 @@ from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
 # Concepts that never make a message "about something else": courtesy, "right now", a figure of speech, a detail
-# asked ("what to bring"), how dirty a thing is, a train station named as a landmark ("I live near Sakai station").
+# asked ("what to bring"), how dirty a thing is, a train station named as a landmark ("I live near Sakai station"),
+# the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
-NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station"}) | GRADING
+NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
 NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers

@@ -210,3 +210,9 @@ def test_phone_english_and_romanised_nepali_are_read(say, text: str, intent: str
 def test_a_lot_of_garbage_at_once_is_brought_to_the_recycle_centre(say) -> None:
     reply = say("after moving out we have about a truckload of garbage, can it all go to the station?", user="bulk")
     assert (reply.intent, reply.category) == ("garbage.sorting", "self_delivery")
+
+
+def test_a_closing_i_will_call_now_thanks_is_courtesy_and_a_registration_question_continues_the_class(say) -> None:
+    assert say("sige po, tatawag na ako sa kanila. salamat!", user="tl-call").intent == "greeting"
+    say("may japanese class po ba tuwing linggo?", user="tl-class")
+    assert say("kailangan pa ba magparehistro?", user="tl-class").intent == "class.japanese"

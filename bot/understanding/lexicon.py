@@ -186,7 +186,7 @@ class Lexicon:
                 keys.add(hit)
         return {k for k in keys if k in self._by_first}
 
-    def _find_words(self, toks: list[Token], folded: str = "") -> list[Find]:
+    def _find_words(self, toks: list[Token], folded: str) -> list[Find]:
         out = []
         # where a sentence ends between two words: a phrase is never read across it ("bị gãy bánh. Xe to": a broken
         # wheel, then "the stroller is big", not "bánh xe", a tyre)

@@ -16,6 +16,8 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from .grading import denied_harm, entry_by_landlord, past_injury, worried_disposal
+from .grading import gap as _gap
+from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
 from .text import fold, has_cjk, tokens, word_count
 
@@ -402,16 +404,6 @@ def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
                                                              for g in spans))]
 
 
-def _key(f: Find) -> str:
-    return f.entry.key if f.entry.kind == "concept" else f.entry.kind
-
-
-def _gap(folded: str, a: Find, b: Find) -> int:
-    """Words between two finds (0 when they touch or overlap; Japanese/Chinese: characters / 3)."""
-    first, second = (a, b) if a.start <= b.start else (b, a)
-    if second.start <= first.end:
-        return 0
-    return word_count(folded[first.end:second.start])
 
 
 # How close a doubt must stand to the ambulance it doubts ("not sure if this needs an ambulance", "救急車を呼ぶほど

@@ -101,3 +101,49 @@ def test_a_category_word_is_a_material_except_in_a_follow_up_about_collection_da
 def test_packaging_of_no_named_material_is_plastic_and_a_metal_lunch_box_is_not_a_can(say) -> None:
     assert say("hộp đựng kim chi rửa rồi bỏ rác gì", user="p1").category == "plastic"
     assert say("不锈钢的旧饭盒怎么扔", user="p2").category == "non_burnable"
+
+
+@pytest.mark.parametrize("text", [
+    "my old surfboard is too long for the garbage bag, how can I throw it away?",
+    "滑雪板太长了，垃圾袋装不下，怎么扔？",
+    "yung lumang rice cooker box ng tv, di kasya sa gomi bag, paano itapon?",
+    "ang stroller namin hindi kasya sa bag, paano itapon?",
+])
+def test_a_thing_too_big_for_the_bag_is_oversized_sorting_not_the_general_question(say, text) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", "oversized")
+
+
+def test_general_questions_about_big_garbage_stay_general(say) -> None:
+    assert say("how do I throw away big furniture").intent == "garbage.oversized"
+    assert say("sodai gomi wa dou yatte dasu?", user="sodai").intent == "garbage.oversized"
+
+
+@pytest.mark.parametrize("text", [
+    "plastic food tray, greasy and I can't wash it clean. which garbage?",
+    "用过的塑料盒子，全是油，怎么扔",
+    "yung plastic na lalagyan ng ulam, malangis at hindi na malinis, saan itatapon?",
+])
+def test_plastic_packaging_that_will_not_wash_clean_is_burnable(say, text) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", "burnable")
+
+
+def test_clean_plastic_packaging_stays_plastic(say) -> None:
+    assert say("plastic food tray, rinsed. which garbage?").category == "plastic"
+
+
+def test_a_battery_taken_out_of_a_device_is_the_thing_asked_about(say) -> None:
+    reply = say("I removed the swollen battery from my old phone, how do I throw it away?", user="bat")
+    assert reply.category == "hazardous"
+
+
+def test_a_phrase_is_not_read_across_the_end_of_a_sentence(say) -> None:
+    # "bánh. Xe" is a broken wheel and then the stroller, not "bánh xe" (a tyre, not collected)
+    reply = say("xe đẩy em bé bị hỏng bánh. Xe to quá, không vừa túi rác, vứt thế nào?", user="vi-stroller")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "oversized")
+
+
+def test_a_toy_whose_batteries_were_taken_out_is_still_the_toy(say) -> None:
+    reply = say("took the batteries out of my kid's plastic toy car, which garbage is the toy?", user="toy")
+    assert reply.category == "burnable"

@@ -163,3 +163,56 @@ def test_a_thing_asked_about_by_its_category_is_a_sorting_question_first(say) ->
     assert {c.payload for c in reply.choices} >= {"intent:garbage.sorting", "intent:garbage.schedule"}
     assert say("burnable?", user="c2").intent == "garbage.schedule"
     assert say("moeru gomi wa nanyoubi?", user="c3").intent == "garbage.schedule"
+
+
+@pytest.mark.parametrize("text", [
+    "sou o filho do Marcos, tenho 12 anos. meu pai quer aprender japonês, quanto custa a aula?",
+    "I'm writing for my mom, she wants to join the Japanese class, I'm her son. where is it?",
+    "is there a japanese class? i'm not a student, i work in a factory",
+    "tengo 10 años, mi mamá quiere aprender japonés los domingos, ¿dónde es la clase?",
+])
+def test_a_child_writing_for_a_parent_asks_about_the_adult_class(say, text: str) -> None:
+    assert say(text, user=text).intent == "class.japanese"
+
+
+@pytest.mark.parametrize("text", [
+    "my son wants to join the kids japanese class",
+    "I'm 14 and I write for my mom, my little brother is 7: is there a Japanese class for kids?",
+    "escribo por mi mamá, tengo 12 años. mi hermanito de 6 no entiende japonés, ¿hay clase para niños?",
+])
+def test_a_child_learner_still_gets_the_childrens_class(say, text: str) -> None:
+    assert say(text, user=text).intent == "class.children"
+
+
+def test_the_writers_parent_hides_no_family_word(say) -> None:
+    assert say("mi papá me pega todos los días", user="p").intent == "crisis"  # the parent word hides no family
+
+
+@pytest.mark.parametrize("text", ["gomi??", "basura??", "垃圾??", "rác??"])
+def test_a_bare_garbage_word_is_asked_back_with_the_rules_first(say, text: str) -> None:
+    reply = say(text, user=text)
+    payloads = [c.payload for c in reply.choices]
+    assert reply.intent == "garbage.rules" and payloads[:2] == ["intent:garbage.rules", "intent:garbage.schedule"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("ma ta aba bachna chahanna, sabai bekar lagchha", "crisis"),  # romanised Nepali: I don't want to live
+    ("i want talk with staff please", "human"),
+    ("mero bhai bhakhar japan aayeko, Isesaki ma basna thaleko, ward office ma ke garnu parchha?", "life.moving"),
+    ("ma part time kaam khojdai chhu, Hello Work le sahayog garchha?", "consultation.job"),
+    ("any good pizza place near isesaki station?", "unknown"),  # a train station named is not the garbage station
+    ("where is the garbage station for my building?", "garbage.rules"),
+])
+def test_phone_english_and_romanised_nepali_are_read(say, text: str, intent: str) -> None:
+    assert say(text, user=text).intent == intent
+
+
+def test_a_lot_of_garbage_at_once_is_brought_to_the_recycle_centre(say) -> None:
+    reply = say("after moving out we have about a truckload of garbage, can it all go to the station?", user="bulk")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "self_delivery")
+
+
+def test_a_closing_i_will_call_now_thanks_is_courtesy_and_a_registration_question_continues_the_class(say) -> None:
+    assert say("sige po, tatawag na ako sa kanila. salamat!", user="tl-call").intent == "greeting"
+    say("may japanese class po ba tuwing linggo?", user="tl-class")
+    assert say("kailangan pa ba magparehistro?", user="tl-class").intent == "class.japanese"

@@ -112,3 +112,85 @@ def test_a_short_follow_up_asking_for_the_number_continues_the_topic(say) -> Non
     first = say("is there someone at the consultation desk who speaks Nepali?", user="desk-number")
     assert first.intent == "consultation.desk"
     assert say("what is the phone number?", user="desk-number").intent == "consultation.desk"
+
+
+# Fifth round (issue 11): violence denied, an injury that is over, a landlord who came in, a word misread as a threat.
+# Phrased here; each failed before bot/understanding/grading.py and its grading words.
+@pytest.mark.parametrize("text", [
+    "mero logne le malai dherai choti kuteko cha, hijo pani",  # romanised Nepali: has beaten me many times
+    "nobody is hitting me right now, but I am scared my company will send me home",
+    "bây giờ không ai đánh em nữa, nhưng công ty dọa đuổi em về nước",
+    "my boss sends me creepy messages every night and tells me to come to his place",
+])
+def test_harm_denied_or_told_as_past_is_a_crisis_not_danger_now(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "he is hitting me now",
+    "nobody helps me, he is hitting me now",  # the denial is not next to the harm
+    "श्रीमानले अहिले कुट्दैछ",
+    "chồng em đang đánh em",
+])
+def test_violence_happening_now_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my son fell off the bed yesterday and hit his head, he is fine now. should I take him to the hospital?",
+    "minha filha caiu da cama ontem à noite e bateu a cabeça, hoje está bem. qual hospital procuro?",
+    "my wife has a sore throat since yesterday, should we call an ambulance or not?",  # 'throat' is no typo of 'threat'
+])
+def test_an_injury_that_is_over_is_a_question_for_the_medical_lines(say, text) -> None:
+    assert say(text, user=text).intent == "consultation.medical"
+
+
+@pytest.mark.parametrize("text", [
+    "my son fell off the bed yesterday and now he is not breathing, should I call the hospital?",
+    "mi hijo se cayó ayer de la escalera y ahora está inconsciente, no sé a qué hospital llamar",
+])
+def test_a_past_fall_with_a_vital_sign_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+def test_a_landlord_who_came_in_while_one_was_out_is_for_the_desk_but_an_intruder_now_is_not(say) -> None:
+    for text in ("a imobiliária entrou na minha casa pra consertar o chuveiro sem me avisar",
+                 "pumasok sa bahay namin yung landlord habang wala kami"):
+        landlord = say(text, user=text)
+        assert landlord.intent == "unknown" and landlord.handoff
+    assert say("alguém entrou na minha casa agora, estou escondida", user="in").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my mother has chest pain and is sweating, it started ten minutes ago",
+    "lolo ko hindi makapagsalita ng maayos at ngiwi ang mukha",
+    "爸爸突然说话不清，嘴歪了",
+    "ang apoy sa kusina lumalaki na",
+    "有人在踹门，我一个人在家",
+    "しらない人が まどから 入ろうとしています",
+])
+def test_signs_of_sudden_illness_and_danger_told_plainly_are_emergencies(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("chest pain on and off since last week, which clinic should I go to?", "consultation.medical"),
+    ("the baby has a fever of 38 since this evening but drinks milk, should I call an ambulance or wait?",
+     "consultation.medical"),  # a doubt about the ambulance with no sign of danger at all
+    ("con sốt cao nhưng không co giật, có nên gọi cấp cứu không?", "consultation.medical"),  # a sign denied
+    ("bulan lalu kaki saya terjepit mesin di pabrik, perusahaan tidak mau bayar, saya perlu pengacara",
+     "consultation.legal"),
+    ("旧剪刀怎么扔?怕划伤收垃圾的人", "garbage.sorting"),  # a worry about a thing to throw away
+    ("yung lumang kutsilyo, paano itapon? baka masugatan yung nangongolekta", "garbage.sorting"),
+])
+def test_worries_and_past_events_are_not_emergencies(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("walang kamag-anak dito, sinasaktan ako ng asawa ko gabi-gabi", "crisis"),  # "dito" (here) is no "now"
+    ("mero logne le raksi khayera kutchha, ma ke garu", "crisis"),  # 'khayera' is no typo of an emergency word
+])
+def test_ordinary_words_are_not_read_as_danger_now(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent

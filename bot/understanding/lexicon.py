@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 from .text import Token, fold, has_cjk, tokens
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+_SENTENCE_END = re.compile(r"[!?。！？]|\.\s")  # a full stop followed by a space ("2.5 m" is one measure)
 KINDS = ("concept", "item", "category", "lang_name", "area")
 AREA_LANG = "area"  # the pseudo-language of town names (they are the same in every language)
 # Endings a typed word may add to an entry word: plurals (s, es), Indonesian -nya/-ku/-mu, the Tagalog linker -ng.
@@ -157,7 +158,7 @@ class Lexicon:
 
     def find_raw(self, folded: str) -> list[Find]:
         """Every entry present in the folded text, overlaps not settled."""
-        return self._find_words(tokens(folded)) + self._find_cjk(folded)
+        return self._find_words(tokens(folded), folded) + self._find_cjk(folded)
 
     def _find_cjk(self, folded: str) -> list[Find]:
         # Residents put spaces between Japanese words ("本 捨てたい", "ひと たおれた"): search a copy without the
@@ -185,11 +186,16 @@ class Lexicon:
                 keys.add(hit)
         return {k for k in keys if k in self._by_first}
 
-    def _find_words(self, toks: list[Token]) -> list[Find]:
+    def _find_words(self, toks: list[Token], folded: str) -> list[Find]:
         out = []
+        # where a sentence ends between two words: a phrase is never read across it ("bị gãy bánh. Xe to": a broken
+        # wheel, then "the stroller is big", not "bánh xe", a tyre)
+        ends = {i for i in range(1, len(toks)) if _SENTENCE_END.search(folded, toks[i - 1].end, toks[i].start)}
         for i, tok in enumerate(toks):
             for key in self._candidates(tok.text):
                 for entry in self._by_first[key]:
+                    if any(i < j < i + len(entry.words) for j in ends):
+                        continue
                     found = _match_at(entry, toks, i, self._known_words)
                     if found:
                         out.append(found)
@@ -274,9 +280,12 @@ def _hides(outer: Find, inner: Find) -> bool:
 # told as ongoing, an alarm word that only tells a feeling, a danger over, a fire word) lie across the other words:
 # they never hide a word found inside them and are never hidden by one. So do the two that grade a crisis told
 # without its keywords (intents/rules.yaml): how long it has gone on ("every day", "for weeks"), a wish ("I hope")
-# and a farewell ("thank you for everything", which is still a thanks).
+# and a farewell ("thank you for everything", which is still a thanks). And those of bot/understanding/grading.py:
+# a denial of violence ("nobody", "không ai"), someone entering the home (a landlord who came in while one was out)
+# and a worry about a thing to throw away ("afraid it will cut", "怕").
 GRADING = frozenset({"doubt", "ambulance", "mild", "vital", "negation", "ongoing", "weak_alarm", "over",
-                     "fire_word", "persistent", "wish", "farewell"})
+                     "fire_word", "persistent", "wish", "farewell", "nobody", "entered",
+                     "worry"})
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

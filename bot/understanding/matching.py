@@ -15,14 +15,18 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from .grading import denied_harm, entry_by_landlord, past_injury, worried_disposal
+from .grading import gap as _gap
+from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
 # Concepts that never make a message "about something else": courtesy, "right now", a figure of speech, a detail
-# asked ("what to bring").
+# asked ("what to bring"), how dirty a thing is, a train station named as a landmark ("I live near Sakai station"),
+# the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
-NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail"}) | GRADING
+NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
 NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
@@ -187,7 +191,10 @@ class Matcher:
         usable evidence is `unknown` (handed to the desk)."""
         finds = _crisis_over_emergency(_figures_over_alarms(finds, self.crisis_concepts), self.crisis_concepts)
         finds = _longer_over_crossing(finds, self.crisis_concepts)
+        finds = denied_harm(folded, finds)
         finds = _doubt_over_ambulance(folded, finds)
+        finds = past_injury(entry_by_landlord(finds))
+        finds = worried_disposal(folded, finds)
         finds = _danger_over(folded, finds)
         finds = _duration_over_now(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
@@ -209,7 +216,7 @@ class Matcher:
                 u = self._from_rule(rule, finds, present)
                 u.languages_named, u.area = named, area
                 u.also = self._second_topic(rule, present, other, words)
-                return _by_material(u, material_evidence(finds, follow), other)
+                return _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
         if _asks_detail(present, words, last_intent):
             # "how much is it?", "what do I need to bring?" right after an answer about a topic: that topic again.
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
@@ -280,6 +287,9 @@ class Matcher:
             # a question back about garbage days would not help; the desk will.
             return fallback
         choices = [i for i, s in ranked if s >= top - 0.25][:3]
+        if present - NO_EVIDENCE == {"garbage"} and "garbage.rules" in choices:
+            # a bare "gomi??": how garbage goes out here first, the calendar and sorting beside it
+            choices = ["garbage.rules"] + [c for c in choices if c != "garbage.rules"]
         if fallback.options:  # the examples' readings join the evidence's
             choices += [o.key for o in fallback.options if o.key not in choices]
             choices = choices[:3]
@@ -311,6 +321,10 @@ class Matcher:
         if len({f.entry.key for f in items}) > 1:
             # "Do PET bottles go in the plastic bag?": the bag is where it would go, not what is asked about.
             items = [f for f in items if f.entry.key not in DESTINATIONS] or items
+            if {"over", "fire_word"} <= u.concepts:
+                # "the swollen battery of my old phone, I already took it out": the damaged battery taken out is the
+                # thing (a toy whose batteries were taken out is still the toy asked about)
+                items = [f for f in items if self.item_categories.get(f.entry.key) == "hazardous"] or items
         cats = [f.entry.key for f in finds if f.entry.kind == "category"]
         if items:
             longest = max(f.length for f in items)
@@ -390,16 +404,6 @@ def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
                                                              for g in spans))]
 
 
-def _key(f: Find) -> str:
-    return f.entry.key if f.entry.kind == "concept" else f.entry.kind
-
-
-def _gap(folded: str, a: Find, b: Find) -> int:
-    """Words between two finds (0 when they touch or overlap; Japanese/Chinese: characters / 3)."""
-    first, second = (a, b) if a.start <= b.start else (b, a)
-    if second.start <= first.end:
-        return 0
-    return word_count(folded[first.end:second.start])
 
 
 # How close a doubt must stand to the ambulance it doubts ("not sure if this needs an ambulance", "救急車を呼ぶほど
@@ -422,23 +426,33 @@ def _doubt_over_ambulance(folded: str, finds: list[Find]) -> list[Find]:
     near = [a for a in ambulances if any(_gap(folded, d, a) <= DOUBT_GAP for d in doubts)]
     if not (unsure or near):
         return finds
-    vital = [f for f in finds if _key(f) == "vital"]
-    if vital:  # "not sure if he is breathing, should we call an ambulance?": the doubt is about a sign of danger
-        v = vital[0]
-        return finds + [Find(Entry("concept", "emergency", v.entry.lang, v.entry.phrase, v.entry.words),
-                             v.start, v.end, v.quality)]
-    alarms = [f for f in finds if _key(f) == "emergency"]
-    if not alarms:
-        return finds
-    mild = [f for f in finds if _key(f) == "mild"]  # a mild sign must cover the emergency word it excuses
-    calls = [f for f in finds if _key(f) in ("ambulance", "unsure_ambulance")]  # "needs an ambulance" holds one
     doubted = [(d.start, d.end) for d in doubts + unsure]
     # a "not" of "not sure" denies nothing; the rest deny the sign they stand next to, on its own side of it
     negations = [f for f in finds if _key(f) == "negation" and not any(s <= f.start and f.end <= e for s, e in doubted)]
 
     def denies(n: Find, f: Find) -> bool:
         after = n.entry.lang in NEGATION_AFTER
-        return (n.start >= f.end if after else n.end <= f.start) and _gap(folded, n, f) <= NEGATION_GAP
+        side = n.end > f.end if after else n.start < f.start  # "không co giật" shares a word with its sign
+        return side and not (n.start <= f.start and f.end <= n.end) and _gap(folded, n, f) <= NEGATION_GAP
+
+    alarms = [f for f in finds if _key(f) == "emergency"]
+    # A sign of danger denied ("no seizure", "không co giật") makes none; a function named ("not breathing" holds
+    # "breathing", which is no emergency word of its own) always does.
+    bad = {(f.start, f.end) for f in alarms}
+    vital = [f for f in finds if _key(f) == "vital"
+             and not ((f.start, f.end) in bad and any(denies(n, f) for n in negations))]
+    if vital:  # "not sure if he is breathing, should we call an ambulance?": the doubt is about a sign of danger
+        v = vital[0]
+        return finds + [Find(Entry("concept", "emergency", v.entry.lang, v.entry.phrase, v.entry.words),
+                             v.start, v.end, v.quality)]
+    if not alarms and not unsure:  # "fever since evening: should I call an ambulance or wait?": advice (#7119)
+        a = near[0]
+        return finds + [Find(Entry("concept", "unsure_ambulance", a.entry.lang, a.entry.phrase, a.entry.words),
+                             a.start, a.end, a.quality)]
+    if not alarms:
+        return finds
+    mild = [f for f in finds if _key(f) == "mild"]  # a mild sign must cover the emergency word it excuses
+    calls = [f for f in finds if _key(f) in ("ambulance", "unsure_ambulance")]  # "needs an ambulance" holds one
 
     def benign(f: Find) -> bool:
         if any(m.start <= f.start and f.end <= m.end for m in mild):
@@ -589,6 +603,8 @@ def material_category(present: set[str]) -> str | None:
         if needs <= present:
             if "big" in present and category in BAGGABLE:
                 return "oversized"
+            if "dirty" in present and category == "plastic":
+                return "burnable"  # packaging that will not wash clean goes with burnables
             return category
     return None
 
@@ -602,7 +618,8 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
     if u.intent in ("garbage.schedule", "garbage.rules") and u.method == "rule":
         # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?", "is a used
         # mask burnable?" are about the thing (the category word itself is not counted as its material)
-        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category"}
+        # (a size said, "the stroller does not fit in any bag, how do I throw it away?", is about the thing too)
+        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category", "big"}
         if not present & asks or present & {"when", "today_tomorrow", "time_of_day"}:
             return u
     if u.intent == "unknown" or u.method == "evidence":
@@ -614,6 +631,16 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
     if category is None:
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category=category, concepts=present,
+                         languages_named=u.languages_named, area=u.area, method="material")
+
+
+def _too_big_thing(u: Understanding, present: set[str]) -> Understanding:
+    """A thing the list does not have, said not to fit in the bag, with a word of throwing it away ("the golf clubs
+    are too long for the garbage bag, how do I throw them away?", "baby bathtub, di kasya sa gomi bag"): that thing is
+    oversized garbage (a sorting answer, with "please confirm"), not the general question about oversized garbage."""
+    if u.intent != "garbage.oversized" or u.item or not {"bag", "dispose", "big"} <= present:
+        return u
+    return Understanding("garbage.sorting", 0.7, "garbage.material", category="oversized", concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")
 
 
@@ -631,6 +658,8 @@ def _sized(item: str, category: str | None, concepts: set[str], categories: dict
             return placed
     if "big" in concepts and category in BAGGABLE:
         return "oversized"
+    if "dirty" in concepts and category == "plastic":
+        return "burnable"  # plastic packaging that will not wash clean ("cling film, all oily") goes with burnables
     return category
 
 

@@ -1,0 +1,97 @@
+"""Grading danger told in a story (issue 11, fifth round): harm denied, an injury that is over, a landlord who came in.
+
+Each function takes the words found in a message and drops the alarm words that the story itself excuses; every other
+alarm word, and any word of danger now, keeps the emergency (a missed emergency is the worst failure). The grading
+words they read (`nobody`, `entered`, `mild`, `ongoing`, `vital`) are lexicon.GRADING: never hidden, never a topic.
+"""
+
+from __future__ import annotations
+
+from .lexicon import Find
+from .text import word_count
+
+HARM = frozenset({"hurt_me", "hits"})  # violence told in the message (a crisis with a family word, danger with `now`)
+NOBODY_GAP = 1  # "no one is hitting me": at most one word between the denial and the harm it denies
+
+
+def key(f: Find) -> str:
+    """The concept a find names, or its kind (item, category, lang_name, area)."""
+    return f.entry.key if f.entry.kind == "concept" else f.entry.kind
+
+
+def gap(folded: str, a: Find, b: Find) -> int:
+    """Words between two finds (0 when they touch or overlap; Japanese/Chinese: characters / 3)."""
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    if second.start <= first.end:
+        return 0
+    return word_count(folded[first.end:second.start])
+
+
+def _inside(f: Find, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= f.start and f.end <= e for s, e in spans)
+
+
+def denied_harm(folded: str, finds: list[Find]) -> list[Find]:
+    """"Nobody is hitting me now, but I'm afraid they'll send me home", "không ai đánh em", "没人打我": violence denied
+    by the word just before it is no violence told. The harm and the emergency words on its span are dropped; harm
+    told elsewhere in the message ("nobody helps, he hits me every night") still counts."""
+    nobody = [f for f in finds if key(f) == "nobody"]
+    if not nobody:
+        return finds
+    denied = [(f.start, f.end) for f in finds
+              if key(f) in HARM and any(n.start <= f.start and gap(folded, n, f) <= NOBODY_GAP for n in nobody)]
+    if not denied:
+        return finds
+    return [f for f in finds if not (key(f) in HARM | {"emergency"} and _inside(f, denied))]
+
+
+def past_injury(finds: list[Find]) -> list[Find]:
+    """An injury told as over ("fell off the bunk bed last night and hit his head; playing normally now, no
+    vomiting: should I take him to the hospital?") asked about with a doctor, a doubt or a number to call is a
+    question for the medical lines, not 119: it needs a word of the past (`ongoing`: yesterday, last night), every
+    emergency word a mild sign (a fall, a bump, some blood) and no vital sign (not breathing, unconscious).
+    An accident of last month asked about with a lawyer ("my hand was caught in a machine last month, the company
+    won't pay: I need a lawyer") is legal help whatever its words, unless something is happening now."""
+    present = {key(f) for f in finds}
+    if "ongoing" not in present or "vital" in present:
+        return finds
+    alarms = [f for f in finds if key(f) == "emergency"]
+    if "lawyer" in present and "now" not in present and alarms:
+        return [f for f in finds if key(f) != "emergency"]
+    if not present & {"medical", "call_advice", "doubt"}:
+        return finds
+    mild = [(f.start, f.end) for f in finds if key(f) == "mild"]
+    if not alarms or not all(_inside(f, mild) for f in alarms):
+        return finds
+    return [f for f in finds if key(f) != "emergency"]
+
+
+WORRY_GAP = 1  # "怕划伤收垃圾的人", "baka sumabog": the worry stands right next to what it fears
+
+
+def worried_disposal(folded: str, finds: list[Find]) -> list[Find]:
+    """A worry about a thing to throw away ("the old kitchen knife, I'm afraid it will cut the collectors", "can it
+    catch fire in the truck?") is a garbage question: with a garbage item and a word of throwing away, no word of
+    danger now, and every emergency word next to a worry (`worry`: afraid it will, might, 怕, baka), it is dropped."""
+    present = {key(f) for f in finds}
+    if "worry" not in present or "item" not in present or "dispose" not in present or "now" in present:
+        return finds
+    worries = [f for f in finds if key(f) == "worry"]
+    alarms = [f for f in finds if key(f) == "emergency"]
+    if not alarms or not all(any(gap(folded, w, f) <= WORRY_GAP for w in worries) for f in alarms):
+        return finds
+    return [f for f in finds if key(f) != "emergency"]
+
+
+def entry_by_landlord(finds: list[Find]) -> list[Find]:
+    """The landlord or the agent who came into the flat while the writer was out ("entered without telling me, he has
+    the key") is a matter for the desk, not a break-in: with a landlord named, no word of danger now, and every
+    emergency or break-in word the entering itself (`entered`)."""
+    present = {key(f) for f in finds}
+    if "landlord" not in present or "now" in present or "entered" not in present:
+        return finds
+    entered = [(f.start, f.end) for f in finds if key(f) == "entered"]
+    alarms = [f for f in finds if key(f) in ("emergency", "break_in")]
+    if not alarms or not all(_inside(f, entered) for f in alarms):
+        return finds
+    return [f for f in finds if key(f) not in ("emergency", "break_in")]

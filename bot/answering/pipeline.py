@@ -422,11 +422,16 @@ class Bot(Commands):
         """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the
         one answered, gets its own line (with its please-confirm and source), when the reply stays short enough."""
         spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
-        other = next((f.entry.key for f in reading.finds
-                      if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= 1.0
-                      and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)), None)
-        if other is None:
+        others = list(dict.fromkeys(
+            f.entry.key for f in reading.finds
+            if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= 1.0
+            and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)))
+        if not others:
             return
+        other = others[0]
+        # what does not fit on a line of its own is a tap away: every item asked about is answered or offered
+        offered = [self._choice(Option("item", key), lang) for key in others]
+        reply.choices.extend(offered[1:])
         today, clock = now.date(), now.time()
         first = self.renderer.answer("garbage.sorting", lang, today, clock, item=u.item, category=u.category)
         second = self.renderer.answer("garbage.sorting", lang, today, clock, item=other,
@@ -450,6 +455,8 @@ class Bot(Commands):
         text = "\n".join(lines)
         if len(text) <= WHOLE_BUDGET:
             reply.text = text
+        else:
+            reply.choices.insert(len(reply.choices) - len(offered) + 1, offered[0])
 
     def _crisis(self, u: Understanding, msg_lang: str | None, reply_lang: str) -> Reply:
         """A person at risk: the help lines for their situation in their language, and an urgent desk ticket."""

@@ -9,3 +9,15 @@ def test_a_second_item_too_long_to_answer_on_its_own_line_is_a_button(say) -> No
     three = say("Pet bottle caps and the labels: with the bottle or separately?", user="b")
     named = {three.entry, *(c.payload.removeprefix("item:") for c in three.choices)}
     assert {"pet-bottle-cap", "pet-bottle-label"} <= named  # a third thing named is offered too
+
+
+def test_someone_who_speaks_a_language_is_named_beside_the_handoff(say) -> None:
+    """A personal matter stays with the desk, but who speaks the language asked about is said from the facts."""
+    reply = say("My neighbour got a tax letter she cannot read. Is there someone who speaks Tagalog to help her?")
+    assert reply.intent == "unknown" and reply.handoff
+    assert "Tagalog" in reply.text and "0270-27-2731" in reply.text
+    assert "intent:consultation.desk" in [c.payload for c in reply.choices]
+    nepali = say("नगरपालिकाको चिठी बुझिनँ। नेपाली बोल्ने कोही सहयोग गर्न सक्नुहुन्छ?", user="ne")
+    assert "0570-078377" in nepali.text  # no counsellor speaks it: who does
+    plain = say("my landlord keeps my deposit", user="p")
+    assert plain.handoff and "0270-27-2731" not in plain.text

@@ -377,9 +377,13 @@ class Bot(Commands):
             days = self.renderer.language_days(reply_lang, reply_lang) if reply_lang != "ja" else None
             if days:
                 reply.text += "\n" + days
+            note = ""
             if self._untranslatable(msg_lang):
                 name = self.renderer.language_name(reply_lang, str(msg_lang))
-                reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
+                note = "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
+            if u.intent == "unknown" and not days:
+                self._who_speaks(reply, u, reply_lang, len(note))
+            reply.text += note
             return reply
         if u.intent == "garbage.schedule" and not u.options and self.calendar is not None \
                 and u.answer_key not in SCHEDULE_ANSWERS:
@@ -406,6 +410,20 @@ class Bot(Commands):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _who_speaks(self, reply: Reply, u: Understanding, lang: str, after: int = 0) -> None:
+        """A personal matter handed to the desk that asks for someone who speaks a language ("is there someone who
+        speaks Portuguese to help my mother?"): who does, from the facts, beside the handoff, and the desk's
+        answer a tap away. The intent stays `unknown`: the case itself is for a person."""
+        asked = next((c for c in u.languages_named if c in lang_mod.SERVED and c != "ja"), None)
+        if asked is None and "interpreter" in u.concepts and lang != "ja":
+            asked = lang
+        line = self.renderer.speakers(lang, asked) if asked else None
+        if line and len(reply.text) + 1 + len(line) + after <= WHOLE_BUDGET:
+            reply.text += "\n" + line
+            reply.choices.append(self._choice(Option("intent", "consultation.desk"), lang))
+            if u.concepts & {"visa", "lawyer"}:  # the legal answer: specialist days, Houterasu's languages
+                reply.choices.append(self._choice(Option("intent", "consultation.legal"), lang))
 
     def _names_time(self, text: str, lang: str) -> bool:
         """The message names a weekday or a clock time ("is it open at 3 on Saturday?", "周六上午"): answers then say

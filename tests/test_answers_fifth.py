@@ -21,3 +21,12 @@ def test_someone_who_speaks_a_language_is_named_beside_the_handoff(say) -> None:
     assert "0570-078377" in nepali.text  # no counsellor speaks it: who does
     plain = say("my landlord keeps my deposit", user="p")
     assert plain.handoff and "0270-27-2731" not in plain.text
+
+
+def test_a_child_hurt_in_a_fall_gets_the_childrens_medical_line_beside_119(say) -> None:
+    reply = say("my son fell off the bunk bed and hit his head, he is crying, who do I call?")
+    assert reply.intent == "emergency" and "119" in reply.text and "#8000" in reply.text
+    grown = say("my husband fell off the ladder and hit his head", user="g")
+    assert grown.intent == "emergency" and "#8000" not in grown.text
+    harmed = say("a man is hitting my daughter right now", user="h")
+    assert harmed.intent == "emergency" and "#8000" not in harmed.text

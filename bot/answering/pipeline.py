@@ -46,6 +46,8 @@ from .rendering import WHOLE_BUDGET, Renderer, punct
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
+# Danger from a person, not an illness or a fall: a child's medical line is no answer to it.
+HARM_NOW = frozenset({"hurt_me", "hits", "threat", "weapon", "break_in", "sexual", "stalking", "self_harm", "abuse"})
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
 ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
 NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu",
@@ -327,6 +329,10 @@ class Bot(Commands):
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
         reply = self._answer(u, msg_lang, reply_lang, user, now, text)
+        if u.intent == "emergency" and "child" in u.concepts and not u.concepts & HARM_NOW:
+            # a child hurt or ill: the children's medical line beside 119 (#7119 is in the answer already)
+            hours = self.kb.facts["medical_8000"].get("weekdays", "")
+            reply.text += "\n" + self.renderer.ui(reply_lang, "emergency_child", weekdays=hours)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
         if u.also and not u.options and not reply.handoff and u.intent not in ("emergency", "crisis") \

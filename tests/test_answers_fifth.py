@@ -30,3 +30,11 @@ def test_a_child_hurt_in_a_fall_gets_the_childrens_medical_line_beside_119(say) 
     assert grown.intent == "emergency" and "#8000" not in grown.text
     harmed = say("a man is hitting my daughter right now", user="h")
     assert harmed.intent == "emergency" and "#8000" not in harmed.text
+
+
+def test_a_lawyer_wanted_after_an_accident_is_the_legal_answer_not_119(say) -> None:
+    reply = say("I had a car accident last week and the other driver wants money. I need a lawyer")
+    assert reply.intent == "consultation.legal" and "119" not in reply.text
+    assert say("car crash! my friend is bleeding, we need a lawyer", user="b").intent == "emergency"
+    assert say("there is a fire, where is my insurance card", user="c").intent == "emergency"
+    assert say("accident now, I need a lawyer", user="d").intent == "emergency"

@@ -38,3 +38,11 @@ def test_a_lawyer_wanted_after_an_accident_is_the_legal_answer_not_119(say) -> N
     assert say("car crash! my friend is bleeding, we need a lawyer", user="b").intent == "emergency"
     assert say("there is a fire, where is my insurance card", user="c").intent == "emergency"
     assert say("accident now, I need a lawyer", user="d").intent == "emergency"
+
+
+def test_who_may_not_join_nhi_is_said_when_a_status_of_residence_is_named(say) -> None:
+    reply = say("My father is here on a tourist visa for two months. Can he join national health insurance?")
+    assert reply.entry == "life.health_insurance.eligibility" and "3 months" in reply.text and "特定活動" in reply.text
+    zh = say("我父亲是来日本治病的特定活动签证，能加入国民健康保险吗？", user="zh")
+    assert zh.entry == "life.health_insurance.eligibility" and "不能加入" in zh.text
+    assert say("how do i join national health insurance?", user="j").entry == "life.health_insurance"

@@ -46,3 +46,10 @@ def test_who_may_not_join_nhi_is_said_when_a_status_of_residence_is_named(say) -
     zh = say("我父亲是来日本治病的特定活动签证，能加入国民健康保险吗？", user="zh")
     assert zh.entry == "life.health_insurance.eligibility" and "不能加入" in zh.text
     assert say("how do i join national health insurance?", user="j").entry == "life.health_insurance"
+
+
+def test_food_tins_asked_beside_drink_cans_get_their_own_line(say) -> None:
+    reply = say("Las latas de sardina van con las latas de refresco?")
+    assert reply.text.startswith("Lata de comida") and "\nLata de aluminio" in reply.text  # in the order asked
+    assert "No confirmado para Isesaki" in reply.text  # the food tin's category is an inference
+    assert say("माछाको क्यान कहाँ फाल्ने?", user="ne").entry == "food-tin"

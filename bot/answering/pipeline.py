@@ -46,6 +46,8 @@ from .rendering import WHOLE_BUDGET, Renderer, punct
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
+# How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
+SECOND_ITEM = 0.9
 # Danger from a person, not an illness or a fall: a child's medical line is no answer to it.
 HARM_NOW = frozenset({"hurt_me", "hits", "threat", "weapon", "break_in", "sexual", "stalking", "self_harm", "abuse"})
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
@@ -448,7 +450,7 @@ class Bot(Commands):
         spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
         others = list(dict.fromkeys(
             f.entry.key for f in reading.finds
-            if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= 1.0
+            if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= SECOND_ITEM
             and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)))
         if not others:
             return
@@ -462,7 +464,9 @@ class Bot(Commands):
                                       category=self.kb.items[other].category)
         lines = reply.text.split("\n")
         at = lines.index(first.main) + 1 if first.main in lines else len(lines)
-        lines.insert(at, second.main)
+        named_first = min((f.start for f in reading.finds if f.entry.key == other), default=0) \
+            < min((a for a, _ in spans), default=0)
+        lines.insert(at - 1 if named_first and at else at, second.main)  # in the order the question names them
         # its please-confirm (when the first has none) before the source line, and one source line for both
         label = self.renderer.ui(lang, "source", sources="\0").split("\0")[0]
         own = next((i for i, line in enumerate(lines) if line.startswith(label)), None)

@@ -53,3 +53,12 @@ def test_food_tins_asked_beside_drink_cans_get_their_own_line(say) -> None:
     assert reply.text.startswith("Lata de comida") and "\nLata de aluminio" in reply.text  # in the order asked
     assert "No confirmado para Isesaki" in reply.text  # the food tin's category is an inference
     assert say("माछाको क्यान कहाँ फाल्ने?", user="ne").entry == "food-tin"
+
+
+def test_how_evacuation_orders_reach_a_phone_is_the_alert_answer_not_the_earthquake_steps(say) -> None:
+    for user, text in (("en", "How would I hear about an evacuation order if I can't read Japanese?"),
+                       ("pt", "Como recebo alerta de desastre no celular?"),
+                       ("id", "Bagaimana cara dapat peringatan bencana di HP?")):
+        reply = say(text, user=user)
+        assert reply.intent == "life.disaster" and "いせさき情報メール" in reply.text, (user, reply.text)
+    assert "Earthquake" in say("what do I do in an earthquake?", user="q").text

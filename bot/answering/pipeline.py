@@ -32,6 +32,7 @@ from ..understanding.lexicon import Lexicon
 from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean, fold, word_count
+from . import hours as hours_mod
 from . import overrides
 from .actions import Commands
 from .beyond import Beyond
@@ -46,6 +47,7 @@ from .rendering import WHOLE_BUDGET, Renderer, punct
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
+CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
 # How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
 SECOND_ITEM = 0.9
 # Danger from a person, not an illness or a fall: a child's medical line is no answer to it.
@@ -335,6 +337,10 @@ class Bot(Commands):
             # a child hurt or ill: the children's medical line beside 119 (#7119 is in the answer already)
             hours = self.kb.facts["medical_8000"].get("weekdays", "")
             reply.text += "\n" + self.renderer.ui(reply_lang, "emergency_child", weekdays=hours)
+        if u.intent.startswith("garbage.") and not u.options and (
+                u.answer_key in CENTRE_ANSWERS or "recycle_center" in u.concepts
+                or (u.answer_key == "garbage.sorting" and u.category == "self_delivery")):
+            self._centre_at(reply, text, reply_lang)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
         if u.also and not u.options and not reply.handoff and u.intent not in ("emergency", "crisis") \
@@ -432,6 +438,34 @@ class Bot(Commands):
             reply.choices.append(self._choice(Option("intent", "consultation.desk"), lang))
             if u.concepts & {"visa", "lawyer"}:  # the legal answer: specialist days, Houterasu's languages
                 reply.choices.append(self._choice(Option("intent", "consultation.legal"), lang))
+
+    def _centre_at(self, reply: Reply, text: str, lang: str) -> None:
+        """"Can I bring it on Saturday at 11:30?": the day and time named, checked against Recycle Center 21's
+        carry-in hours (closed then, or within them) below the answer's first line; its hours and fee a tap away."""
+        if not any(c.payload == "intent:garbage.rules.center" for c in reply.choices) \
+                and not reply.entry == "garbage.rules.center" and "garbage.rules.center" in self.kb.answers:
+            reply.choices.append(self._choice(Option("intent", "garbage.rules.center"), lang))
+        week = self.catalog.get(lang, "ui", "weekdays") or []
+        day = hours_mod.named_weekday(text, [week, self.catalog.get("en", "ui", "weekdays") or []])
+        at = hours_mod.named_clock(text)
+        if day is None or len(week) != 7 or (at is None and day < 6):
+            return
+        facts = self.kb.facts.get("center21_hours") or {}
+        hours = facts.get("weekdays") if day < 5 else facts.get("saturday") if day == 5 else None
+        name = str(week[day])
+        first = name[:1].upper() + name[1:]  # the name opening the sentence
+        clock = self.renderer.clock(lang, at.strftime("%H:%M").lstrip("0") or "0:00") if at else ""
+        if not hours:
+            line = self.renderer.ui(lang, "center_closed_day", first=first)
+        elif at is not None and hours_mod.open_at(str(hours), at):
+            line = self.renderer.ui(lang, "center_open_at", first=first, time=clock)
+        else:
+            spans = ", ".join(f"{self.renderer.clock(lang, a.strftime('%H:%M').lstrip('0'))}–"
+                              f"{self.renderer.clock(lang, b.strftime('%H:%M').lstrip('0'))}"
+                              for a, b in hours_mod.spans(str(hours)))
+            line = self.renderer.ui(lang, "center_closed_at", first=first, day=name, time=clock, hours=spans)
+        lines = reply.text.split("\n")
+        reply.text = "\n".join([lines[0], line, *lines[1:]])
 
     def _names_time(self, text: str, lang: str) -> bool:
         """The message names a weekday or a clock time ("is it open at 3 on Saturday?", "周六上午"): answers then say

@@ -62,3 +62,29 @@ def test_how_evacuation_orders_reach_a_phone_is_the_alert_answer_not_the_earthqu
         reply = say(text, user=user)
         assert reply.intent == "life.disaster" and "いせさき情報メール" in reply.text, (user, reply.text)
     assert "Earthquake" in say("what do I do in an earthquake?", user="q").text
+
+
+def test_a_day_and_time_named_for_the_recycle_centre_are_checked_against_its_hours(say) -> None:
+    late = say("Can I take my old boxes to the recycle center on Saturday at 11:45?")
+    assert "Saturday 11:45: it takes no carry-ins then. Saturday: 8:30–11:15." in late.text
+    early = say("recycle center 21 on friday at 9:30, ok?", user="b")
+    assert "Friday 9:30: that is within its carry-in hours." in early.text
+    sunday = say("Posso levar lixo ao centro de reciclagem no domingo?", user="c")
+    assert "Domingo: o centro não recebe" in sunday.text
+    sprung = say("I want to bring a spring mattress on Saturday afternoon at 2", user="d")
+    assert "Saturday 14:00: it takes no carry-ins then." in sprung.text
+    assert "intent:garbage.rules.center" in [c.payload for c in sprung.choices]  # hours and fee a tap away
+
+
+def test_named_days_and_clock_times_are_read_in_each_script() -> None:
+    from bot.answering import hours
+
+    week_vi = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
+    assert hours.named_weekday("mang đến vào thứ bảy được không", [week_vi]) == 5  # not "thứ ba"
+    assert hours.named_weekday("星期六可以吗", [["周一", "周二", "周三", "周四", "周五", "周六", "周日"]]) == 5
+    assert hours.named_clock("sábado às 11h30") == hours.dt.time(11, 30)
+    assert hours.named_clock("土曜日の 10時半") == hours.dt.time(10, 30)
+    assert hours.named_clock("下午3点") == hours.dt.time(15, 0)
+    assert hours.named_clock("at 9am") == hours.dt.time(9, 0)
+    assert hours.named_clock("no time here") is None
+    assert hours.open_at("8:30–12:00, 13:00–16:15", hours.dt.time(12, 30)) is False

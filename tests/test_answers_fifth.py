@@ -88,3 +88,12 @@ def test_named_days_and_clock_times_are_read_in_each_script() -> None:
     assert hours.named_clock("at 9am") == hours.dt.time(9, 0)
     assert hours.named_clock("no time here") is None
     assert hours.open_at("8:30–12:00, 13:00–16:15", hours.dt.time(12, 30)) is False
+
+
+def test_the_answer_next_to_the_one_given_is_a_tap_away(say) -> None:
+    routes = say("Can my grandfather get on the Aozora bus in his wheelchair?")
+    assert "wheelchair" in routes.text and "intent:life.bus" in [c.payload for c in routes.choices]  # the fare
+    child = say("Is there a Japanese class for my 9 year old daughter?", user="c")
+    assert child.intent == "class.children" and "intent:class.japanese" in [c.payload for c in child.choices]
+    alone = say("how much is the community bus?", user="f")
+    assert "intent:life.bus" not in [c.payload for c in alone.choices]

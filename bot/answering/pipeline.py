@@ -47,6 +47,7 @@ from .rendering import WHOLE_BUDGET, Renderer, punct
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
+SIBLINGS = {"class.children": "class.japanese"}  # an answer whose neighbour is offered beside it (_neighbours)
 CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
 # How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
 SECOND_ITEM = 0.9
@@ -343,6 +344,7 @@ class Bot(Commands):
             self._centre_at(reply, text, reply_lang)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
+        self._neighbours(reply, u, reply_lang)
         if u.also and not u.options and not reply.handoff and u.intent not in ("emergency", "crisis") \
                 and not any(c.payload == f"intent:{u.also}" for c in reply.choices):
             # two questions in one message: the second one's answer a tap away
@@ -424,6 +426,17 @@ class Bot(Commands):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _neighbours(self, reply: Reply, u: Understanding, lang: str) -> None:
+        """The answer next to the one given, a tap away: the short answer under a detail chosen for the question
+        ("a ramp for a wheelchair, and the fare?": the routes, and the fare behind a button), the adults' class under
+        the children's (a parent asking for the child often asks for themself too)."""
+        base = u.answer_key.removesuffix(".more")
+        near = [base] if base != u.answer_key else []
+        near += [SIBLINGS[u.answer_key]] if u.answer_key in SIBLINGS else []
+        for key in near:
+            if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
+                reply.choices.append(self._choice(Option("intent", key), lang))
 
     def _who_speaks(self, reply: Reply, u: Understanding, lang: str, after: int = 0) -> None:
         """A personal matter handed to the desk that asks for someone who speaks a language ("is there someone who

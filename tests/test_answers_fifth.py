@@ -97,3 +97,10 @@ def test_the_answer_next_to_the_one_given_is_a_tap_away(say) -> None:
     assert child.intent == "class.children" and "intent:class.japanese" in [c.payload for c in child.choices]
     alone = say("how much is the community bus?", user="f")
     assert "intent:life.bus" not in [c.payload for c in alone.choices]
+
+
+def test_the_day_and_time_of_a_named_item_use_the_residents_district(say) -> None:
+    reply = say("I live in Akabori. Old clothes: which day, and until what time can I put them out?")
+    assert "Akabori" in reply.text and "古紙類" in reply.text and "8:30" in reply.text
+    plain = say("until what time can I put the garbage out?", user="p")
+    assert plain.text.startswith("Put garbage out by 8:30")

@@ -334,6 +334,8 @@ class Bot(Commands):
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
         reply = self._answer(u, msg_lang, reply_lang, user, now, text)
+        if u.intent == "garbage.rules" and u.answer_key == "garbage.rules.time" and not u.options:
+            reply = self._time_of_item(reply, reading, u, msg_lang, user, now)
         if u.intent == "emergency" and "child" in u.concepts and not u.concepts & HARM_NOW:
             # a child hurt or ill: the children's medical line beside 119 (#7119 is in the answer already)
             hours = self.kb.facts["medical_8000"].get("weekdays", "")
@@ -426,6 +428,32 @@ class Bot(Commands):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _time_of_item(self, reply: Reply, reading: Reading, u: Understanding, msg_lang: str | None, user: User,
+                      now: dt.datetime) -> Reply:
+        """"Which day do I put out old clothes, and by what time?": the item's answer (with its day in the
+        resident's district) and the time rule under it, not the time rule alone."""
+        item = next((f.entry.key for f in reading.finds if f.entry.kind == "item" and f.entry.key in self.kb.items
+                     and f.entry.key not in DESTINATIONS), None)
+        if item is None:
+            return reply
+        category = self.kb.items[item].category
+        if "when" in u.concepts and self.calendar is not None and self.calendar.rule_for(item) is not None:
+            # "which day, and by what time?": the item's day (in the resident's district), which says the time too
+            day = replace(u, intent="garbage.schedule", answer_key="garbage.schedule.category", item=item,
+                          category=category)
+            return self._answer(day, msg_lang, reply.reply_language, user, now)
+        own = replace(u, intent="garbage.sorting", answer_key="garbage.sorting", item=item, category=category)
+        answer = self._answer(own, msg_lang, reply.reply_language, user, now)
+        rule = reply.text.split("\n")[0]
+        lines = answer.text.split("\n")
+        lines.insert(1 if len(lines) > 1 else len(lines), rule)
+        text = "\n".join(lines)
+        if len(text) > WHOLE_BUDGET:
+            return reply
+        answer.text = text
+        answer.intent, answer.entry = "garbage.sorting", item
+        return answer
 
     def _neighbours(self, reply: Reply, u: Understanding, lang: str) -> None:
         """The answer next to the one given, a tap away: the short answer under a detail chosen for the question

@@ -29,10 +29,9 @@ from ..storage.models import Message, User, utcnow
 from ..storage.store import Delivery, Incoming, Store
 from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
-from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean, fold, word_count
-from . import hours as hours_mod
 from . import overrides
 from .actions import Commands
 from .beyond import Beyond
@@ -43,14 +42,11 @@ from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .mt import MachineTranslator
 from .privacy import event_digest, is_deleted
-from .rendering import WHOLE_BUDGET, Renderer, punct
+from .rendering import Renderer
+from .whole import WholeQuestion
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
-SIBLINGS = {"class.children": "class.japanese"}  # an answer whose neighbour is offered beside it (_neighbours)
-CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
-# How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
-SECOND_ITEM = 0.9
 # Danger from a person, not an illness or a fall: a child's medical line is no answer to it.
 HARM_NOW = frozenset({"hurt_me", "hits", "threat", "weapon", "break_in", "sexual", "stalking", "self_harm", "abuse"})
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
@@ -76,7 +72,7 @@ TEST_CHANNELS = frozenset({"cli", "web"})
 
 
 @dataclass
-class Bot(Commands):
+class Bot(Commands, WholeQuestion):
     """Everything the pipeline needs, built in one call by bot.answering.assembly.build_bot."""
 
     store: Store
@@ -340,10 +336,7 @@ class Bot(Commands):
             # a child hurt or ill: the children's medical line beside 119 (#7119 is in the answer already)
             hours = self.kb.facts["medical_8000"].get("weekdays", "")
             reply.text += "\n" + self.renderer.ui(reply_lang, "emergency_child", weekdays=hours)
-        if u.intent.startswith("garbage.") and not u.options and (
-                u.answer_key in CENTRE_ANSWERS or "recycle_center" in u.concepts
-                or (u.answer_key == "garbage.sorting" and u.category == "self_delivery")):
-            self._centre_at(reply, text, reply_lang)
+        self._centre_at(reply, u, text, reply_lang)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
         self._neighbours(reply, u, reply_lang)
@@ -429,85 +422,6 @@ class Bot(Commands):
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
 
-    def _time_of_item(self, reply: Reply, reading: Reading, u: Understanding, msg_lang: str | None, user: User,
-                      now: dt.datetime) -> Reply:
-        """"Which day do I put out old clothes, and by what time?": the item's answer (with its day in the
-        resident's district) and the time rule under it, not the time rule alone."""
-        item = next((f.entry.key for f in reading.finds if f.entry.kind == "item" and f.entry.key in self.kb.items
-                     and f.entry.key not in DESTINATIONS), None)
-        if item is None:
-            return reply
-        category = self.kb.items[item].category
-        if "when" in u.concepts and self.calendar is not None and self.calendar.rule_for(item) is not None:
-            # "which day, and by what time?": the item's day (in the resident's district), which says the time too
-            day = replace(u, intent="garbage.schedule", answer_key="garbage.schedule.category", item=item,
-                          category=category)
-            return self._answer(day, msg_lang, reply.reply_language, user, now)
-        own = replace(u, intent="garbage.sorting", answer_key="garbage.sorting", item=item, category=category)
-        answer = self._answer(own, msg_lang, reply.reply_language, user, now)
-        rule = reply.text.split("\n")[0]
-        lines = answer.text.split("\n")
-        lines.insert(1 if len(lines) > 1 else len(lines), rule)
-        text = "\n".join(lines)
-        if len(text) > WHOLE_BUDGET:
-            return reply
-        answer.text = text
-        answer.intent, answer.entry = "garbage.sorting", item
-        return answer
-
-    def _neighbours(self, reply: Reply, u: Understanding, lang: str) -> None:
-        """The answer next to the one given, a tap away: the short answer under a detail chosen for the question
-        ("a ramp for a wheelchair, and the fare?": the routes, and the fare behind a button), the adults' class under
-        the children's (a parent asking for the child often asks for themself too)."""
-        base = u.answer_key.removesuffix(".more")
-        near = [base] if base != u.answer_key else []
-        near += [SIBLINGS[u.answer_key]] if u.answer_key in SIBLINGS else []
-        for key in near:
-            if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
-                reply.choices.append(self._choice(Option("intent", key), lang))
-
-    def _who_speaks(self, reply: Reply, u: Understanding, lang: str, after: int = 0) -> None:
-        """A personal matter handed to the desk that asks for someone who speaks a language ("is there someone who
-        speaks Portuguese to help my mother?"): who does, from the facts, beside the handoff, and the desk's
-        answer a tap away. The intent stays `unknown`: the case itself is for a person."""
-        asked = next((c for c in u.languages_named if c in lang_mod.SERVED and c != "ja"), None)
-        if asked is None and "interpreter" in u.concepts and lang != "ja":
-            asked = lang
-        line = self.renderer.speakers(lang, asked) if asked else None
-        if line and len(reply.text) + 1 + len(line) + after <= WHOLE_BUDGET:
-            reply.text += "\n" + line
-            reply.choices.append(self._choice(Option("intent", "consultation.desk"), lang))
-            if u.concepts & {"visa", "lawyer"}:  # the legal answer: specialist days, Houterasu's languages
-                reply.choices.append(self._choice(Option("intent", "consultation.legal"), lang))
-
-    def _centre_at(self, reply: Reply, text: str, lang: str) -> None:
-        """"Can I bring it on Saturday at 11:30?": the day and time named, checked against Recycle Center 21's
-        carry-in hours (closed then, or within them) below the answer's first line; its hours and fee a tap away."""
-        if not any(c.payload == "intent:garbage.rules.center" for c in reply.choices) \
-                and not reply.entry == "garbage.rules.center" and "garbage.rules.center" in self.kb.answers:
-            reply.choices.append(self._choice(Option("intent", "garbage.rules.center"), lang))
-        week = self.catalog.get(lang, "ui", "weekdays") or []
-        day = hours_mod.named_weekday(text, [week, self.catalog.get("en", "ui", "weekdays") or []])
-        at = hours_mod.named_clock(text)
-        if day is None or len(week) != 7 or (at is None and day < 6):
-            return
-        facts = self.kb.facts.get("center21_hours") or {}
-        hours = facts.get("weekdays") if day < 5 else facts.get("saturday") if day == 5 else None
-        name = str(week[day])
-        first = name[:1].upper() + name[1:]  # the name opening the sentence
-        clock = self.renderer.clock(lang, at.strftime("%H:%M").lstrip("0") or "0:00") if at else ""
-        if not hours:
-            line = self.renderer.ui(lang, "center_closed_day", first=first)
-        elif at is not None and hours_mod.open_at(str(hours), at):
-            line = self.renderer.ui(lang, "center_open_at", first=first, time=clock)
-        else:
-            spans = ", ".join(f"{self.renderer.clock(lang, a.strftime('%H:%M').lstrip('0'))}–"
-                              f"{self.renderer.clock(lang, b.strftime('%H:%M').lstrip('0'))}"
-                              for a, b in hours_mod.spans(str(hours)))
-            line = self.renderer.ui(lang, "center_closed_at", first=first, day=name, time=clock, hours=spans)
-        lines = reply.text.split("\n")
-        reply.text = "\n".join([lines[0], line, *lines[1:]])
-
     def _names_time(self, text: str, lang: str) -> bool:
         """The message names a weekday or a clock time ("is it open at 3 on Saturday?", "周六上午"): answers then say
         nothing about now or today, which is not the time asked about."""
@@ -518,48 +432,6 @@ class Bot(Commands):
         stems = {fold(str(n)).split("-")[0].removesuffix("日") for n in names}  # segunda(-feira), 土曜(日)
         stems |= {"星期" + s[-1] for s in stems if s.startswith("周")}  # 周六 / 星期六
         return any(stem and stem in folded for stem in stems) or bool(CLOCK_NAMED.search(text))
-
-    def _second_item(self, reply: Reply, reading: Reading, u: Understanding, lang: str, now: dt.datetime) -> None:
-        """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the
-        one answered, gets its own line (with its please-confirm and source), when the reply stays short enough."""
-        spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
-        others = list(dict.fromkeys(
-            f.entry.key for f in reading.finds
-            if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= SECOND_ITEM
-            and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)))
-        if not others:
-            return
-        other = others[0]
-        # what does not fit on a line of its own is a tap away: every item asked about is answered or offered
-        offered = [self._choice(Option("item", key), lang) for key in others]
-        reply.choices.extend(offered[1:])
-        today, clock = now.date(), now.time()
-        first = self.renderer.answer("garbage.sorting", lang, today, clock, item=u.item, category=u.category)
-        second = self.renderer.answer("garbage.sorting", lang, today, clock, item=other,
-                                      category=self.kb.items[other].category)
-        lines = reply.text.split("\n")
-        at = lines.index(first.main) + 1 if first.main in lines else len(lines)
-        named_first = min((f.start for f in reading.finds if f.entry.key == other), default=0) \
-            < min((a for a, _ in spans), default=0)
-        lines.insert(at - 1 if named_first and at else at, second.main)  # in the order the question names them
-        # its please-confirm (when the first has none) before the source line, and one source line for both
-        label = self.renderer.ui(lang, "source", sources="\0").split("\0")[0]
-        own = next((i for i, line in enumerate(lines) if line.startswith(label)), None)
-        for line in second.text.split("\n")[1:]:
-            if line in lines:
-                continue
-            if line.startswith(label) and own is not None:
-                names = [n for n in second.sources if n not in lines[own]]
-                if names:
-                    lines[own] = punct(lang).semicolon.join([lines[own], *names])
-            else:
-                lines.insert(own if own is not None else len(lines), line)
-                own = own + 1 if own is not None else None
-        text = "\n".join(lines)
-        if len(text) <= WHOLE_BUDGET:
-            reply.text = text
-        else:
-            reply.choices.insert(len(reply.choices) - len(offered) + 1, offered[0])
 
     def _crisis(self, u: Understanding, msg_lang: str | None, reply_lang: str) -> Reply:
         """A person at risk: the help lines for their situation in their language, and an urgent desk ticket."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
 SECOND_ITEM = 0.9
 SIBLINGS = {"class.children": "class.japanese"}  # an answer whose neighbour is offered beside it (_neighbours)
+ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk", "human"})  # "someone who speaks…"
 CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
 
 
@@ -125,6 +126,8 @@ class WholeQuestion:
         """A personal matter handed to the desk that asks for someone who speaks a language ("is there someone who
         speaks Portuguese to help my mother?"): who does, from the facts, beside the handoff, and the desk's
         answer a tap away. The intent stays `unknown`: the case itself is for a person."""
+        if not u.concepts & ASKS_FOR_SPEAKER:  # "sending money to Vietnam" names a country, not a language asked for
+            return
         asked = next((c for c in u.languages_named if c in lang_mod.SERVED and c != "ja"), None)
         if asked is None and "interpreter" in u.concepts and lang != "ja":
             asked = lang

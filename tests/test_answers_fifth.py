@@ -104,3 +104,14 @@ def test_the_day_and_time_of_a_named_item_use_the_residents_district(say) -> Non
     assert "Akabori" in reply.text and "古紙類" in reply.text and "8:30" in reply.text
     plain = say("until what time can I put the garbage out?", user="p")
     assert plain.text.startswith("Put garbage out by 8:30")
+
+
+def test_a_country_named_in_a_handoff_is_not_a_language_asked_for(say) -> None:
+    reply = say("What is the cheapest way to send money to Brazil?")
+    assert reply.handoff and "0270-27-2731" not in reply.text
+
+
+def test_what_to_bring_to_join_nhi_beats_a_status_of_residence_named_beside_it(say) -> None:
+    reply = say("I came on a spouse visa and my husband is self-employed. "
+                "What do I need to bring to join national health insurance?")
+    assert reply.entry == "life.health_insurance" and "residence card" in reply.text

@@ -115,3 +115,11 @@ def test_what_to_bring_to_join_nhi_beats_a_status_of_residence_named_beside_it(s
     reply = say("I came on a spouse visa and my husband is self-employed. "
                 "What do I need to bring to join national health insurance?")
     assert reply.entry == "life.health_insurance" and "residence card" in reply.text
+
+
+def test_no_button_opens_an_answer_without_its_item(say) -> None:
+    """A second topic that would be "how to throw away" without a thing named is not offered: its answer needs one."""
+    reply = say("How do I find out on my mobile phone about an evacuation order?")
+    for choice in reply.choices:
+        if choice.payload.startswith("intent:"):
+            assert choice.payload not in ("intent:garbage.sorting", "intent:garbage.material")

@@ -47,6 +47,7 @@ from .whole import WholeQuestion
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
+NEEDS_ITEM = ("garbage.sorting", "garbage.material")  # answers that are rendered for one item only
 # Danger from a person, not an illness or a fall: a child's medical line is no answer to it.
 HARM_NOW = frozenset({"hurt_me", "hits", "threat", "weapon", "break_in", "sexual", "stalking", "self_harm", "abuse"})
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
@@ -340,6 +341,8 @@ class Bot(Commands, WholeQuestion):
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
         self._neighbours(reply, u, reply_lang)
+        if u.also in NEEDS_ITEM:
+            u.also = None  # "how to throw away" needs the item: a bare button would show "{item}: {category}."
         if u.also and not u.options and not reply.handoff and u.intent not in ("emergency", "crisis") \
                 and not any(c.payload == f"intent:{u.also}" for c in reply.choices):
             # two questions in one message: the second one's answer a tap away

@@ -123,3 +123,10 @@ def test_no_button_opens_an_answer_without_its_item(say) -> None:
     for choice in reply.choices:
         if choice.payload.startswith("intent:"):
             assert choice.payload not in ("intent:garbage.sorting", "intent:garbage.material")
+
+
+def test_where_the_bags_are_sold_asked_beside_an_item_is_a_tap_away(say) -> None:
+    reply = say("Boleh pakai kantong kresek untuk sampah? Beli kantong sampah di mana?")
+    assert reply.entry == "plastic-bag" and "intent:garbage.rules.bags" in [c.payload for c in reply.choices]
+    plain = say("how do I throw away a frying pan?", user="p")
+    assert "intent:garbage.rules.bags" not in [c.payload for c in plain.choices]

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 SECOND_ITEM = 0.9
 SIBLINGS = {"class.children": "class.japanese"}  # an answer whose neighbour is offered beside it (_neighbours)
 ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk", "human"})  # "someone who speaks…"
+# A second garbage question, by the concepts that ask it, and its answer (offered beside another garbage answer).
+GARBAGE_PARTS = ((frozenset({"bag", "buy"}), "garbage.rules.bags"), (frozenset({"station"}), "garbage.rules.station"))
+# An item often asked about for another reason: a shop's plastic bag, to use it as a garbage bag.
+ITEM_NEIGHBOURS = {"plastic-bag": "garbage.rules.bags"}
 CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
 
 
@@ -114,10 +118,14 @@ class WholeQuestion:
     def _neighbours(self, reply: Reply, u: Understanding, lang: str) -> None:
         """The answer next to the one given, a tap away: the short answer under a detail chosen for the question
         ("a ramp for a wheelchair, and the fare?": the routes, and the fare behind a button), the adults' class under
-        the children's (a parent asking for the child often asks for themself too)."""
+        the children's (a parent asking for the child often asks for themself too), where the bags are sold or where
+        the station is beside another garbage answer."""
         base = u.answer_key.removesuffix(".more")
         near = [base] if base != u.answer_key else []
         near += [SIBLINGS[u.answer_key]] if u.answer_key in SIBLINGS else []
+        if u.intent.startswith("garbage."):  # "a supermarket bag? and where do I buy the bags?": the bags answer
+            near += [key for need, key in GARBAGE_PARTS if need <= u.concepts and not u.answer_key.startswith(key)]
+            near += [ITEM_NEIGHBOURS[u.item]] if u.item in ITEM_NEIGHBOURS else []
         for key in near:
             if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
                 reply.choices.append(self._choice(Option("intent", key), lang))

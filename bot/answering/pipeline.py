@@ -29,7 +29,7 @@ from ..storage.models import Message, User, utcnow
 from ..storage.store import Delivery, Incoming, Store
 from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
-from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean, fold, word_count
 from . import overrides
@@ -42,10 +42,14 @@ from .knowledge import DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .mt import MachineTranslator
 from .privacy import event_digest, is_deleted
-from .rendering import WHOLE_BUDGET, Renderer, punct
+from .rendering import Renderer
+from .whole import WholeQuestion
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
+NEEDS_ITEM = ("garbage.sorting", "garbage.material")  # answers that are rendered for one item only
+# Danger from a person, not an illness or a fall: a child's medical line is no answer to it.
+HARM_NOW = frozenset({"hurt_me", "hits", "threat", "weapon", "break_in", "sexual", "stalking", "self_harm", "abuse"})
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
 ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
 NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu",
@@ -69,7 +73,7 @@ TEST_CHANNELS = frozenset({"cli", "web"})
 
 
 @dataclass
-class Bot(Commands):
+class Bot(Commands, WholeQuestion):
     """Everything the pipeline needs, built in one call by bot.answering.assembly.build_bot."""
 
     store: Store
@@ -332,8 +336,18 @@ class Bot(Commands):
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
         reply = self._answer(u, msg_lang, reply_lang, user, now, text)
+        if u.intent == "garbage.rules" and u.answer_key == "garbage.rules.time" and not u.options:
+            reply = self._time_of_item(reply, reading, u, msg_lang, user, now)
+        if u.intent == "emergency" and "child" in u.concepts and not u.concepts & HARM_NOW:
+            # a child hurt or ill: the children's medical line beside 119 (#7119 is in the answer already)
+            hours = self.kb.facts["medical_8000"].get("weekdays", "")
+            reply.text += "\n" + self.renderer.ui(reply_lang, "emergency_child", weekdays=hours)
+        self._centre_at(reply, u, text, reply_lang)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
+        self._neighbours(reply, u, reply_lang)
+        if u.also in NEEDS_ITEM:
+            u.also = None  # "how to throw away" needs the item: a bare button would show "{item}: {category}."
         if u.also and not u.options and not reply.handoff and u.intent not in ("emergency", "crisis") \
                 and not any(c.payload == f"intent:{u.also}" for c in reply.choices):
             # two questions in one message: the second one's answer a tap away
@@ -382,9 +396,13 @@ class Bot(Commands):
             days = self.renderer.language_days(reply_lang, reply_lang) if reply_lang != "ja" else None
             if days:
                 reply.text += "\n" + days
+            note = ""
             if self._untranslatable(msg_lang):
                 name = self.renderer.language_name(reply_lang, str(msg_lang))
-                reply.text += "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
+                note = "\n" + self.renderer.ui(reply_lang, "no_machine_translation", language=name)
+            if u.intent == "unknown" and not days:
+                self._who_speaks(reply, u, reply_lang, len(note))
+            reply.text += note
             return reply
         if u.intent == "garbage.schedule" and not u.options and self.calendar is not None \
                 and u.answer_key not in SCHEDULE_ANSWERS:
@@ -422,39 +440,6 @@ class Bot(Commands):
         stems = {fold(str(n)).split("-")[0].removesuffix("日") for n in names}  # segunda(-feira), 土曜(日)
         stems |= {"星期" + s[-1] for s in stems if s.startswith("周")}  # 周六 / 星期六
         return any(stem and stem in folded for stem in stems) or bool(CLOCK_NAMED.search(text))
-
-    def _second_item(self, reply: Reply, reading: Reading, u: Understanding, lang: str, now: dt.datetime) -> None:
-        """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the
-        one answered, gets its own line (with its please-confirm and source), when the reply stays short enough."""
-        spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
-        other = next((f.entry.key for f in reading.finds
-                      if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= 1.0
-                      and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)), None)
-        if other is None:
-            return
-        today, clock = now.date(), now.time()
-        first = self.renderer.answer("garbage.sorting", lang, today, clock, item=u.item, category=u.category)
-        second = self.renderer.answer("garbage.sorting", lang, today, clock, item=other,
-                                      category=self.kb.items[other].category)
-        lines = reply.text.split("\n")
-        at = lines.index(first.main) + 1 if first.main in lines else len(lines)
-        lines.insert(at, second.main)
-        # its please-confirm (when the first has none) before the source line, and one source line for both
-        label = self.renderer.ui(lang, "source", sources="\0").split("\0")[0]
-        own = next((i for i, line in enumerate(lines) if line.startswith(label)), None)
-        for line in second.text.split("\n")[1:]:
-            if line in lines:
-                continue
-            if line.startswith(label) and own is not None:
-                names = [n for n in second.sources if n not in lines[own]]
-                if names:
-                    lines[own] = punct(lang).semicolon.join([lines[own], *names])
-            else:
-                lines.insert(own if own is not None else len(lines), line)
-                own = own + 1 if own is not None else None
-        text = "\n".join(lines)
-        if len(text) <= WHOLE_BUDGET:
-            reply.text = text
 
     def _crisis(self, u: Understanding, msg_lang: str | None, reply_lang: str) -> Reply:
         """A person at risk: the help lines for their situation in their language, and an urgent desk ticket."""

@@ -362,20 +362,32 @@ class Renderer:
         caveat = self._desk_caveat(lang) if with_others else ""
         return named + punct(lang).space + caveat if caveat else named
 
-    def no_counsellor(self, lang: str) -> str | None:
-        """For a resident whose language no counsellor at the centre speaks: who does speak it."""
+    def no_counsellor(self, lang: str, code: str | None = None) -> str | None:
+        """For a resident whose language (or the language `code` they ask about) no counsellor at the centre
+        speaks: who does speak it."""
+        code = code or lang
         center = self.kb.facts["multicultural_center"]
         other = (self.kb.facts.get("center_other_languages") or {}).get("languages") or []
-        if lang in ("ja", "en") or lang in center.get("languages", []) or lang in other:
+        if code in ("ja", "en") or code in center.get("languages", []) or code in other:
             return None
-        name = self.language_name(lang, lang)
+        name = self.language_name(lang, code)
         parts = [self.ui(lang, "desk_no_language", language=name)]
-        if self._onestop_speaks(lang):
+        if self._onestop_speaks(code):
             parts.append(self.ui(lang, "desk_onestop_language", contact=self.contact(lang, "onestop"), language=name))
         houterasu = self.kb.facts.get("houterasu") or {}
-        if lang in houterasu.get("languages", []):
+        if code in houterasu.get("languages", []):
             parts.append(self.ui(lang, "desk_houterasu_language", phone=houterasu.get("phone"), language=name))
         return punct(lang).space.join(parts)
+
+    def speakers(self, lang: str, code: str) -> str | None:
+        """'Is there someone who speaks X?' told from the facts: the City Hall desk's counsellors of that language
+        (on certain weekdays: the phone number to ask which), or who else speaks it; None for Japanese."""
+        if code == "ja":
+            return None
+        if code in self.kb.facts["city_desk"].get("languages", []):
+            return self.ui(lang, "desk_speaks", language=self.language_name(lang, code),
+                           phone=self.kb.contacts["tabunka"].get("phone"))
+        return self.no_counsellor(lang, code)
 
     def _onestop_speaks(self, lang: str) -> bool:
         """The One-Stop Center has staff who speak `lang` (named to residents whose language the desk lacks)."""

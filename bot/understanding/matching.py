@@ -197,6 +197,7 @@ class Matcher:
         finds = worried_disposal(folded, finds)
         finds = _danger_over(folded, finds)
         finds = _duration_over_now(folded, finds)
+        finds = _aftermath_over_alarm(finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         finds, present = self._ongoing_over_alarm(finds, present, other, words)
@@ -404,6 +405,21 @@ def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
                                                              for g in spans))]
 
 
+# What one asks for once an accident is over: a lawyer ("I crashed the car and the other driver wants me to pay a
+# lot: is there a lawyer who speaks Portuguese?"). Insurance is not among them: "a fire, where is my insurance
+# card?" may be a fire now.
+AFTERMATH = frozenset({"lawyer"})
+
+
+def _aftermath_over_alarm(finds: list[Find]) -> list[Find]:
+    """One emergency word beside a lawyer, with no "now" and no cry for help, tells of an accident that is over: the
+    legal question is answered, not 119. Two or more emergency words ("crashed, he is
+    bleeding") still make an emergency."""
+    keys = {_key(f) for f in finds}
+    alarms = {(f.start, f.end) for f in finds if _key(f) == "emergency"}  # one phrase, found in several languages
+    if len(alarms) != 1 or not AFTERMATH & keys or {"now", "help"} & keys:
+        return finds
+    return [f for f in finds if _key(f) != "emergency"]
 
 
 # How close a doubt must stand to the ambulance it doubts ("not sure if this needs an ambulance", "救急車を呼ぶほど

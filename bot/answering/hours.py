@@ -1,0 +1,76 @@
+"""A weekday and a clock time the resident names ("Saturday at 11:30", "sábado às 11h30", "土曜日の 11時半"), checked
+against the hours of a place that are in the knowledge base: said open or closed then, instead of only the hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from ..understanding.text import fold
+
+# "11:30", "11h30", "11.30", "11時30分", "11時半", "11点半", "3pm", "14h", "2 giờ", "3 बजे"
+CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:(?:[:：h時点]|giờ|बजे)\s*(\d{2}|半)?|\s*(am|pm|a\.m\.|p\.m\.))",
+                   re.IGNORECASE)
+AT_HOUR = re.compile(r"\b(?:at|around|jam|pukul|alas|às|as|a las|lúc)\s+(\d{1,2})\b", re.IGNORECASE)  # "at 2"
+ZH_WEEK = ("星期", "礼拜", "禮拜")  # 周六 is also written 星期六 or 礼拜六
+DAY_STARTS = 8  # an hour named below this, without "am", is read as the afternoon
+
+
+def named_weekday(text: str, names: Sequence[Sequence[str]]) -> int | None:
+    """The weekday (0 = Monday) named in the message, from lists of weekday names (one list per language)."""
+    folded = fold(text)
+    for week in names:
+        for i, name in enumerate(week):
+            stem = fold(str(name)).split("-")[0].removesuffix("日")  # segunda(-feira), 土曜(日)
+            stems = {stem} | ({w + stem[-1] for w in ZH_WEEK} if stem.startswith("周") else set())
+            if any(s and _names(folded, s) for s in stems):
+                return i
+    return None
+
+
+def _names(folded: str, stem: str) -> bool:
+    """A weekday's name in the text: a whole word in Latin script ("thứ ba" is not inside "thứ bảy"), anywhere
+    in scripts written without spaces."""
+    if all(ord(ch) < 0x0250 for ch in stem):
+        return re.search(rf"(?<!\w){re.escape(stem)}(?!\w)", folded) is not None
+    return stem in folded
+
+
+def named_clock(text: str) -> dt.time | None:
+    """The clock time named in the message ("11:30", "11h30", "3pm", "11時半"), or None."""
+    match = CLOCK.search(text)
+    if match is None:
+        bare = AT_HOUR.search(text)
+        return _afternoon(int(bare.group(1)), 0, "") if bare else None
+    hour, minute, half = int(match.group(1)), match.group(2), (match.group(3) or "").lower().replace(".", "")
+    return _afternoon(hour, 30 if minute == "半" else int(minute or 0), half)
+
+
+def _afternoon(hour: int, minutes: int, half: str) -> dt.time | None:
+    """The time of an hour, its minutes and an am/pm ('' when none is given), or None when it is no time."""
+    if (half == "pm" and hour < 12) or (not half and 1 <= hour < DAY_STARTS):
+        hour += 12  # "at 3" for a place open by day is 15:00 ("下午3点", "3 da tarde")
+    if hour > 23 or minutes > 59:
+        return None
+    return dt.time(hour, minutes)
+
+
+def spans(hours: str) -> list[tuple[dt.time, dt.time]]:
+    """'8:30–12:00, 13:00–16:15' -> [(8:30, 12:00), (13:00, 16:15)]."""
+    out = []
+    for part in str(hours).split(","):
+        start, _, end = part.strip().partition("–")
+        if start and end:
+            out.append((_time(start), _time(end)))
+    return out
+
+
+def open_at(hours: str | None, at: dt.time) -> bool:
+    """Whether `at` falls within the spans of `hours` (None or empty: closed that day)."""
+    return bool(hours) and any(start <= at < end for start, end in spans(str(hours)))
+
+
+def _time(value: str) -> dt.time:
+    hour, minute = (int(x) for x in value.strip().split(":"))
+    return dt.time(hour, minute)

@@ -1,0 +1,180 @@
+"""Answers to the whole question (issue 13): every thing and every part a resident asks about is answered or a tap
+away — a second item on its own line or as a button, the answer next to the one given, a time asked with an item,
+who speaks a language beside a handoff, a day and time named for Recycle Center 21 checked against its hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..messages import Choice, Reply
+from ..understanding import language as lang_mod
+from ..understanding.matching import DESTINATIONS, Option, Understanding
+from . import hours as hours_mod
+from .rendering import WHOLE_BUDGET, punct
+
+if TYPE_CHECKING:
+    from ..storage.models import User
+    from ..understanding.reading import Reading
+    from .calendar import Calendar
+    from .catalog import Catalog
+    from .knowledge import Knowledge
+    from .rendering import Renderer
+
+# How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
+SECOND_ITEM = 0.9
+SIBLINGS = {"class.children": "class.japanese"}  # an answer whose neighbour is offered beside it (_neighbours)
+ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk", "human"})  # "someone who speaks…"
+# A second garbage question, by the concepts that ask it, and its answer (offered beside another garbage answer).
+GARBAGE_PARTS = ((frozenset({"bag", "buy"}), "garbage.rules.bags"), (frozenset({"station"}), "garbage.rules.station"))
+# An item often asked about for another reason: a shop's plastic bag, to use it as a garbage bag.
+ITEM_NEIGHBOURS = {"plastic-bag": "garbage.rules.bags"}
+CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
+
+
+class WholeQuestion:
+    """The parts of a question beside the one answered (mixed into the Bot)."""
+
+    if TYPE_CHECKING:
+        kb: Knowledge
+        catalog: Catalog
+        renderer: Renderer
+        calendar: Calendar | None
+
+        def _answer(self, u: Understanding, msg_lang: str | None, reply_lang: str, user: User, now: dt.datetime,
+                    text: str = "") -> Reply: ...
+
+        def _choice(self, option: Option, lang: str) -> Choice: ...
+
+    def _second_item(self, reply: Reply, reading: Reading, u: Understanding, lang: str, now: dt.datetime) -> None:
+        """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the
+        one answered, gets its own line (with its please-confirm and source), when the reply stays short enough."""
+        spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
+        others = list(dict.fromkeys(
+            f.entry.key for f in reading.finds
+            if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= SECOND_ITEM
+            and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)))
+        if not others:
+            return
+        other = others[0]
+        # what does not fit on a line of its own is a tap away: every item asked about is answered or offered
+        offered = [self._choice(Option("item", key), lang) for key in others]
+        reply.choices.extend(offered[1:])
+        today, clock = now.date(), now.time()
+        first = self.renderer.answer("garbage.sorting", lang, today, clock, item=u.item, category=u.category)
+        second = self.renderer.answer("garbage.sorting", lang, today, clock, item=other,
+                                      category=self.kb.items[other].category)
+        lines = reply.text.split("\n")
+        at = lines.index(first.main) + 1 if first.main in lines else len(lines)
+        named_first = min((f.start for f in reading.finds if f.entry.key == other), default=0) \
+            < min((a for a, _ in spans), default=0)
+        lines.insert(at - 1 if named_first and at else at, second.main)  # in the order the question names them
+        # its please-confirm (when the first has none) before the source line, and one source line for both
+        label = self.renderer.ui(lang, "source", sources="\0").split("\0")[0]
+        own = next((i for i, line in enumerate(lines) if line.startswith(label)), None)
+        for line in second.text.split("\n")[1:]:
+            if line in lines:
+                continue
+            if line.startswith(label) and own is not None:
+                names = [n for n in second.sources if n not in lines[own]]
+                if names:
+                    lines[own] = punct(lang).semicolon.join([lines[own], *names])
+            else:
+                lines.insert(own if own is not None else len(lines), line)
+                own = own + 1 if own is not None else None
+        text = "\n".join(lines)
+        if len(text) <= WHOLE_BUDGET:
+            reply.text = text
+        else:
+            reply.choices.insert(len(reply.choices) - len(offered) + 1, offered[0])
+
+    def _time_of_item(self, reply: Reply, reading: Reading, u: Understanding, msg_lang: str | None, user: User,
+                      now: dt.datetime) -> Reply:
+        """"Which day do I put out old clothes, and by what time?": the item's answer (with its day in the
+        resident's district) and the time rule under it, not the time rule alone."""
+        item = next((f.entry.key for f in reading.finds if f.entry.kind == "item" and f.entry.key in self.kb.items
+                     and f.entry.key not in DESTINATIONS), None)
+        if item is None:
+            return reply
+        category = self.kb.items[item].category
+        if "when" in u.concepts and self.calendar is not None and self.calendar.rule_for(item) is not None:
+            # "which day, and by what time?": the item's day (in the resident's district), which says the time too
+            day = replace(u, intent="garbage.schedule", answer_key="garbage.schedule.category", item=item,
+                          category=category)
+            return self._answer(day, msg_lang, reply.reply_language, user, now)
+        own = replace(u, intent="garbage.sorting", answer_key="garbage.sorting", item=item, category=category)
+        answer = self._answer(own, msg_lang, reply.reply_language, user, now)
+        rule = reply.text.split("\n")[0]
+        lines = answer.text.split("\n")
+        lines.insert(1 if len(lines) > 1 else len(lines), rule)
+        text = "\n".join(lines)
+        if len(text) > WHOLE_BUDGET:
+            return reply
+        answer.text = text
+        answer.intent, answer.entry = "garbage.sorting", item
+        return answer
+
+    def _neighbours(self, reply: Reply, u: Understanding, lang: str) -> None:
+        """The answer next to the one given, a tap away: the short answer under a detail chosen for the question
+        ("a ramp for a wheelchair, and the fare?": the routes, and the fare behind a button), the adults' class under
+        the children's (a parent asking for the child often asks for themself too), where the bags are sold or where
+        the station is beside another garbage answer."""
+        base = u.answer_key.removesuffix(".more")
+        near = [base] if base != u.answer_key else []
+        near += [SIBLINGS[u.answer_key]] if u.answer_key in SIBLINGS else []
+        if u.intent.startswith("garbage."):  # "a supermarket bag? and where do I buy the bags?": the bags answer
+            near += [key for need, key in GARBAGE_PARTS if need <= u.concepts and not u.answer_key.startswith(key)]
+            near += [ITEM_NEIGHBOURS[u.item]] if u.item in ITEM_NEIGHBOURS else []
+        for key in near:
+            if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
+                reply.choices.append(self._choice(Option("intent", key), lang))
+
+    def _who_speaks(self, reply: Reply, u: Understanding, lang: str, after: int = 0) -> None:
+        """A personal matter handed to the desk that asks for someone who speaks a language ("is there someone who
+        speaks Portuguese to help my mother?"): who does, from the facts, beside the handoff, and the desk's
+        answer a tap away. The intent stays `unknown`: the case itself is for a person."""
+        if not u.concepts & ASKS_FOR_SPEAKER:  # "sending money to Vietnam" names a country, not a language asked for
+            return
+        asked = next((c for c in u.languages_named if c in lang_mod.SERVED and c != "ja"), None)
+        if asked is None and "interpreter" in u.concepts and lang != "ja":
+            asked = lang
+        line = self.renderer.speakers(lang, asked) if asked else None
+        if line and len(reply.text) + 1 + len(line) + after <= WHOLE_BUDGET:
+            reply.text += "\n" + line
+            reply.choices.append(self._choice(Option("intent", "consultation.desk"), lang))
+            if u.concepts & {"visa", "lawyer"}:  # the legal answer: specialist days, Houterasu's languages
+                reply.choices.append(self._choice(Option("intent", "consultation.legal"), lang))
+
+    def _centre_at(self, reply: Reply, u: Understanding, text: str, lang: str) -> None:
+        """"Can I bring it on Saturday at 11:30?": the day and time named, checked against Recycle Center 21's
+        carry-in hours (closed then, or within them) below the answer's first line; its hours and fee a tap away."""
+        if not u.intent.startswith("garbage.") or u.options or not (
+                u.answer_key in CENTRE_ANSWERS or "recycle_center" in u.concepts
+                or (u.answer_key == "garbage.sorting" and u.category == "self_delivery")):
+            return
+        if not any(c.payload == "intent:garbage.rules.center" for c in reply.choices) \
+                and not reply.entry == "garbage.rules.center" and "garbage.rules.center" in self.kb.answers:
+            reply.choices.append(self._choice(Option("intent", "garbage.rules.center"), lang))
+        week = self.catalog.get(lang, "ui", "weekdays") or []
+        day = hours_mod.named_weekday(text, [week, self.catalog.get("en", "ui", "weekdays") or []])
+        at = hours_mod.named_clock(text)
+        if day is None or len(week) != 7 or (at is None and day < 6):
+            return
+        facts = self.kb.facts.get("center21_hours") or {}
+        hours = facts.get("weekdays") if day < 5 else facts.get("saturday") if day == 5 else None
+        name = str(week[day])
+        first = name[:1].upper() + name[1:]  # the name opening the sentence
+        clock = self.renderer.clock(lang, at.strftime("%H:%M").lstrip("0") or "0:00") if at else ""
+        if not hours:
+            line = self.renderer.ui(lang, "center_closed_day", first=first)
+        elif at is not None and hours_mod.open_at(str(hours), at):
+            line = self.renderer.ui(lang, "center_open_at", first=first, time=clock)
+        else:
+            spans = ", ".join(f"{self.renderer.clock(lang, a.strftime('%H:%M').lstrip('0'))}–"
+                              f"{self.renderer.clock(lang, b.strftime('%H:%M').lstrip('0'))}"
+                              for a, b in hours_mod.spans(str(hours)))
+            line = self.renderer.ui(lang, "center_closed_at", first=first, day=name, time=clock, hours=spans)
+        lines = reply.text.split("\n")
+        reply.text = "\n".join([lines[0], line, *lines[1:]])
+

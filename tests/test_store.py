@@ -56,3 +56,33 @@ def test_the_whole_bot_runs_on_the_database(database_url: str, data) -> None:
     again = bot.handle(Inbound(channel="line", user_id="U1", text="onde jogo pilhas?", event_id="e1"), now=MONDAY)
     assert again and again.duplicate
     bot.store.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("idle_ping", [0.0, 3600.0])
+def test_a_connection_the_server_closed_is_replaced(postgres_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                    idle_ping: float) -> None:
+    """A pooled connection that rested longer than IDLE_PING is pinged and replaced when the server closed it; one
+    used more recently is handed out unpinged: its first statement fails, the pool starts again, the next one works."""
+    from sqlalchemy import text as sql
+    from sqlalchemy.exc import OperationalError
+
+    from bot.storage import store
+
+    monkeypatch.setattr(store, "IDLE_PING", idle_ping)
+    engine = store.make_engine(postgres_url)
+    admin = store.make_engine(postgres_url)
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(sql("SELECT pg_backend_pid()")).scalar_one()
+        with admin.connect() as conn:  # the server ends that session (a restart, an idle timeout)
+            conn.execute(sql("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            conn.commit()
+        if idle_ping:
+            with pytest.raises(OperationalError), engine.connect() as conn:
+                conn.execute(sql("SELECT 1"))
+        with engine.connect() as conn:
+            assert conn.execute(sql("SELECT pg_backend_pid()")).scalar_one() != first
+    finally:
+        engine.dispose()
+        admin.dispose()

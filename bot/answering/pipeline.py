@@ -414,7 +414,8 @@ class Bot(Commands, WholeQuestion):
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
         item = u.item if key == "garbage.sorting" else None
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
-                            confidence=u.confidence, timed=self._names_time(text, reply_lang))
+                            confidence=u.confidence, timed=self._names_time(text, reply_lang),
+                            intern="intern" in u.concepts)  # the interns' hotline is for interns only
         if item:
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:

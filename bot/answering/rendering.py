@@ -210,6 +210,9 @@ class Renderer:
         values = self._computed(lang, today, now or dt.time(12, 0), item, category, extra)
         if timed:
             values["desk_today"] = values["now_8000"] = ""
+        on = extra.get("on")
+        if isinstance(on, dt.date):  # "on 16 December": open or closed that day, instead of today
+            values["desk_today"] = self._desk_on(lang, self.kb.facts["multicultural_center"], on)
         template = str(self.catalog.get(lang, "answers", key) or "")
         text = fill(template, lambda name: self._value(lang, name, values))
         if timed:
@@ -400,6 +403,15 @@ class Renderer:
         nxt = kb_mod.next_open_day(center, today)
         return self.ui(lang, "desk_closed_today", date=self.date(lang, today),
                        next=self.date(lang, nxt) if nxt else "?")
+
+    def _desk_on(self, lang: str, center: dict[str, Any], day: dt.date) -> str:
+        """'Wed, 16 Dec: closed; next open: Thu, 17 Dec.' for a date the resident names."""
+        if kb_mod.desk_open(center, day):
+            line = self.ui(lang, "desk_open_on", date=self.date(lang, day))
+        else:
+            nxt = kb_mod.next_open_day(center, day)
+            line = self.ui(lang, "desk_closed_on", date=self.date(lang, day), next=self.date(lang, nxt) if nxt else "?")
+        return line[:1].upper() + line[1:]  # "sáb., 2 de jan.: fechado" opens a sentence
 
     def _year_end(self, lang: str, center: dict[str, Any], today: dt.date) -> tuple[str, str]:
         """The first and last day of the centre's year-end closure (desks.yaml: '12-29' … '01-03') in the locale's

@@ -119,13 +119,14 @@ class WholeQuestion:
         """The answer next to the one given, a tap away: the short answer under a detail chosen for the question
         ("a ramp for a wheelchair, and the fare?": the routes, and the fare behind a button), the adults' class under
         the children's (a parent asking for the child often asks for themself too), where the bags are sold or where
-        the station is beside another garbage answer."""
+        the station is beside another garbage answer, the moving answer beside the things to throw away when moving."""
         base = u.answer_key.removesuffix(".more")
         near = [base] if base != u.answer_key else []
         near += [SIBLINGS[u.answer_key]] if u.answer_key in SIBLINGS else []
         if u.intent.startswith("garbage."):  # "a supermarket bag? and where do I buy the bags?": the bags answer
             near += [key for need, key in GARBAGE_PARTS if need <= u.concepts and not u.answer_key.startswith(key)]
             near += [ITEM_NEIGHBOURS[u.item]] if u.item in ITEM_NEIGHBOURS else []
+            near += ["life.moving"] if "moving" in u.concepts and u.intent == "garbage.sorting" else []
         for key in near:
             if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
                 reply.choices.append(self._choice(Option("intent", key), lang))

@@ -343,6 +343,9 @@ class Bot(Commands, WholeQuestion):
             # a child hurt or ill: the children's medical line beside 119 (#7119 is in the answer already)
             hours = self.kb.facts["medical_8000"].get("weekdays", "")
             reply.text += "\n" + self.renderer.ui(reply_lang, "emergency_child", weekdays=hours)
+        if u.intent == "consultation.medical" and "severe_sign" in u.concepts:
+            # bleeding in pregnancy, a tight chest, a baby of two months with a fever: 119 first, #7119 when unsure
+            reply.text = self.renderer.ui(reply_lang, "medical_severe") + "\n" + reply.text
         self._centre_at(reply, u, text, reply_lang)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)

@@ -27,7 +27,11 @@ SECOND_ITEM = 0.9
 SIBLINGS = {"class.children": "class.japanese", "life.disaster.map": "life.disaster.alert"}  # an answer whose neighbour is offered beside it (_neighbours)
 ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk", "human"})  # "someone who speaks…"
 # A second garbage question, by the concepts that ask it, and its answer (offered beside another garbage answer).
-GARBAGE_PARTS = ((frozenset({"bag", "buy"}), "garbage.rules.bags"), (frozenset({"station"}), "garbage.rules.station"))
+# "Which day are bottles and cans, and can they go in the same bag?": a bag asked about is the bags answer.
+GARBAGE_PARTS = ((frozenset({"bag"}), "garbage.rules.bags"), (frozenset({"station"}), "garbage.rules.station"))
+# A narrower disaster answer chosen for one part ("and how do I get alerts on my phone?"): the earthquake's first
+# steps a tap away when the message also asks about the disaster itself.
+DISASTER_PARTS = ("life.disaster.alert",)
 # An item often asked about for another reason: a shop's plastic bag, to use it as a garbage bag.
 ITEM_NEIGHBOURS = {"plastic-bag": "garbage.rules.bags"}
 CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
@@ -127,6 +131,8 @@ class WholeQuestion:
             near += [key for need, key in GARBAGE_PARTS if need <= u.concepts and not u.answer_key.startswith(key)]
             near += [ITEM_NEIGHBOURS[u.item]] if u.item in ITEM_NEIGHBOURS else []
             near += ["life.moving"] if "moving" in u.concepts and u.intent == "garbage.sorting" else []
+        if u.answer_key in DISASTER_PARTS and "disaster" in u.concepts:
+            near.append("life.disaster")
         for key in near:
             if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
                 reply.choices.append(self._choice(Option("intent", key), lang))

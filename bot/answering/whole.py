@@ -131,8 +131,10 @@ class WholeQuestion:
             near += [key for need, key in GARBAGE_PARTS if need <= u.concepts and not u.answer_key.startswith(key)]
             near += [ITEM_NEIGHBOURS[u.item]] if u.item in ITEM_NEIGHBOURS else []
             near += ["life.moving"] if "moving" in u.concepts and u.intent == "garbage.sorting" else []
-        if u.answer_key in DISASTER_PARTS and "disaster" in u.concepts:
+        if u.answer_key in DISASTER_PARTS and "disaster" in u.concepts and "flood" not in u.concepts:
             near.append("life.disaster")
+        if u.answer_key == "life.disaster.flood" and any(c != "ja" for c in u.languages_named):
+            near.append("life.disaster.map")  # "a typhoon: is there anything in Portuguese?": the map's languages
         for key in near:
             if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
                 reply.choices.append(self._choice(Option("intent", key), lang))

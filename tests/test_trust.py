@@ -115,17 +115,18 @@ def test_clock_times_are_written_as_each_locale_writes_them(say) -> None:
 
 
 @pytest.mark.parametrize(("text", "own_line"), [
-    ("my salary is lower than the contract, where can i complain", "0120-250-147"),     # the interns' line, English
+    ("my salary is lower than the contract, where can i complain", "0570-078377"),     # no intern: Houterasu
     ("trabalho por empreiteira e não pagaram minhas horas extras", "0570-078377"),     # no Portuguese intern line
     ("em là thực tập sinh, công ty nợ lương 2 tháng", "0120-250-168"),                 # the interns' line, Vietnamese
     ("残業代が払われません。どこに相談すればいいですか", "0570-078377"),
-    ("工厂拖欠工资两个月，怎么办", "0120-250-169"),
-    ("lembur 3 bulan tidak dibayar, lapor ke mana?", "0120-250-192"),
+    ("工厂拖欠工资两个月，怎么办", "0570-078377"),  # a factory worker, no intern: Houterasu
+    ("lembur 3 bulan tidak dibayar, lapor ke mana?", "0570-078377"),  # no intern named
     ("saya magang, lembur tidak dibayar. lapor ke mana? bisa pakai bahasa indonesia?", "0120-250-192"),  # not a switch
 ])
 def test_trouble_at_work_gets_the_labour_lines_in_the_residents_language(say, text, own_line) -> None:
     """Unpaid wages or pay below the contract are answered (not job search, not the desk): the first line that
-    speaks the resident's language, then the labour-standards line."""
+    speaks the resident's language (the interns' hotline only for a technical intern), then the labour-standards
+    line."""
     reply = say(text)
     assert (reply.intent, reply.handoff) == ("consultation.job", False)
     lines = [line for line in reply.text.splitlines() if line.startswith("• ")]

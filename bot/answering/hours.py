@@ -14,6 +14,9 @@ CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:(?:[:：h時点]|giờ|बजे)\s*(
                    re.IGNORECASE)
 AT_HOUR = re.compile(r"\b(?:at|around|jam|pukul|alas|às|as|a las|lúc)\s+(\d{1,2})\b", re.IGNORECASE)  # "at 2"
 ZH_WEEK = ("星期", "礼拜", "禮拜")  # 周六 is also written 星期六 or 礼拜六
+# "12月16日", "12月16号", "ngày 16 tháng 12" (folded: without tone marks)
+NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?|ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})(?!\d)")
+DIGITS = {ord(c): str(i) for i, c in enumerate("०१२३४५६७८९")}  # Devanagari digits
 DAY_STARTS = 8  # an hour named below this, without "am", is read as the afternoon
 
 
@@ -35,6 +38,35 @@ def _names(folded: str, stem: str) -> bool:
     if all(ord(ch) < 0x0250 for ch in stem):
         return re.search(rf"(?<!\w){re.escape(stem)}(?!\w)", folded) is not None
     return stem in folded
+
+
+def named_date(text: str, months: Sequence[Sequence[str]], today: dt.date) -> dt.date | None:
+    """The calendar date the message names ("12月16日", "ngày 16 tháng 12", "16 de dezembro", "Dec 16", "डिसेम्बर
+    १६"), on or after `today` (a day already past is next year's), from lists of month names; None when none is."""
+    folded = fold(text.translate(DIGITS))
+    match = NUMERIC_DATE.search(folded)
+    if match:
+        month, day = (int(match[1]), int(match[2])) if match[1] else (int(match[4]), int(match[3]))
+        return _on_or_after(today, month, day)
+    for names in months:
+        for i, name in enumerate(names):
+            stem = fold(str(name))
+            if not stem or not stem[0].isalpha() or stem.startswith("thang"):  # 12月, tháng 12: the pattern above
+                continue
+            word = rf"{re.escape(stem[:3])}\w*" if stem.isascii() else re.escape(stem)  # "dec", "dez.", "dic"
+            found = re.search(rf"(?<!\w){word}\.?\s*(\d{{1,2}})(?!\d)|(?<!\d)(\d{{1,2}})\s*(?:de\s+|of\s+|ng\s+)?{word}",
+                              folded)
+            if found:
+                return _on_or_after(today, i + 1, int(found[1] or found[2]))
+    return None
+
+
+def _on_or_after(today: dt.date, month: int, day: int) -> dt.date | None:
+    try:
+        date = dt.date(today.year, month, day)
+        return date if date >= today else dt.date(today.year + 1, month, day)
+    except ValueError:
+        return None
 
 
 def named_clock(text: str) -> dt.time | None:

@@ -32,6 +32,7 @@ from ..understanding.lexicon import Lexicon
 from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
 from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean, fold, word_count
+from . import hours as hours_mod
 from . import overrides
 from .actions import Commands
 from .beyond import Beyond
@@ -342,6 +343,9 @@ class Bot(Commands, WholeQuestion):
             # a child hurt or ill: the children's medical line beside 119 (#7119 is in the answer already)
             hours = self.kb.facts["medical_8000"].get("weekdays", "")
             reply.text += "\n" + self.renderer.ui(reply_lang, "emergency_child", weekdays=hours)
+        if u.intent == "consultation.medical" and "severe_sign" in u.concepts:
+            # bleeding in pregnancy, a tight chest, a baby of two months with a fever: 119 first, #7119 when unsure
+            reply.text = self.renderer.ui(reply_lang, "medical_severe") + "\n" + reply.text
         self._centre_at(reply, u, text, reply_lang)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
             self._second_item(reply, reading, u, reply_lang, now)
@@ -414,7 +418,9 @@ class Bot(Commands, WholeQuestion):
             key = "clarify.item" if u.options[0].kind == "item" else "clarify"
         item = u.item if key == "garbage.sorting" else None
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
-                            confidence=u.confidence, timed=self._names_time(text, reply_lang))
+                            confidence=u.confidence, timed=self._names_time(text, reply_lang),
+                            intern="intern" in u.concepts,  # the interns' hotline is for interns only
+                            on=self._named_date(text, reply_lang, now.date()))
         if item:
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
@@ -429,6 +435,11 @@ class Bot(Commands, WholeQuestion):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _named_date(self, text: str, lang: str, today: dt.date) -> dt.date | None:
+        """The calendar date the message names ("12月16日", "16 de dezembro"), to say whether the desk is open then."""
+        months = [self.catalog.get(lang, "ui", "months") or [], self.catalog.get("en", "ui", "months") or []]
+        return hours_mod.named_date(text, months, today) if text else None
 
     def _names_time(self, text: str, lang: str) -> bool:
         """The message names a weekday or a clock time ("is it open at 3 on Saturday?", "周六上午"): answers then say

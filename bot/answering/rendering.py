@@ -189,13 +189,14 @@ class Renderer:
             text = _with_note(text, str(self.catalog.get(lang, "crisis", "confirm") or ""), punct(lang).space)
         return text, values
 
-    def _labour_lines(self, lang: str) -> str:
+    def _labour_lines(self, lang: str, intern: bool = False) -> str:
         """Trouble at work that is not a crisis: two lines, the first one that speaks the resident's language (the
-        interns' line, else the legal information line), then the labour-standards line (knowledge/crisis.yaml; the
-        same texts as the crisis answers, so a number is changed in one place)."""
+        interns' line for a technical intern, else the legal information line), then the labour-standards line
+        (knowledge/crisis.yaml; the same texts as the crisis answers, so a number is changed in one place). A worker
+        who is no intern is not sent to the interns' hotline."""
         lines = self.kb.crisis_lines
-        own = [i for i in LABOUR_LINES if i in lines and (lang in (lines[i].get("languages") or [])
-                                                          or lang in (lines[i].get("phones") or {}))]
+        own = [i for i in LABOUR_LINES if i in lines and (intern or i not in INTERN_LINES)
+               and (lang in (lines[i].get("languages") or []) or lang in (lines[i].get("phones") or {}))]
         ids = [*own[:1], "labour_hotline"] if "labour_hotline" in lines else own[:1]
         return "\n".join("• " + self.help_line(lang, i)[0] for i in ids)
 
@@ -209,6 +210,9 @@ class Renderer:
         values = self._computed(lang, today, now or dt.time(12, 0), item, category, extra)
         if timed:
             values["desk_today"] = values["now_8000"] = ""
+        on = extra.get("on")
+        if isinstance(on, dt.date):  # "on 16 December": open or closed that day, instead of today
+            values["desk_today"] = self._desk_on(lang, self.kb.facts["multicultural_center"], on)
         template = str(self.catalog.get(lang, "answers", key) or "")
         text = fill(template, lambda name: self._value(lang, name, values))
         if timed:
@@ -351,7 +355,7 @@ class Renderer:
         values["class_term"] = lambda: self._class_term(lang, today)
         values["desk_closed_from"] = lambda: self._year_end(lang, center, today)[0]
         values["desk_closed_to"] = lambda: self._year_end(lang, center, today)[1]
-        values["labour_lines"] = lambda: self._labour_lines(lang)
+        values["labour_lines"] = lambda: self._labour_lines(lang, bool(extra.get("intern")))
         values["now_8000"] = lambda: self._now_8000(lang, today, now)
         return values
 
@@ -399,6 +403,15 @@ class Renderer:
         nxt = kb_mod.next_open_day(center, today)
         return self.ui(lang, "desk_closed_today", date=self.date(lang, today),
                        next=self.date(lang, nxt) if nxt else "?")
+
+    def _desk_on(self, lang: str, center: dict[str, Any], day: dt.date) -> str:
+        """'Wed, 16 Dec: closed; next open: Thu, 17 Dec.' for a date the resident names."""
+        if kb_mod.desk_open(center, day):
+            line = self.ui(lang, "desk_open_on", date=self.date(lang, day))
+        else:
+            nxt = kb_mod.next_open_day(center, day)
+            line = self.ui(lang, "desk_closed_on", date=self.date(lang, day), next=self.date(lang, nxt) if nxt else "?")
+        return line[:1].upper() + line[1:]  # "sáb., 2 de jan.: fechado" opens a sentence
 
     def _year_end(self, lang: str, center: dict[str, Any], today: dt.date) -> tuple[str, str]:
         """The first and last day of the centre's year-end closure (desks.yaml: '12-29' … '01-03') in the locale's
@@ -526,6 +539,7 @@ MAX_CRISIS_LINES = 3
 
 # Help lines in the resident's language for trouble at work (unpaid wages, pay below the contract, dismissal).
 LABOUR_LINES = ("otit", "houterasu")  # then the labour-standards line (Japanese, free, evenings and weekends)
+INTERN_LINES = ("otit",)  # for technical interns only
 
 
 def crisis_lines(kb: Knowledge, situation: str, lang: str) -> list[str]:

@@ -24,10 +24,15 @@ if TYPE_CHECKING:
 
 # How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
 SECOND_ITEM = 0.9
-SIBLINGS = {"class.children": "class.japanese"}  # an answer whose neighbour is offered beside it (_neighbours)
+# An answer whose neighbour is offered beside it (_neighbours).
+SIBLINGS = {"class.children": "class.japanese", "life.disaster.map": "life.disaster.alert"}
 ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk", "human"})  # "someone who speaks…"
 # A second garbage question, by the concepts that ask it, and its answer (offered beside another garbage answer).
-GARBAGE_PARTS = ((frozenset({"bag", "buy"}), "garbage.rules.bags"), (frozenset({"station"}), "garbage.rules.station"))
+# "Which day are bottles and cans, and can they go in the same bag?": a bag asked about is the bags answer.
+GARBAGE_PARTS = ((frozenset({"bag"}), "garbage.rules.bags"), (frozenset({"station"}), "garbage.rules.station"))
+# A narrower disaster answer chosen for one part ("and how do I get alerts on my phone?"): the earthquake's first
+# steps a tap away when the message also asks about the disaster itself.
+DISASTER_PARTS = ("life.disaster.alert",)
 # An item often asked about for another reason: a shop's plastic bag, to use it as a garbage bag.
 ITEM_NEIGHBOURS = {"plastic-bag": "garbage.rules.bags"}
 CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
@@ -119,13 +124,20 @@ class WholeQuestion:
         """The answer next to the one given, a tap away: the short answer under a detail chosen for the question
         ("a ramp for a wheelchair, and the fare?": the routes, and the fare behind a button), the adults' class under
         the children's (a parent asking for the child often asks for themself too), where the bags are sold or where
-        the station is beside another garbage answer."""
+        the station is beside another garbage answer, the moving answer beside the things to throw away when moving."""
         base = u.answer_key.removesuffix(".more")
         near = [base] if base != u.answer_key else []
         near += [SIBLINGS[u.answer_key]] if u.answer_key in SIBLINGS else []
         if u.intent.startswith("garbage."):  # "a supermarket bag? and where do I buy the bags?": the bags answer
             near += [key for need, key in GARBAGE_PARTS if need <= u.concepts and not u.answer_key.startswith(key)]
             near += [ITEM_NEIGHBOURS[u.item]] if u.item in ITEM_NEIGHBOURS else []
+            near += ["life.moving"] if "moving" in u.concepts and u.intent == "garbage.sorting" else []
+        if u.intent == "life.bus" and {"class", "japanese"} <= u.concepts:
+            near.append("class.japanese")  # "by bus to the Japanese class: the fare?": the class a tap away
+        if u.answer_key in DISASTER_PARTS and "disaster" in u.concepts and "flood" not in u.concepts:
+            near.append("life.disaster")
+        if u.answer_key == "life.disaster.flood" and any(c != "ja" for c in u.languages_named):
+            near.append("life.disaster.map")  # "a typhoon: is there anything in Portuguese?": the map's languages
         for key in near:
             if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
                 reply.choices.append(self._choice(Option("intent", key), lang))

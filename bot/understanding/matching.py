@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .grading import denied_harm, entry_by_landlord, past_injury, worried_disposal
+from .grading import denied_harm, entry_by_landlord, felt_now, past_injury, worried_disposal
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
@@ -26,7 +26,8 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # asked ("what to bring"), how dirty a thing is, a train station named as a landmark ("I live near Sakai station"),
 # the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
-NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child"}) | GRADING
+NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
+                     "safe"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
 NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
@@ -196,7 +197,7 @@ class Matcher:
         finds = past_injury(entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = _danger_over(folded, finds)
-        finds = _duration_over_now(folded, finds)
+        finds = felt_now(_duration_over_now(folded, finds))
         finds = _aftermath_over_alarm(finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)

@@ -216,3 +216,17 @@ def test_a_closing_i_will_call_now_thanks_is_courtesy_and_a_registration_questio
     assert say("sige po, tatawag na ako sa kanila. salamat!", user="tl-call").intent == "greeting"
     say("may japanese class po ba tuwing linggo?", user="tl-class")
     assert say("kailangan pa ba magparehistro?", user="tl-class").intent == "class.japanese"
+
+
+# Sixth round: "entrar" into a class is no break-in; services outside the facts (a car inspection, a mosque, shipping
+# a box home) go to the desk instead of being pulled onto garbage by one word. Phrased here, not from an eval set.
+@pytest.mark.parametrize("text,intent", [
+    ("mi abuela quiere entrar a las clases de japonés, ¿cuánto cuesta?", "class.japanese"),
+    ("minha tia quer entrar nas aulas de japonês, é de graça?", "class.japanese"),
+    ("how much does the shaken cost for my old car?", "unknown"),
+    ("is there a mosque near isesaki for friday prayer", "unknown"),
+    ("magkano magpadala ng balikbayan box pauwi?", "unknown"),
+    ("车检要去哪里办，大概多少钱", "unknown"),
+])
+def test_a_word_of_another_sense_does_not_decide(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent

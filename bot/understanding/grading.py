@@ -2,7 +2,8 @@
 
 Each function takes the words found in a message and drops the alarm words that the story itself excuses; every other
 alarm word, and any word of danger now, keeps the emergency (a missed emergency is the worst failure). The grading
-words they read (`nobody`, `entered`, `mild`, `ongoing`, `vital`, `feeling`) are lexicon.GRADING: never hidden, never a topic.
+words they read (`nobody`, `entered`, `mild`, `ongoing`, `vital`, `feeling`) are lexicon.GRADING: never hidden, never a
+topic.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ ACTS = frozenset({"edge", "overdose_now", "weapon", "vital", "acute", "emergency
 def felt_now(finds: list[Find]) -> list[Find]:
     """Suicidal thoughts told with a "now" that is about the feeling ("right now I feel like I want to die", "现在只想
     结束一切", "今は消えたい気持ち") are a crisis, the help lines and an urgent ticket: with suicide words, a feeling or a
-    thought told (`feeling`; a bare wish, "I want to", is not enough) and no sign of an act in progress (ACTS), the "now" words are dropped."""
+    thought told (`feeling`; a bare wish, "I want to", is not enough) and no sign of an act in progress (ACTS), the
+    "now" words are dropped."""
     present = {key(f) for f in finds}
     if "self_harm" not in present or "now" not in present or "feeling" not in present or present & ACTS:
         return finds

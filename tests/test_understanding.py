@@ -245,3 +245,24 @@ def test_a_word_of_another_sense_does_not_decide(say, text, intent) -> None:
 ])
 def test_asked_for_someone_else(say, text, intent) -> None:
     assert say(text, user=text).intent == intent
+
+
+# Sixth round, garbage: items in another spelling or abbreviation, a qualifier that changes the item, sorting vs the
+# general rules. Phrased here, not taken from an evaluation set.
+@pytest.mark.parametrize("text,intent,category", [
+    ("這個電子菸壞了要怎麼丟", "garbage.sorting", "shop_takeback"),  # traditional spelling
+    ("đt cũ của mình hư rồi, vứt ở đâu", "garbage.sorting", "shop_takeback"),  # đt = điện thoại
+    ("túi gạo bằng giấy vứt vào đâu", "garbage.sorting", "resources"),
+    ("how do I throw away an empty paper rice sack", "garbage.sorting", "resources"),
+    ("achar ko sisi ko botal kun gomi ho", "garbage.sorting", "bottles"),
+    ("buang lampu neon yang pecah gimana", "garbage.sorting", "non_burnable"),
+    ("our restaurant kitchen has lots of vegetable peel, can it go to the garbage station?", "garbage.sorting",
+     "self_delivery"),
+    ("古いヨガマット、たためば袋に入ります。何ごみですか", "garbage.sorting", "burnable"),
+    ("すみません、聞いてもいいですか。ダウンジャケットは資源に出せますか", "garbage.sorting", "resources"),
+    ("where is the resource shed in our area, where do resources go?", "garbage.rules", None),
+    ("big garbage pickup, how does it work, do I have to book it?", "garbage.oversized", None),
+])
+def test_garbage_items_and_qualifiers(say, text, intent, category) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == (intent, category)

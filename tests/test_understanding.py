@@ -266,3 +266,13 @@ def test_asked_for_someone_else(say, text, intent) -> None:
 def test_garbage_items_and_qualifiers(say, text, intent, category) -> None:
     reply = say(text, user=text)
     assert (reply.intent, reply.category) == (intent, category)
+
+
+@pytest.mark.parametrize("first,then", [
+    ("quando é o lixo de plástico?", "e na semana que vem, é o mesmo dia também?"),
+    ("when is the can garbage day?", "and is it the same day next week too?"),
+    ("rác nhựa thứ mấy?", "thế tuần sau cũng vậy hả chị?"),
+])
+def test_a_word_of_when_after_the_calendar_continues_it(say, first, then) -> None:
+    say(first, user=first)
+    assert say(then, user=first).intent == "garbage.schedule"

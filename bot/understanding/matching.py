@@ -33,6 +33,7 @@ NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
+TIMING_FOLLOW_UP_WORDS = 10  # after the calendar, a message this short whose only evidence is a word of when
 NOT_GUESSED = frozenset({"emergency", "crisis", "unknown", "privacy.delete", "announcements", "human",
                          "language.change"})
 # Intents never offered as a second question of a message (Matcher._second_topic): those never guessed, courtesy
@@ -271,7 +272,10 @@ class Matcher:
         if not ranked:
             return fallback
         intents = [i for i, _ in ranked]
-        if last_intent in intents and words <= FOLLOW_UP_WORDS:
+        timing_only = (last_intent == "garbage.schedule" and words <= TIMING_FOLLOW_UP_WORDS
+                       and present - NEUTRAL - {"ack"} <= TIMING)
+        if last_intent in intents and (words <= FOLLOW_UP_WORDS or timing_only):
+            # "e semana que vem é o mesmo dia?" right after the calendar: a word of when and nothing else continues it
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
             if u.intent.startswith("garbage."):
                 self._garbage_details(u, finds)

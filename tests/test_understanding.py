@@ -276,3 +276,13 @@ def test_garbage_items_and_qualifiers(say, text, intent, category) -> None:
 def test_a_word_of_when_after_the_calendar_continues_it(say, first, then) -> None:
     say(first, user=first)
     assert say(then, user=first).intent == "garbage.schedule"
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("does anyone know a good brazilian store in isesaki?", "unknown"),
+    ("tem algum mercado brasileiro bom perto de Sakai?", "unknown"),
+    ("may pinoy store ba malapit dito sa isesaki?", "unknown"),
+    ("¿dónde está el lugar donde se deja la basura? acabo de mudarme aquí", "garbage.rules"),
+])
+def test_a_shop_from_home_is_outside_the_facts(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent

@@ -227,3 +227,14 @@ def test_safe_now_after_a_crisis_continues_it(say) -> None:
     say("有个男人每天跟着我回家，我很害怕", user="safe-zh")
     reply = say("现在安全 在家里锁着门", user="safe-zh")
     assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "jindagi nai bekar lagcha, jiwan ko ke artha",  # romanised Nepali
+    "bachnu ko kunai matlab chaina, sabai sakiyo jasto lagcha",
+    "mou dame, inaku naritai",  # romaji
+    "zuijin bu xiang huo le",  # pinyin
+])
+def test_a_romanised_crisis_without_keywords(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff

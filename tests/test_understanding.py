@@ -286,3 +286,12 @@ def test_a_word_of_when_after_the_calendar_continues_it(say, first, then) -> Non
 ])
 def test_a_shop_from_home_is_outside_the_facts(say, text, intent) -> None:
     assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("熱があるけど、外国人だから迷惑かなと思って病院に行けない。行ってもいい?", "consultation.medical"),
+    ("发烧了想去医院，因为我是外国人会不会麻烦别人?", "consultation.medical"),
+    ("the landlord refused me because i'm a foreigner", "unknown"),  # discrimination told stays with the desk
+])
+def test_a_worry_about_being_a_bother_is_no_discrimination(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent

@@ -238,3 +238,20 @@ def test_safe_now_after_a_crisis_continues_it(say) -> None:
 def test_a_romanised_crisis_without_keywords(say, text) -> None:
     reply = say(text, user=text)
     assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "tem um cara me seguindo faz duas semanas, sempre no mesmo lugar quando saio da fábrica",
+    "上个月他在宿舍对我做了那种事，现在每天还得跟他一起上班",
+])
+def test_harm_told_over_time_with_a_habitual_now_is_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "tem um cara me seguindo agora, estou com medo",
+    "tem um homem me seguindo faz 2 semanas e agora ele está na minha porta",
+])
+def test_a_stalker_now_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"

@@ -401,13 +401,21 @@ def _figures_over_alarms(finds: list[Find], crisis_concepts: frozenset[str]) -> 
 
 def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
     """A "now" right after how long something has gone on ("it's been 3 weeks now", "many times now", "mấy tuần
-    nay") closes the duration: it says nothing is happening at this moment. Another "now" in the message still
-    counts ("for weeks now, and he is outside now")."""
+    nay") closes the duration: it says nothing is happening at this moment; so does a "now" inside a word of habit
+    ("现在每天": now every day). A stalker's progressive that is itself a "now" ("tá me seguindo", is following me),
+    told with how long it has gone on ("faz 3 semanas"), is a stalker told over time. Another "now" in the message
+    still counts ("for weeks now, and he is outside now")."""
     spans = [f for f in finds if _key(f) == "persistent"]
     if not spans:
         return finds
-    return [f for f in finds if not (_key(f) == "now" and any(g.end <= f.start and _gap(folded, g, f) == 0
-                                                             for g in spans))]
+    stalker = [f for f in finds if _key(f) in ("stalking", "pursuit")]
+
+    def closed(f: Find) -> bool:
+        return (any(g.end <= f.start and _gap(folded, g, f) == 0 or g.start <= f.start and f.end <= g.end
+                    for g in spans)
+                or any((s.start, s.end) == (f.start, f.end) for s in stalker))
+
+    return [f for f in finds if not (_key(f) == "now" and closed(f))]
 
 
 # What one asks for once an accident is over: a lawyer ("I crashed the car and the other driver wants me to pay a

@@ -295,3 +295,13 @@ def test_a_shop_from_home_is_outside_the_facts(say, text, intent) -> None:
 ])
 def test_a_worry_about_being_a_bother_is_no_discrimination(say, text, intent) -> None:
     assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("is there a nepali community or a temple around isesaki? i miss home", "unknown"),
+    ("có chùa việt hay hội đồng hương nào ở isesaki không ạ", "unknown"),
+    ("what time does the community bus leave for the church?", "life.bus"),  # a landmark
+    ("教会の前のゴミステーションはどこですか", "garbage.rules"),
+])
+def test_a_place_of_worship_or_a_community_is_outside_the_facts(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent

@@ -305,3 +305,12 @@ def test_a_worry_about_being_a_bother_is_no_discrimination(say, text, intent) ->
 ])
 def test_a_place_of_worship_or_a_community_is_outside_the_facts(say, text, intent) -> None:
     assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("em chưa có việc làm, tìm việc ở đâu ạ", "consultation.job"),
+    ("em chưa biết ngày đổ rác nhựa", "garbage.schedule"),
+])
+def test_vietnamese_not_yet_is_no_pagoda(say, text, intent) -> None:
+    # "chưa" (not yet) folds to the letters of "chùa" (pagoda): only the pagoda named with a word around it is one
+    assert say(text, user=text).intent == intent

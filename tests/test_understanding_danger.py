@@ -255,3 +255,14 @@ def test_harm_told_over_time_with_a_habitual_now_is_a_crisis(say, text) -> None:
 ])
 def test_a_stalker_now_stays_an_emergency(say, text) -> None:
     assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "he is at my house now and he has a knife",
+    "ele está na minha casa agora com uma faca",
+    "他现在在我家，拿着刀",
+    "my husband is at my place now, he is drunk and hitting me",
+])
+def test_someone_at_home_now_is_no_safe_now(say, text) -> None:
+    # "safe now" hides its own "now" only: a person who is at the writer's home now with harm is danger now
+    assert say(text, user=text).intent == "emergency"

@@ -194,3 +194,75 @@ def test_worries_and_past_events_are_not_emergencies(say, text, intent) -> None:
 ])
 def test_ordinary_words_are_not_read_as_danger_now(say, text, intent) -> None:
     assert say(text, user=text).intent == intent
+
+
+# Sixth round: suicidal thoughts whose "now" is the feeling, a stalker told over time, "safe now" (a crisis: the
+# help lines and the desk ticket, not 119 without a ticket). Phrased here, not taken from an evaluation set.
+@pytest.mark.parametrize("text", [
+    "right now I feel like I want to die, nothing is happening, I'm just so tired of everything",
+    "我觉得我消失了大家都会轻松，现在只想结束一切",
+    "消えたほうがいいと今思ってる。もう疲れた",
+    "もう何もかも終わりにしたい。私がいなくなったほうが家族は楽だと思う",
+    "aba bachera ke garne jasto lagcha, sabai sakau jasto lagcha ahile",
+    "có một người đàn ông ngày nào cũng đợi em trước công ty và đi theo em về tận nhà",
+    "那个男的每天在公司门口等我，上周还跟到我家楼下",
+    "yes my sister is safe now at my place, her husband doesnt know where I live",
+])
+def test_thoughts_felt_now_and_a_stalker_over_time_are_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "I want to kill myself, I'm on the roof now",
+    "I took all my pills now I want to die",
+    "I feel like dying, he is hitting me right now",
+    "he has followed me for weeks and he is at my door right now",
+])
+def test_suicide_words_with_an_act_now_stay_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+def test_safe_now_after_a_crisis_continues_it(say) -> None:
+    say("有个男人每天跟着我回家，我很害怕", user="safe-zh")
+    reply = say("现在安全 在家里锁着门", user="safe-zh")
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "jindagi nai bekar lagcha, jiwan ko ke artha",  # romanised Nepali
+    "bachnu ko kunai matlab chaina, sabai sakiyo jasto lagcha",
+    "mou dame, inaku naritai",  # romaji
+    "zuijin bu xiang huo le",  # pinyin
+])
+def test_a_romanised_crisis_without_keywords(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "tem um cara me seguindo faz duas semanas, sempre no mesmo lugar quando saio da fábrica",
+    "上个月他在宿舍对我做了那种事，现在每天还得跟他一起上班",
+])
+def test_harm_told_over_time_with_a_habitual_now_is_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "tem um cara me seguindo agora, estou com medo",
+    "tem um homem me seguindo faz 2 semanas e agora ele está na minha porta",
+])
+def test_a_stalker_now_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "he is at my house now and he has a knife",
+    "ele está na minha casa agora com uma faca",
+    "他现在在我家，拿着刀",
+    "my husband is at my place now, he is drunk and hitting me",
+])
+def test_someone_at_home_now_is_no_safe_now(say, text) -> None:
+    # "safe now" hides its own "now" only: a person who is at the writer's home now with harm is danger now
+    assert say(text, user=text).intent == "emergency"

@@ -2,7 +2,8 @@
 
 Each function takes the words found in a message and drops the alarm words that the story itself excuses; every other
 alarm word, and any word of danger now, keeps the emergency (a missed emergency is the worst failure). The grading
-words they read (`nobody`, `entered`, `mild`, `ongoing`, `vital`) are lexicon.GRADING: never hidden, never a topic.
+words they read (`nobody`, `entered`, `mild`, `ongoing`, `vital`, `feeling`) are lexicon.GRADING: never hidden, never a
+topic.
 """
 
 from __future__ import annotations
@@ -95,3 +96,20 @@ def entry_by_landlord(finds: list[Find]) -> list[Find]:
     if not alarms or not all(_inside(f, entered) for f in alarms):
         return finds
     return [f for f in finds if key(f) not in ("emergency", "break_in")]
+
+
+# What makes suicidal thoughts danger now: someone at an edge, pills or poison taken, a weapon, a body failing, an
+# attack or any other emergency word. Without one of them, a "now" beside the thoughts tells when they are felt.
+ACTS = frozenset({"edge", "overdose_now", "weapon", "vital", "acute", "emergency", "break_in", "hurt_me", "hits",
+                  "threat", "help"})
+
+
+def felt_now(finds: list[Find]) -> list[Find]:
+    """Suicidal thoughts told with a "now" that is about the feeling ("right now I feel like I want to die", "现在只想
+    结束一切", "今は消えたい気持ち") are a crisis, the help lines and an urgent ticket: with suicide words, a feeling or a
+    thought told (`feeling`; a bare wish, "I want to", is not enough) and no sign of an act in progress (ACTS), the
+    "now" words are dropped."""
+    present = {key(f) for f in finds}
+    if "self_harm" not in present or "now" not in present or "feeling" not in present or present & ACTS:
+        return finds
+    return [f for f in finds if key(f) != "now"]

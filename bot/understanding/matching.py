@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .grading import denied_harm, entry_by_landlord, past_injury, worried_disposal
+from .grading import denied_harm, entry_by_landlord, felt_now, past_injury, worried_disposal
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
@@ -26,12 +26,14 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # asked ("what to bring"), how dirty a thing is, a train station named as a landmark ("I live near Sakai station"),
 # the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
-NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child"}) | GRADING
+NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
+                     "safe", "for_someone", "no_japanese"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
 NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
+TIMING_FOLLOW_UP_WORDS = 10  # after the calendar, a message this short whose only evidence is a word of when
 NOT_GUESSED = frozenset({"emergency", "crisis", "unknown", "privacy.delete", "announcements", "human",
                          "language.change"})
 # Intents never offered as a second question of a message (Matcher._second_topic): those never guessed, courtesy
@@ -196,7 +198,7 @@ class Matcher:
         finds = past_injury(entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = _danger_over(folded, finds)
-        finds = _duration_over_now(folded, finds)
+        finds = felt_now(_duration_over_now(folded, finds))
         finds = _aftermath_over_alarm(finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
@@ -270,7 +272,10 @@ class Matcher:
         if not ranked:
             return fallback
         intents = [i for i, _ in ranked]
-        if last_intent in intents and words <= FOLLOW_UP_WORDS:
+        timing_only = (last_intent == "garbage.schedule" and words <= TIMING_FOLLOW_UP_WORDS
+                       and present - NEUTRAL - {"ack"} <= TIMING)
+        if last_intent in intents and (words <= FOLLOW_UP_WORDS or timing_only):
+            # "e semana que vem é o mesmo dia?" right after the calendar: a word of when and nothing else continues it
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
             if u.intent.startswith("garbage."):
                 self._garbage_details(u, finds)
@@ -396,13 +401,21 @@ def _figures_over_alarms(finds: list[Find], crisis_concepts: frozenset[str]) -> 
 
 def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
     """A "now" right after how long something has gone on ("it's been 3 weeks now", "many times now", "mấy tuần
-    nay") closes the duration: it says nothing is happening at this moment. Another "now" in the message still
-    counts ("for weeks now, and he is outside now")."""
+    nay") closes the duration: it says nothing is happening at this moment; so does a "now" inside a word of habit
+    ("现在每天": now every day). A stalker's progressive that is itself a "now" ("tá me seguindo", is following me),
+    told with how long it has gone on ("faz 3 semanas"), is a stalker told over time. Another "now" in the message
+    still counts ("for weeks now, and he is outside now")."""
     spans = [f for f in finds if _key(f) == "persistent"]
     if not spans:
         return finds
-    return [f for f in finds if not (_key(f) == "now" and any(g.end <= f.start and _gap(folded, g, f) == 0
-                                                             for g in spans))]
+    stalker = [f for f in finds if _key(f) in ("stalking", "pursuit")]
+
+    def closed(f: Find) -> bool:
+        return (any(g.end <= f.start and _gap(folded, g, f) == 0 or g.start <= f.start and f.end <= g.end
+                    for g in spans)
+                or any((s.start, s.end) == (f.start, f.end) for s in stalker))
+
+    return [f for f in finds if not (_key(f) == "now" and closed(f))]
 
 
 # What one asks for once an accident is over: a lawyer ("I crashed the car and the other driver wants me to pay a

@@ -266,3 +266,49 @@ def test_a_stalker_now_stays_an_emergency(say, text) -> None:
 def test_someone_at_home_now_is_no_safe_now(say, text) -> None:
     # "safe now" hides its own "now" only: a person who is at the writer's home now with harm is danger now
     assert say(text, user=text).intent == "emergency"
+
+
+# -- the sixth round, after reading final7's failures (phrased here) -------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "sliced my thumb on the old can lid last night, already bandaged, which garbage is the lid?",
+    "kahapon nasugatan ako ng lumang gunting pero okay na ako, saan itatapon ang gunting?",
+    "kemarin kaki kejatuhan setrika tapi udah sembuh, setrika rusak buangnya gimana",
+    "昨日 割れたコップで 指を 切ったけど もう大丈夫。割れたコップは 何ごみ？",
+    "ontem cortei o dedo na faca velha mas já sarou, como jogo a faca fora?",
+])
+def test_an_injury_already_over_before_a_garbage_question_is_the_garbage_question(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and not reply.handoff
+
+
+@pytest.mark.parametrize("text", [
+    "I'm fine now but my husband is bleeding a lot, where do I throw the knife",  # someone else's injury, now
+    "my son fell from the bed and is not breathing, i'm ok now, where is the knife",  # a vital sign
+    "already bandaged my hand but the kitchen is on fire now, what do I do with the pan",  # danger now
+])
+def test_an_injury_over_does_not_hide_danger_now(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "someone keeps turning my door handle and I am alone",
+    "ada orang asing masuk ke rumah lewat jendela",
+    "कोही मान्छे ढोका फोर्दै छ",
+])
+def test_someone_getting_in_now_is_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("are the tea bags the burning garbage or the non-burning garbage?", "garbage.sorting"),  # 燃えるごみ translated
+    ("orang asing masuk ke grup chat kami, cara keluarnya gimana", "unknown"),  # a stranger in a chat group: no alarm
+    ("bonus bata kati katchha, tax?", "unknown"),  # Nepali "is deducted" is no "hits"
+])
+def test_words_that_sound_like_danger_are_not(say, text: str, intent: str) -> None:
+    reply = say(text, user=text)
+    assert reply.intent not in ("emergency", "crisis"), text
+
+
+def test_a_passport_the_company_will_not_return_is_a_crisis(say) -> None:
+    reply = say("会社が わたしの パスポートを 持っています。返却してくれません。", user="pp")
+    assert reply.intent == "crisis" and reply.handoff

@@ -113,3 +113,25 @@ def felt_now(finds: list[Find]) -> list[Find]:
     if "self_harm" not in present or "now" not in present or "feeling" not in present or present & ACTS:
         return finds
     return [f for f in finds if key(f) != "now"]
+
+
+RECOVERED_GAP = 6  # "cut my hand on it yesterday but it's bandaged now": the word that it is over follows the injury
+
+
+def recovered_injury(folded: str, finds: list[Find]) -> list[Find]:
+    """An injury or a fright already over, told before a garbage question ("cut my hand on the old knife yesterday,
+    already bandaged: how do I throw the knife away?", "nadulas ako kahapon pero ok na ako, saan itatapon ang payong",
+    "jari kejepit tapi udah gapapa"): with a word that it is over (`recovered`) after every emergency word, close to
+    it, a garbage item or a word of throwing it away, and no vital sign, the emergency words are dropped. A word of
+    danger now still counts: "I'm fine now but he is at the door with a knife" keeps its weapon and door."""
+    present = {key(f) for f in finds}
+    if "recovered" not in present or "vital" in present:
+        return finds
+    if not present & {"item", "dispose", "which_kind", "category", "garbage"}:
+        return finds
+    recovered = [f for f in finds if key(f) == "recovered"]
+    alarms = [f for f in finds if key(f) == "emergency"]
+    if not alarms or not all(any(r.start >= a.end and gap(folded, a, r) <= RECOVERED_GAP for r in recovered)
+                             for a in alarms):
+        return finds
+    return [f for f in finds if key(f) != "emergency"]

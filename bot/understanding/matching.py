@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .grading import denied_harm, entry_by_landlord, felt_now, past_injury, worried_disposal
+from .grading import denied_harm, entry_by_landlord, felt_now, past_injury, recovered_injury, worried_disposal
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
@@ -197,6 +197,7 @@ class Matcher:
         finds = _doubt_over_ambulance(folded, finds)
         finds = past_injury(entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
+        finds = recovered_injury(folded, finds)
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
         finds = _aftermath_over_alarm(finds)

@@ -135,3 +135,21 @@ def recovered_injury(folded: str, finds: list[Find]) -> list[Find]:
                              for a in alarms):
         return finds
     return [f for f in finds if key(f) != "emergency"]
+
+
+# What one asks for once an accident is over: a lawyer ("I crashed the car and the other driver wants me to pay a
+# lot: is there a lawyer who speaks Portuguese?"). Insurance is not among them: "a fire, where is my insurance
+# card?" may be a fire now.
+AFTERMATH = frozenset({"lawyer"})
+
+
+def aftermath(finds: list[Find]) -> list[Find]:
+    """One emergency word beside a lawyer, with no "now" and no cry for help, tells of an accident that is over: the
+    legal question is answered, not 119. Two or more emergency words ("crashed, he is
+    bleeding") still make an emergency. (past_injury covers the same question told with a word of the past and
+    several emergency words: "my hand was caught in a machine last month, bleeding a lot: I need a lawyer".)"""
+    keys = {key(f) for f in finds}
+    alarms = {(f.start, f.end) for f in finds if key(f) == "emergency"}  # one phrase, found in several languages
+    if len(alarms) != 1 or not AFTERMATH & keys or {"now", "help"} & keys:
+        return finds
+    return [f for f in finds if key(f) != "emergency"]

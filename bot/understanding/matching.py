@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .grading import denied_harm, entry_by_landlord, felt_now, past_injury, recovered_injury, worried_disposal
+from .grading import aftermath, denied_harm, entry_by_landlord, felt_now, past_injury, recovered_injury, worried_disposal
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
@@ -200,7 +200,7 @@ class Matcher:
         finds = recovered_injury(folded, finds)
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
-        finds = _aftermath_over_alarm(finds)
+        finds = aftermath(finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         finds, present = self._ongoing_over_alarm(finds, present, other, words)
@@ -417,23 +417,6 @@ def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
                 or any((s.start, s.end) == (f.start, f.end) for s in stalker))
 
     return [f for f in finds if not (_key(f) == "now" and closed(f))]
-
-
-# What one asks for once an accident is over: a lawyer ("I crashed the car and the other driver wants me to pay a
-# lot: is there a lawyer who speaks Portuguese?"). Insurance is not among them: "a fire, where is my insurance
-# card?" may be a fire now.
-AFTERMATH = frozenset({"lawyer"})
-
-
-def _aftermath_over_alarm(finds: list[Find]) -> list[Find]:
-    """One emergency word beside a lawyer, with no "now" and no cry for help, tells of an accident that is over: the
-    legal question is answered, not 119. Two or more emergency words ("crashed, he is
-    bleeding") still make an emergency."""
-    keys = {_key(f) for f in finds}
-    alarms = {(f.start, f.end) for f in finds if _key(f) == "emergency"}  # one phrase, found in several languages
-    if len(alarms) != 1 or not AFTERMATH & keys or {"now", "help"} & keys:
-        return finds
-    return [f for f in finds if _key(f) != "emergency"]
 
 
 # How close a doubt must stand to the ambulance it doubts ("not sure if this needs an ambulance", "救急車を呼ぶほど

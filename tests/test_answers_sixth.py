@@ -130,3 +130,24 @@ def test_no_insurance_from_work_gets_the_joining_answer(say) -> None:
 def test_a_bag_asked_about_beside_a_collection_day_is_a_tap_away(say) -> None:
     reply = say("When are cans collected, and do they go in the same bag as bottles?")
     assert "intent:garbage.rules.bags" in [c.payload for c in reply.choices]
+
+
+# -- after the q8 judge's run (phrased here) ------------------------------------------------------------------------
+def test_items_asked_for_a_neighbour_of_any_country_are_sorted(say) -> None:
+    reply = say("hello, asking for my Brazilian neighbor, she has an old rice cooker and a broken umbrella, which bag?",
+                user="nb")
+    assert reply.intent == "garbage.sorting" and not reply.handoff
+
+
+def test_a_number_that_speaks_my_language_is_the_advice_lines_not_an_interpreter(say) -> None:
+    reply = say("anak saya panas tinggi malam ini, ada nomor telepon yang bisa bahasa Indonesia?", user="nm")
+    assert reply.intent == "consultation.medical" and "#7119" in reply.text
+    reply = say("my husband has a fever tonight, is there a number that speaks Tagalog?", user="nm2")
+    assert "#7119" in reply.text
+    interpreter = say("is there an interpreter who speaks Nepali at the hospital?", user="nm3")
+    assert "AMDA" in interpreter.text  # an interpreter at the doctor's is still that answer
+
+
+def test_asking_on_behalf_of_many_is_no_throwing_away(say) -> None:
+    reply = say("marami pong nagtatanong sa amin: anong araw may Tagalog na counselor sa city hall?", user="kp")
+    assert reply.intent == "consultation.desk" and "8:30" not in reply.text

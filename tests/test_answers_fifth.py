@@ -87,6 +87,10 @@ def test_named_days_and_clock_times_are_read_in_each_script() -> None:
     assert hours.named_clock("下午3点") == hours.dt.time(15, 0)
     assert hours.named_clock("at 9am") == hours.dt.time(9, 0)
     assert hours.named_clock("no time here") is None
+    # Indonesian minutes after a dot, Vietnamese after a g (the bot writes Indonesian times so itself)
+    assert hours.named_clock("hari Sabtu jam 11.30 masih bisa?") == hours.dt.time(11, 30)
+    assert hours.named_clock("thứ bảy 11g30 còn nhận không") == hours.dt.time(11, 30)
+    assert hours.named_clock("tanggal 16.12 buka?") is None  # a date, not a time
     assert hours.open_at("8:30–12:00, 13:00–16:15", hours.dt.time(12, 30)) is False
 
 

@@ -12,6 +12,9 @@ from ..understanding.text import fold
 # "11:30", "11h30", "11.30", "11時30分", "11時半", "11点半", "3pm", "14h", "2 giờ", "3 बजे"
 CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:(?:[:：h時点]|giờ|बजे)\s*(\d{2}|半)?|\s*(am|pm|a\.m\.|p\.m\.))",
                    re.IGNORECASE)
+# Indonesian writes the minutes after a dot ("jam 11.30", "pukul 9.15"), Vietnamese after a g ("11g30"): read
+# only after jam/pukul (a bare "16.12" may be a date) and right after the hour's g.
+DOTTED = re.compile(r"\b(?:jam|pukul|jm)\s*(\d{1,2})[.:](\d{2})(?!\d)|(?<!\d)(\d{1,2})g(\d{2})(?!\d)", re.IGNORECASE)
 AT_HOUR = re.compile(r"\b(?:at|around|jam|pukul|alas|às|as|a las|lúc)\s+(\d{1,2})\b", re.IGNORECASE)  # "at 2"
 ZH_WEEK = ("星期", "礼拜", "禮拜")  # 周六 is also written 星期六 or 礼拜六
 # "12月16日", "12月16号", "ngày 16 tháng 12" (folded: without tone marks)
@@ -70,7 +73,11 @@ def _on_or_after(today: dt.date, month: int, day: int) -> dt.date | None:
 
 
 def named_clock(text: str) -> dt.time | None:
-    """The clock time named in the message ("11:30", "11h30", "3pm", "11時半"), or None."""
+    """The clock time named in the message ("11:30", "11h30", "jam 11.30", "11g30", "3pm", "11時半"), or None."""
+    dotted = DOTTED.search(text)
+    if dotted is not None:
+        hour, minute = dotted.group(1) or dotted.group(3), dotted.group(2) or dotted.group(4)
+        return _afternoon(int(hour), int(minute), "")
     match = CLOCK.search(text)
     if match is None:
         bare = AT_HOUR.search(text)

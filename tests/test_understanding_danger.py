@@ -312,3 +312,14 @@ def test_words_that_sound_like_danger_are_not(say, text: str, intent: str) -> No
 def test_a_passport_the_company_will_not_return_is_a_crisis(say) -> None:
     reply = say("会社が わたしの パスポートを 持っています。返却してくれません。", user="pp")
     assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", ["my little girl bumped her head on the shelf", "むすこが 頭を ぶつけました"])
+def test_a_child_who_bumped_their_head_gets_119_and_the_childrens_line_not_the_class(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "emergency" and "#8000" in reply.text  # as "hit his head" and every other language
+
+
+def test_a_head_bump_with_a_doubt_and_mild_signs_is_the_childrens_line(say) -> None:
+    reply = say("娘が 頭を ぶつけたけど 元気に 遊んでいます。救急車を 呼ぶか わからない", user="hb")
+    assert reply.intent == "consultation.medical" and "#8000" in reply.text

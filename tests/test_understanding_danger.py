@@ -315,9 +315,14 @@ def test_a_passport_the_company_will_not_return_is_a_crisis(say) -> None:
 
 
 @pytest.mark.parametrize("text", ["my little girl bumped her head on the shelf", "むすこが 頭を ぶつけました"])
-def test_a_child_who_bumped_their_head_gets_119_and_the_childrens_line_not_the_class(say, text) -> None:
+def test_a_child_who_bumped_their_head_gets_the_childrens_line_not_the_class(say, text) -> None:
     reply = say(text, user=text)
-    assert reply.intent == "emergency" and "#8000" in reply.text  # as "hit his head" and every other language
+    assert reply.intent == "consultation.medical" and "#8000" in reply.text  # a bump alone: the nurses' line
+
+
+def test_a_bump_with_a_sign_of_danger_is_an_emergency(say) -> None:
+    reply = say("my son bumped his head and now he is not waking up", user="bd")
+    assert reply.intent == "emergency"
 
 
 def test_a_head_bump_with_a_doubt_and_mild_signs_is_the_childrens_line(say) -> None:

@@ -12,7 +12,7 @@ from .announce import TOPICS, set_topics
 from .calendar import DAY_CATEGORY, Area, District, DistrictRule, Place
 from .privacy import forget
 from .reminders import parse_time, subscribe, unsubscribe
-from .rendering import WHOLE_BUDGET, punct
+from .rendering import WHOLE_BUDGET, capitalised, punct
 
 if TYPE_CHECKING:
     from ..storage.models import User
@@ -128,7 +128,7 @@ class Commands:
         assert self.calendar is not None
         r, district = self.renderer, self.calendar.district_of(place)
         name = r.item_name(lang, item)
-        lines = [r.ui(lang, "rule_when", item=name[:1].upper() + name[1:], days=self._rule_days(lang, rule, district))]
+        lines = [r.ui(lang, "rule_when", item=capitalised(name), days=self._rule_days(lang, rule, district))]
         choices: list[Choice] = []
         if district is None:  # every district's day is said; the buttons give theirs
             ask = "district_unknown" if place is not None else "district_ask"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ..understanding.text import fold
 
-# "11:30", "11h30", "11.30", "11時30分", "11時半", "11点半", "3pm", "14h", "2 giờ", "3 बजे"
+# "11:30", "11h30", "11時30分", "11時半", "11点半", "3pm", "14h", "2 giờ", "3 बजे"
 CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:(?:[:：h時点]|giờ|बजे)\s*(\d{2}|半)?|\s*(am|pm|a\.m\.|p\.m\.))",
                    re.IGNORECASE)
 # Indonesian writes the minutes after a dot ("jam 11.30", "pukul 9.15"), Vietnamese after a g ("11g30"): read
@@ -101,7 +101,7 @@ def spans(hours: str) -> list[tuple[dt.time, dt.time]]:
     for part in str(hours).split(","):
         start, _, end = part.strip().partition("–")
         if start and end:
-            out.append((_time(start), _time(end)))
+            out.append((clock_of(start), clock_of(end)))
     return out
 
 
@@ -110,6 +110,12 @@ def open_at(hours: str | None, at: dt.time) -> bool:
     return bool(hours) and any(start <= at < end for start, end in spans(str(hours)))
 
 
-def _time(value: str) -> dt.time:
+def clock_of(value: str) -> dt.time:
+    """A clock time of the knowledge base ('8:30', '17:15') as a time."""
     hour, minute = (int(x) for x in value.strip().split(":"))
     return dt.time(hour, minute)
+
+
+def hhmm(at: dt.time) -> str:
+    """A time as the knowledge base writes it ('8:30', '11:15'), for Renderer.clock."""
+    return f"{at.hour}:{at.minute:02d}"

@@ -19,6 +19,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from ..understanding.language import ENDONYMS
+from . import hours as hours_mod
 from . import knowledge as kb_mod
 from .catalog import PLACEHOLDER, Catalog
 from .knowledge import Knowledge
@@ -212,7 +213,7 @@ class Renderer:
             values["desk_today"] = values["now_8000"] = ""
         on = extra.get("on")
         if isinstance(on, dt.date):  # "on 16 December": open or closed that day, instead of today
-            values["desk_today"] = self._desk_on(lang, self.kb.facts["multicultural_center"], on)
+            values["desk_today"] = capitalised(self._desk_day(lang, self.kb.facts["multicultural_center"], on, "on"))
         template = str(self.catalog.get(lang, "answers", key) or "")
         text = fill(template, lambda name: self._value(lang, name, values))
         if timed:
@@ -234,7 +235,7 @@ class Renderer:
         if key == "garbage.sorting" and item:
             text = punct(lang).space.join(p for p in (text, self.catalog.get(lang, "categories", category or ""),
                                         self.catalog.get(lang, "notes", item)) if p)
-            text = text[:1].upper() + text[1:]  # an item name opens the sentence
+            text = capitalised(text)  # an item name opens the sentence
             it = self.kb.items[item]
             facts.append({"source": it.source, "confidence": it.confidence})
             notes += item_notes or []
@@ -349,7 +350,7 @@ class Renderer:
         for key, code in extra.items():
             values[key] = self.language_name(lang, code) if key in ("language", "reply_language") else code
         # Date-aware pieces are computed only when the template asks for them.
-        values["desk_today"] = lambda: self._desk_today(lang, center, today)
+        values["desk_today"] = lambda: self._desk_day(lang, center, today, "today")
         values["desk_week"] = lambda: self._desk_week(lang)
         values["desk_when"] = lambda: self._desk_when(lang, center, today, now)
         values["class_term"] = lambda: self._class_term(lang, today)
@@ -397,21 +398,13 @@ class Renderer:
         """The One-Stop Center has staff who speak `lang` (named to residents whose language the desk lacks)."""
         return lang in (self.kb.facts.get("onestop_center") or {}).get("languages", [])
 
-    def _desk_today(self, lang: str, center: dict[str, Any], today: dt.date) -> str:
-        if kb_mod.desk_open(center, today):
-            return self.ui(lang, "desk_open_today", date=self.date(lang, today))
-        nxt = kb_mod.next_open_day(center, today)
-        return self.ui(lang, "desk_closed_today", date=self.date(lang, today),
-                       next=self.date(lang, nxt) if nxt else "?")
-
-    def _desk_on(self, lang: str, center: dict[str, Any], day: dt.date) -> str:
-        """'Wed, 16 Dec: closed; next open: Thu, 17 Dec.' for a date the resident names."""
+    def _desk_day(self, lang: str, center: dict[str, Any], day: dt.date, when: str) -> str:
+        """Open or closed on `day` ('today', or 'on' a date the resident names: "Wed, 16 Dec: closed; next open:
+        Thu, 17 Dec")."""
         if kb_mod.desk_open(center, day):
-            line = self.ui(lang, "desk_open_on", date=self.date(lang, day))
-        else:
-            nxt = kb_mod.next_open_day(center, day)
-            line = self.ui(lang, "desk_closed_on", date=self.date(lang, day), next=self.date(lang, nxt) if nxt else "?")
-        return line[:1].upper() + line[1:]  # "sáb., 2 de jan.: fechado" opens a sentence
+            return self.ui(lang, f"desk_open_{when}", date=self.date(lang, day))
+        nxt = kb_mod.next_open_day(center, day)
+        return self.ui(lang, f"desk_closed_{when}", date=self.date(lang, day), next=self.date(lang, nxt) if nxt else "?")
 
     def _year_end(self, lang: str, center: dict[str, Any], today: dt.date) -> tuple[str, str]:
         """The first and last day of the centre's year-end closure (desks.yaml: '12-29' … '01-03') in the locale's
@@ -446,8 +439,7 @@ class Renderer:
         return self.ui(lang, "desk_language_days", language=self.language_name(lang, code), days=", ".join(days))
 
     def _desk_when(self, lang: str, center: dict[str, Any], today: dt.date, now: dt.time) -> str:
-        hour, minute = (int(x) for x in str(center.get("close", "17:15")).split(":"))
-        close = dt.time(hour, minute)
+        close = hours_mod.clock_of(str(center.get("close", "17:15")))
         if kb_mod.desk_open(center, today) and now < close:
             return self.ui(lang, "desk_when_open")
         nxt = kb_mod.next_open_day(center, today)
@@ -457,9 +449,8 @@ class Renderer:
         """#8000 (children's medical line) is closed Mon-Sat 8:00-18:00 except on holidays (knowledge/life.yaml
         medical_8000): ' (open now)' or ' (closed now; opens at 18:00)'."""
         opens = str(self.kb.facts["medical_8000"].get("weekdays", "18:00")).split("–")[0]
-        hour, minute = (int(x) for x in opens.split(":"))
         closed = (today.weekday() < 6 and not kb_mod.is_holiday(today)
-                  and dt.time(8, 0) <= now < dt.time(hour, minute))
+                  and dt.time(8, 0) <= now < hours_mod.clock_of(opens))
         return self.ui(lang, "line_closed_now", time=opens) if closed else self.ui(lang, "line_open_now")
 
     def _class_term(self, lang: str, today: dt.date) -> str:
@@ -565,3 +556,8 @@ def _with_note(text: str, note: str, space: str) -> str:
         if text.endswith(close) and note[:1] in "(（" and note[-1:] in ")）":
             return text[:-1] + sep + note[1:-1] + close
     return text + space + note if note else text
+
+
+def capitalised(text: str) -> str:
+    """The text with its first letter upper-cased, for a name or a date that opens a sentence ("sáb., 2 de jan.")."""
+    return text[:1].upper() + text[1:]

@@ -12,7 +12,7 @@ from ..messages import Choice, Reply
 from ..understanding import language as lang_mod
 from ..understanding.matching import DESTINATIONS, Option, Understanding
 from . import hours as hours_mod
-from .rendering import WHOLE_BUDGET, punct
+from .rendering import WHOLE_BUDGET, capitalised, punct
 
 if TYPE_CHECKING:
     from ..storage.models import User
@@ -176,16 +176,15 @@ class WholeQuestion:
         facts = self.kb.facts.get("center21_hours") or {}
         hours = facts.get("weekdays") if day < 5 else facts.get("saturday") if day == 5 else None
         name = str(week[day])
-        first = name[:1].upper() + name[1:]  # the name opening the sentence
-        clock = self.renderer.clock(lang, at.strftime("%H:%M").lstrip("0") or "0:00") if at else ""
+        first = capitalised(name)  # the name opening the sentence
+        clock = self.renderer.clock(lang, hours_mod.hhmm(at)) if at else ""
         if not hours:
             line = self.renderer.ui(lang, "center_closed_day", first=first)
         elif at is not None and hours_mod.open_at(str(hours), at):
             line = self.renderer.ui(lang, "center_open_at", first=first, time=clock)
         else:
-            spans = ", ".join(f"{self.renderer.clock(lang, a.strftime('%H:%M').lstrip('0'))}–"
-                              f"{self.renderer.clock(lang, b.strftime('%H:%M').lstrip('0'))}"
-                              for a, b in hours_mod.spans(str(hours)))
+            spans = ", ".join("–".join(self.renderer.clock(lang, hours_mod.hhmm(t)) for t in span)
+                              for span in hours_mod.spans(str(hours)))
             line = self.renderer.ui(lang, "center_closed_at", first=first, day=name, time=clock, hours=spans)
         lines = reply.text.split("\n")
         reply.text = "\n".join([lines[0], line, *lines[1:]])

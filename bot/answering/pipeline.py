@@ -336,7 +336,9 @@ class Bot(Commands, WholeQuestion):
             u.category = last if last not in UNSCHEDULED else None
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
+        u, things = self._moving_bulk(reading, u)
         reply = self._answer(u, msg_lang, reply_lang, user, now, text)
+        reply.choices.extend(self._choice(Option("item", key), reply_lang) for key in things)
         if u.intent == "garbage.rules" and u.answer_key == "garbage.rules.time" and not u.options:
             reply = self._time_of_item(reply, reading, u, msg_lang, user, now)
         if u.intent == "emergency" and "child" in u.concepts and not u.concepts & HARM_NOW:
@@ -347,7 +349,7 @@ class Bot(Commands, WholeQuestion):
             # bleeding in pregnancy, a tight chest, a baby of two months with a fever: 119 first, #7119 when unsure
             reply.text = self.renderer.ui(reply_lang, "medical_severe") + "\n" + reply.text
         self._centre_at(reply, u, text, reply_lang)
-        if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options:
+        if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options and not things:
             self._second_item(reply, reading, u, reply_lang, now)
         self._neighbours(reply, u, reply_lang)
         if u.also in NEEDS_ITEM:

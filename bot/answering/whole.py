@@ -36,6 +36,10 @@ DISASTER_PARTS = ("life.disaster.alert",)
 # An item often asked about for another reason: a shop's plastic bag, to use it as a garbage bag.
 ITEM_NEIGHBOURS = {"plastic-bag": "garbage.rules.bags"}
 CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
+# A large amount at once (moving house, clearing a dormitory) is brought to Recycle Center 21, not put out at the
+# station or on the monthly oversized day (facts: 一時多量ごみ); the kinds of item that make up such an amount.
+MOVING_BULK = "moving-bulk"
+BULKY = frozenset({"oversized", "self_delivery"})
 
 
 class WholeQuestion:
@@ -97,10 +101,16 @@ class WholeQuestion:
     def _time_of_item(self, reply: Reply, reading: Reading, u: Understanding, msg_lang: str | None, user: User,
                       now: dt.datetime) -> Reply:
         """"Which day do I put out old clothes, and by what time?": the item's answer (with its day in the
-        resident's district) and the time rule under it, not the time rule alone."""
+        resident's district) and the time rule under it, not the time rule alone; a kind named ("plastic") with
+        "which day" gets that kind's day."""
         item = next((f.entry.key for f in reading.finds if f.entry.kind == "item" and f.entry.key in self.kb.items
                      and f.entry.key not in DESTINATIONS), None)
         if item is None:
+            if u.category and "when" in u.concepts and self.calendar is not None:
+                # "which day is plastic collected, and by what time?": the kind's day (in the resident's district),
+                # which says the time too, not the time rule alone
+                day = replace(u, intent="garbage.schedule", answer_key="garbage.schedule.category")
+                return self._answer(day, msg_lang, reply.reply_language, user, now)
             return reply
         category = self.kb.items[item].category
         if "when" in u.concepts and self.calendar is not None and self.calendar.rule_for(item) is not None:
@@ -119,6 +129,24 @@ class WholeQuestion:
         answer.text = text
         answer.intent, answer.entry = "garbage.sorting", item
         return answer
+
+    def _moving_bulk(self, reading: Reading, u: Understanding) -> tuple[Understanding, list[str]]:
+        """"We are moving out: a futon, tables and chairs, many bags. All at the station?": a large amount at once
+        is the moving-house garbage answer (Recycle Center 21), each bulky thing named a tap away. One bulky thing
+        while moving keeps its own answer, with the moving-house garbage a tap away (returned as the things to
+        offer)."""
+        if not u.intent.startswith("garbage.") or MOVING_BULK not in self.kb.items or u.item == MOVING_BULK:
+            return u, []
+        named = list(dict.fromkeys(f.entry.key for f in reading.finds if f.entry.kind == "item"
+                                   and f.entry.key in self.kb.items))
+        bulky = [key for key in named if key != MOVING_BULK and self.kb.items[key].category in BULKY]
+        moving, amount = "moving" in u.concepts, MOVING_BULK in named
+        if not (amount and (moving or bulky or "station" in u.concepts)
+                or moving and (len(bulky) >= 2 or ("big" in u.concepts and not bulky))):
+            return u, [MOVING_BULK] if moving and bulky else []
+        bulk = replace(u, intent="garbage.sorting", answer_key="garbage.sorting", item=MOVING_BULK,
+                       category=self.kb.items[MOVING_BULK].category, options=[], also=None)
+        return bulk, bulky
 
     def _neighbours(self, reply: Reply, u: Understanding, lang: str) -> None:
         """The answer next to the one given, a tap away: the short answer under a detail chosen for the question

@@ -1,0 +1,44 @@
+"""Answers, seventh round (issue 13): the part of the knowledge that answers the question's frame ("which day" → the
+kind's day), a large amount of garbage at once → Recycle Center 21, what the facts do not say said honestly, the
+desk's languages in Japanese too."""
+
+import pytest
+
+
+@pytest.mark.parametrize(("user", "text", "kind"), [
+    ("en", "Which day do they take plastic, and by what time?", "plastic"),
+    ("zh", "我刚搬来,塑料垃圾是星期几收?几点前拿出去?", "塑料"),
+    ("pt", "Que dia passa o lixo queimável e até que horas?", "queimável"),
+])
+def test_a_kind_named_with_which_day_gets_that_kinds_day_not_the_time_rule_alone(say, user, text, kind) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "garbage.schedule", reply.text
+    assert kind in reply.text.split("\n")[0].lower()
+    assert "8:30" in reply.text or "8h30" in reply.text  # the time asked is in the day's answer
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("en", "We move out next week: an old futon, a table and a bed. Can I leave it all at the garbage station?"),
+    ("ja", "来月引っ越します。古いふとんとタンスとテーブルが出ますが、ステーションに何回かに分けて出してもいいですか"),
+    ("vi", "Tháng sau em chuyển nhà, có tủ, bàn ghế và nệm futon cũ. Bỏ hết ở trạm rác được không?"),
+    ("es", "Nos mudamos el mes que viene y tenemos un sofá, una cama y una mesa viejos. ¿Los dejo en la estación?"),
+])
+def test_a_large_amount_when_moving_goes_to_recycle_center_21_each_thing_a_tap_away(say, user, text) -> None:
+    reply = say(text, user=user)
+    assert (reply.intent, reply.entry, reply.category) == ("garbage.sorting", "moving-bulk", "self_delivery"), \
+        reply.text
+    assert any(c.payload.startswith("item:") for c in reply.choices), reply.choices  # the things themselves
+
+
+def test_furniture_and_much_garbage_when_moving_is_the_moving_amount(say) -> None:
+    reply = say("来月引っ越します。いらない家具やごみがたくさん出ますが、ステーションに出してもいいですか", user="ja")
+    assert reply.entry == "moving-bulk", reply.text
+    assert "intent:life.moving" in [c.payload for c in reply.choices]  # the moving-out notice a tap away
+
+
+def test_one_bulky_thing_while_moving_keeps_its_answer_with_the_moving_amount_a_tap_away(say) -> None:
+    reply = say("I'm moving next month. How do I throw away my old futon?")
+    assert reply.entry == "futon" and reply.category == "oversized"
+    assert "item:moving-bulk" in [c.payload for c in reply.choices]
+    arrived = say("I just moved in. Where is the garbage station?", user="new")
+    assert arrived.entry != "moving-bulk" and "moving-bulk" not in arrived.text

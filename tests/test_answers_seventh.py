@@ -42,3 +42,11 @@ def test_one_bulky_thing_while_moving_keeps_its_answer_with_the_moving_amount_a_
     assert "item:moving-bulk" in [c.payload for c in reply.choices]
     arrived = say("I just moved in. Where is the garbage station?", user="new")
     assert arrived.entry != "moving-bulk" and "moving-bulk" not in arrived.text
+
+
+@pytest.mark.parametrize("text", ["隣の人が 税金の 手紙を 読めません。ポルトガル語を 話す 人は いますか",
+                                  "近所の おばあさんが 税金の 手紙を 読めません。ポルトガル語を 話す 方は いませんか"])
+def test_a_japanese_handoff_asking_for_a_language_says_who_speaks_it(say, text) -> None:
+    reply = say(text, user="ja")
+    assert reply.handoff and reply.reply_language == "ja", reply.text
+    assert "ポルトガル語を 話す 相談員" in reply.text and "0270-27-2731" in reply.text

@@ -50,3 +50,37 @@ def test_a_japanese_handoff_asking_for_a_language_says_who_speaks_it(say, text) 
     reply = say(text, user="ja")
     assert reply.handoff and reply.reply_language == "ja", reply.text
     assert "ポルトガル語を 話す 相談員" in reply.text and "0270-27-2731" in reply.text
+
+
+@pytest.mark.parametrize(("user", "text", "said"), [
+    ("es", "¿La Aozora pasa los domingos?", "los días en que circula"),
+    ("zh", "社区巴士可以用IC卡吗?", "付款方式"),
+    ("tl", "magkano po pamasahe sa community bus? may discount ba sa senior?", "discount o pass"),
+    ("ja", "あおぞらバスは 日曜日も 走りますか", "走る 曜日"),
+    ("en", "Can I pay the Aozora bus with Suica?", "how you can pay"),
+])
+def test_a_bus_detail_the_facts_do_not_give_is_said_to_be_unknown_with_who_knows(say, user, text, said) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "life.bus" and said in reply.text, reply.text
+    assert "0270-27-2734" in reply.text  # the Transport Policy Division
+    assert len(reply.text) <= 450
+
+
+def test_where_the_bags_are_sold_is_said_to_be_unknown_with_the_office(say) -> None:
+    reply = say("Cheguei semana passada. Tem que comprar saco especial pro lixo? Onde compra?", user="pt")
+    assert reply.entry == "garbage.rules.bags" or "sacos designados" in reply.text
+    assert "onde os sacos são vendidos" in reply.text and "0270-27-2732" in reply.text
+    plain = say("How much is the Aozora bus?", user="en")
+    assert "My information does not say" not in plain.text  # the fare is known: nothing said about what is not asked
+
+
+def test_an_unknown_ask_the_bot_cannot_detect_is_a_data_error(data_copy) -> None:
+    from bot.answering import knowledge
+    from bot.answering.assembly import load_data
+
+    answers = data_copy / "knowledge/answers.yaml"
+    answers.write_text(answers.read_text(encoding="utf-8").replace("unknown: [buy]", "unknown: [colour]"),
+                       encoding="utf-8")
+    with pytest.raises(knowledge.DataError) as err:
+        load_data(data_copy)
+    assert "knowledge/answers.yaml: garbage.rules.bags: unknown: 'colour'" in str(err.value)

@@ -116,6 +116,9 @@ def _load_items(path: Path) -> dict[str, Item]:
     return items
 
 
+# What an answer's facts may not give (answers.yaml `unknown`): a weekday named, a concept, where it is sold.
+UNKNOWN_ASKS = ("weekday", "discount", "payment", "buy")
+
 def check(kb: Knowledge) -> list[str]:
     """Every problem in the knowledge base, each naming its file and entry."""
     errors = []
@@ -145,6 +148,10 @@ def check(kb: Knowledge) -> list[str]:
                 errors.append(f"knowledge/answers.yaml: {key}: unknown fact {fact!r}")
         if spec.get("confirm") and spec["confirm"] not in kb.contacts:
             errors.append(f"knowledge/answers.yaml: {key}: unknown contact {spec['confirm']!r}")
+        for ask in spec.get("unknown") or []:
+            if ask not in UNKNOWN_ASKS or not spec.get("confirm"):
+                errors.append(f"knowledge/answers.yaml: {key}: unknown: {ask!r} needs a confirm office and one of "
+                              f"{', '.join(UNKNOWN_ASKS)}")
     return errors
 
 

@@ -349,6 +349,7 @@ class Bot(Commands, WholeQuestion):
             # bleeding in pregnancy, a tight chest, a baby of two months with a fever: 119 first, #7119 when unsure
             reply.text = self.renderer.ui(reply_lang, "medical_severe") + "\n" + reply.text
         self._centre_at(reply, u, text, reply_lang)
+        self._not_in_facts(reply, u, text, reply_lang)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options and not things:
             self._second_item(reply, reading, u, reply_lang, now)
         self._neighbours(reply, u, reply_lang)

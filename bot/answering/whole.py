@@ -170,6 +170,33 @@ class WholeQuestion:
             if key in self.kb.answers and not u.options and not any(c.payload == f"intent:{key}" for c in reply.choices):
                 reply.choices.append(self._choice(Option("intent", key), lang))
 
+    def _not_in_facts(self, reply: Reply, u: Understanding, text: str, lang: str) -> None:
+        """"Does the Aozora run on Sundays?", "is there a senior discount?", "where do I buy the bags?": what the
+        answer's facts do not give (answers.yaml `unknown`) is said plainly under the answer, with the office that
+        knows, instead of the stock answer standing for it."""
+        spec = self.kb.answers.get(u.answer_key) or {}
+        office = spec.get("confirm")
+        if not office or u.options or reply.handoff:
+            return
+        week = [self.catalog.get(lang, "ui", "weekdays") or [], self.catalog.get("en", "ui", "weekdays") or []]
+        asked = [ask for ask in spec.get("unknown") or []
+                 if ask in u.concepts or ask == "weekday" and hours_mod.named_weekday(text, week) is not None]
+        whats = self.catalog.get(lang, "ui", "unknown_what") or {}
+        if not asked or not all(ask in whats for ask in asked):
+            return
+        lines = reply.text.split("\n")
+        named = self.renderer.contact_name(lang, office) in "\n".join(lines[1:])  # a please-confirm line names it
+        ask = "" if named else punct(lang).space + self.renderer.ui(lang, "not_in_facts_ask",
+                                                                   contact=self.renderer.call(lang, office))
+        for n in range(len(asked), 0, -1):  # all that was asked, or fewer when all would be too long
+            parts = [str(whats[a]) for a in asked[:n]]
+            what = str(self.catalog.get(lang, "ui", "names_and") or ", ").join(
+                [punct(lang).list.join(parts[:-1]), parts[-1]] if n > 1 else parts)
+            text = "\n".join([lines[0], self.renderer.ui(lang, "not_in_facts", what=what) + ask, *lines[1:]])
+            if len(text) <= WHOLE_BUDGET:
+                reply.text = text
+                return
+
     def _who_speaks(self, reply: Reply, u: Understanding, lang: str, after: int = 0) -> None:
         """A personal matter handed to the desk that asks for someone who speaks a language ("is there someone who
         speaks Portuguese to help my mother?"): who does, from the facts, beside the handoff, and the desk's

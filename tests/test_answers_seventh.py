@@ -84,3 +84,17 @@ def test_an_unknown_ask_the_bot_cannot_detect_is_a_data_error(data_copy) -> None
     with pytest.raises(knowledge.DataError) as err:
         load_data(data_copy)
     assert "knowledge/answers.yaml: garbage.rules.bags: unknown: 'colour'" in str(err.value)
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("en", "Will they warn us about floods by email? My visiting parents cannot read Japanese"),
+    ("en", "Are there earthquake warnings sent to the phone?"),
+    ("es", "Mi abuelo no lee japonés, ¿cómo sabe si hay que evacuar?"),
+    ("pt", "Como meu pai fica sabendo se tem que evacuar? Ele não lê japonês"),
+    ("ne", "भूकम्पको सूचना फोनमा आउँछ? मलाई जापानी पढ्न आउँदैन"),
+    ("id", "Ibu saya tidak bisa baca kanji, bagaimana dapat info gempa?"),
+])
+def test_how_an_alert_reaches_someone_is_the_alert_answer_not_the_flood_or_the_class(say, user, text) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "life.disaster", reply.text
+    assert "いせさき情報メール" in reply.text.split("\n")[0], reply.text

@@ -98,3 +98,23 @@ def test_how_an_alert_reaches_someone_is_the_alert_answer_not_the_flood_or_the_c
     reply = say(text, user=user)
     assert reply.intent == "life.disaster", reply.text
     assert "いせさき情報メール" in reply.text.split("\n")[0], reply.text
+
+
+@pytest.mark.parametrize(("user", "text", "key"), [
+    ("zh", "公司还没给上社保,这期间要先加入国民健康保险吗?", "life.health_insurance"),  # not insured yet: join
+    ("id", "Gaji saya dipotong untuk asuransi. Apakah harus daftar asuransi kesehatan nasional juga?",
+     "life.health_insurance.employer"),  # insured at work already: no need
+    ("ne", "मेरो श्रीमती डिपेन्डेन्ट भिसामा आउँदैछिन्। कुन बीमा चाहिन्छ? सिटी हलमा के लैजाने?", "life.health_insurance"),
+])
+def test_the_insurance_situation_told_picks_the_answer(say, user, text, key) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "life.health_insurance", reply.text
+    first = reply.text.split("\n")[0]
+    employer = "社会保険" in first  # the employer's answer names the company insurance; the joining one does not
+    assert employer == (key == "life.health_insurance.employer") and "14" in first, reply.text
+
+
+def test_leaving_japan_with_an_insurance_question_offers_the_moving_out_answer(say) -> None:
+    reply = say("Uuwi na po kami sa Pilipinas for good. Kailangan ba i-cancel ang health insurance?", user="tl")
+    assert reply.intent == "life.health_insurance"
+    assert "intent:life.moving" in [c.payload for c in reply.choices]

@@ -160,6 +160,8 @@ class WholeQuestion:
             near += [key for need, key in GARBAGE_PARTS if need <= u.concepts and not u.answer_key.startswith(key)]
             near += [ITEM_NEIGHBOURS[u.item]] if u.item in ITEM_NEIGHBOURS else []
             near += ["life.moving"] if "moving" in u.concepts and u.intent == "garbage.sorting" else []
+        if u.intent == "life.health_insurance" and "moving" in u.concepts:
+            near.append("life.moving")  # "going home for good: what to report, and cancel the insurance?"
         if u.intent == "life.bus" and {"class", "japanese"} <= u.concepts:
             near.append("class.japanese")  # "by bus to the Japanese class: the fare?": the class a tap away
         if u.answer_key in DISASTER_PARTS and "disaster" in u.concepts and "flood" not in u.concepts:

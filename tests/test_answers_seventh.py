@@ -118,3 +118,13 @@ def test_leaving_japan_with_an_insurance_question_offers_the_moving_out_answer(s
     reply = say("Uuwi na po kami sa Pilipinas for good. Kailangan ba i-cancel ang health insurance?", user="tl")
     assert reply.intent == "life.health_insurance"
     assert "intent:life.moving" in [c.payload for c in reply.choices]
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("ja", "寮の 新人が 明日 初めて ごみを 出します。何時までに、どんな 袋で 出せば いいですか"),
+    ("en", "My new coworker puts out garbage tomorrow: by what time, and in which bags?"),
+])
+def test_the_bags_and_the_time_asked_together_get_the_whole_rules_answer(say, user, text) -> None:
+    reply = say(text, user=user)
+    first = reply.text.split("\n")[0]
+    assert reply.intent == "garbage.rules" and "8:30" in first and ("5" in first), reply.text

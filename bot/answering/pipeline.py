@@ -336,7 +336,7 @@ class Bot(Commands, WholeQuestion):
             u.category = last if last not in UNSCHEDULED else None
             u.item = str(user.last_item) if u.category else None
             u.answer_key = "garbage.schedule.category" if u.category else u.answer_key
-        u, things = self._moving_bulk(reading, u)
+        u, things = self._moving_bulk(reading, self._rule_parts(u))
         reply = self._answer(u, msg_lang, reply_lang, user, now, text)
         reply.choices.extend(self._choice(Option("item", key), reply_lang) for key in things)
         if u.intent == "garbage.rules" and u.answer_key == "garbage.rules.time" and not u.options:

@@ -30,6 +30,9 @@ ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk
 # A second garbage question, by the concepts that ask it, and its answer (offered beside another garbage answer).
 # "Which day are bottles and cans, and can they go in the same bag?": a bag asked about is the bags answer.
 GARBAGE_PARTS = ((frozenset({"bag"}), "garbage.rules.bags"), (frozenset({"station"}), "garbage.rules.station"))
+# The narrow rules a garbage question may ask together ("by what time, where, and in which bag?"): two or more of them
+# asked are the whole rules answer, which gives the bags, the station and the time in one.
+RULE_PARTS = {"bag": "garbage.rules.bags", "time_of_day": "garbage.rules.time", "station": "garbage.rules.station"}
 # A narrower disaster answer chosen for one part ("and how do I get alerts on my phone?"): the earthquake's first
 # steps a tap away when the message also asks about the disaster itself.
 DISASTER_PARTS = ("life.disaster.alert",)
@@ -129,6 +132,15 @@ class WholeQuestion:
         answer.text = text
         answer.intent, answer.entry = "garbage.sorting", item
         return answer
+
+    @staticmethod
+    def _rule_parts(u: Understanding) -> Understanding:
+        """"What time, where and in which bag does he put it out tomorrow?": the bags, the time and the station asked
+        together get the whole rules answer (all three in it), not the one narrow answer the first part picked."""
+        if u.intent != "garbage.rules" or u.answer_key not in RULE_PARTS.values() or u.options \
+                or len(u.concepts & RULE_PARTS.keys()) < 2:
+            return u
+        return replace(u, answer_key="garbage.rules")
 
     def _moving_bulk(self, reading: Reading, u: Understanding) -> tuple[Understanding, list[str]]:
         """"We are moving out: a futon, tables and chairs, many bags. All at the station?": a large amount at once

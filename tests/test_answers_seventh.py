@@ -128,3 +128,8 @@ def test_the_bags_and_the_time_asked_together_get_the_whole_rules_answer(say, us
     reply = say(text, user=user)
     first = reply.text.split("\n")[0]
     assert reply.intent == "garbage.rules" and "8:30" in first and ("5" in first), reply.text
+
+
+def test_where_the_blocks_garbage_point_is_gets_the_station_answer(say) -> None:
+    reply = say("Soy nuevo aquí. ¿Dónde está el basurero de mi calle?", user="es")
+    assert "chōnaikai" in reply.text, reply.text  # ask the neighbours or the neighbourhood association

@@ -133,3 +133,12 @@ def test_the_bags_and_the_time_asked_together_get_the_whole_rules_answer(say, us
 def test_where_the_blocks_garbage_point_is_gets_the_station_answer(say) -> None:
     reply = say("Soy nuevo aquí. ¿Dónde está el basurero de mi calle?", user="es")
     assert "chōnaikai" in reply.text, reply.text  # ask the neighbours or the neighbourhood association
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("ne", "म होटलको रेस्टुरेन्टमा काम गर्छु, आइतबार पनि काम हुन्छ। बेलुका जापानी कक्षा छ?"),
+    ("en", "I work at a restaurant. Is there a Japanese class I can join?"),
+])
+def test_a_workplace_told_beside_a_class_question_is_not_small_talk(say, user, text) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "class.japanese" and not reply.handoff, reply.text

@@ -142,3 +142,10 @@ def test_where_the_blocks_garbage_point_is_gets_the_station_answer(say) -> None:
 def test_a_workplace_told_beside_a_class_question_is_not_small_talk(say, user, text) -> None:
     reply = say(text, user=user)
     assert reply.intent == "class.japanese" and not reply.handoff, reply.text
+
+
+def test_a_second_kind_named_beside_an_item_gets_its_own_line(say) -> None:
+    reply = say("宿舍的人把饮料罐和瓶子放在一个袋子里了，应该怎么分？", user="zh")
+    assert reply.intent == "garbage.sorting"
+    lines = reply.text.split("\n")
+    assert any("罐" in ln for ln in lines[:2]) and any("びん" in ln for ln in lines[:2]), reply.text

@@ -68,6 +68,7 @@ class WholeQuestion:
             if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= SECOND_ITEM
             and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)))
         if not others:
+            self._second_kind(reply, reading, u, lang)
             return
         other = others[0]
         # what does not fit on a line of its own is a tap away: every item asked about is answered or offered
@@ -100,6 +101,30 @@ class WholeQuestion:
             reply.text = text
         else:
             reply.choices.insert(len(reply.choices) - len(offered) + 1, offered[0])
+
+    def _second_kind(self, reply: Reply, reading: Reading, u: Understanding, lang: str) -> None:
+        """"Drink cans and bottles mixed in one bag: how do I sort them?": a second kind named beside the item
+        ("bottles") gets its own line from the kind's rule, when that rule is sure (an official source) and the
+        reply stays short enough; its source joins the source line."""
+        kind = next((f.entry.key for f in reading.finds if f.entry.kind == "category" and f.entry.key != u.category
+                     and f.entry.key in self.kb.categories), None)
+        fact = self.kb.categories.get(kind or "") or {}
+        text = self.catalog.get(lang, "categories", kind or "")
+        if not kind or not text or self.kb.is_weak(fact) or fact.get("source") not in self.kb.sources:
+            return
+        name = capitalised(str(self.catalog.get(lang, "category_names", kind) or kind))
+        line = f"{name}{':' if lang not in ('zh', 'ja') else '：'} {text}".replace("： ", "：")
+        lines = reply.text.split("\n")
+        label = self.renderer.ui(lang, "source", sources="\0").split("\0")[0]
+        own = next((i for i, ln in enumerate(lines) if ln.startswith(label)), None)
+        names = [n for n in self.renderer.source_names(lang, [str(fact["source"])])
+                 if own is None or n not in lines[own]]
+        if own is not None and names:
+            lines[own] = punct(lang).semicolon.join([lines[own], *names])
+        lines.insert(1, line)
+        text = "\n".join(lines)
+        if len(text) <= WHOLE_BUDGET:
+            reply.text = text
 
     def _time_of_item(self, reply: Reply, reading: Reading, u: Understanding, msg_lang: str | None, user: User,
                       now: dt.datetime) -> Reply:

@@ -149,3 +149,9 @@ def test_a_second_kind_named_beside_an_item_gets_its_own_line(say) -> None:
     assert reply.intent == "garbage.sorting"
     lines = reply.text.split("\n")
     assert any("罐" in ln for ln in lines[:2]) and any("びん" in ln for ln in lines[:2]), reply.text
+
+
+def test_a_school_of_ones_own_country_with_the_community_is_for_the_desk_not_the_japanese_class(say) -> None:
+    reply = say("इसेसाकीमा नेपाली स्कूल छ? नेपाली समाजका मान्छेलाई भेट्न चाहन्छु", user="ne")
+    assert (reply.intent, reply.handoff) == ("unknown", True), reply.text
+    assert say("Is there a Japanese class at the church?", user="en").intent == "class.japanese"

@@ -155,3 +155,9 @@ def test_a_school_of_ones_own_country_with_the_community_is_for_the_desk_not_the
     reply = say("इसेसाकीमा नेपाली स्कूल छ? नेपाली समाजका मान्छेलाई भेट्न चाहन्छु", user="ne")
     assert (reply.intent, reply.handoff) == ("unknown", True), reply.text
     assert say("Is there a Japanese class at the church?", user="en").intent == "class.japanese"
+
+
+def test_a_newcomers_first_week_at_city_hall_is_the_moving_in_answer_with_the_insurance_a_tap_away(say) -> None:
+    reply = say("म भर्खर इसेसाकी आएँ। सिटी हलमा के के गर्नुपर्छ?", user="ne")
+    assert reply.intent == "life.moving" and "14" in reply.text, reply.text
+    assert "intent:life.health_insurance" in [c.payload for c in reply.choices]

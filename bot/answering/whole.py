@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 # How closely a second item must be named to get its own line: a plural or a small slip ("latas de atún") still is.
 SECOND_ITEM = 0.9
 # An answer whose neighbour is offered beside it (_neighbours).
-SIBLINGS = {"class.children": "class.japanese", "life.disaster.map": "life.disaster.alert"}
+SIBLINGS = {"class.children": "class.japanese", "life.disaster.map": "life.disaster.alert",
+            "life.moving": "life.health_insurance"}  # at City Hall within the same 14 days: the insurance
 ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk", "human"})  # "someone who speaks…"
 # A second garbage question, by the concepts that ask it, and its answer (offered beside another garbage answer).
 # "Which day are bottles and cans, and can they go in the same bag?": a bag asked about is the bags answer.

@@ -161,3 +161,15 @@ def test_a_newcomers_first_week_at_city_hall_is_the_moving_in_answer_with_the_in
     reply = say("म भर्खर इसेसाकी आएँ। सिटी हलमा के के गर्नुपर्छ?", user="ne")
     assert reply.intent == "life.moving" and "14" in reply.text, reply.text
     assert "intent:life.health_insurance" in [c.payload for c in reply.choices]
+
+
+def test_a_kind_guessed_or_the_items_own_is_no_second_thing(say) -> None:
+    spray = say("ヘアスプレーの空き缶って、燃えないごみの袋でいいんですか?", user="ja")
+    assert spray.entry == "spray-can" and "もえないごみの 指定袋" not in spray.text and "缶の 指定袋" not in spray.text
+    pan = say("Does a frying pan go in burnable?", user="en")
+    assert "burnable bag" not in pan.text.replace("non-burnable bag", "")
+
+
+def test_appliances_left_by_a_tenant_when_moving_in_keep_their_own_answers(say) -> None:
+    reply = say("Just moved in. The last tenant left a fridge and a TV. Can I put them out on big garbage day?")
+    assert reply.entry == "refrigerator", reply.text

@@ -105,10 +105,14 @@ class WholeQuestion:
 
     def _second_kind(self, reply: Reply, reading: Reading, u: Understanding, lang: str) -> None:
         """"Drink cans and bottles mixed in one bag: how do I sort them?": a second kind named beside the item
-        ("bottles") gets its own line from the kind's rule, when that rule is sure (an official source) and the
-        reply stays short enough; its source joins the source line."""
+        ("bottles", joined to it by "and", "or", "with") gets its own line from the kind's rule, when that rule is
+        sure (an official source) and the reply stays short enough; its source joins the source line. A kind named
+        as the resident's guess ("in the non-burnable bag?") or as the item's own ("the spray's empty can") is not a
+        second thing."""
+        spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
         kind = next((f.entry.key for f in reading.finds if f.entry.kind == "category" and f.entry.key != u.category
-                     and f.entry.key in self.kb.categories), None)
+                     and f.entry.key in self.kb.categories
+                     and any(_joined(reading.folded, span, (f.start, f.end)) for span in spans)), None)
         fact = self.kb.categories.get(kind or "") or {}
         text = self.catalog.get(lang, "categories", kind or "")
         if not kind or not text or self.kb.is_weak(fact) or fact.get("source") not in self.kb.sources:
@@ -180,7 +184,7 @@ class WholeQuestion:
         bulky = [key for key in named if key != MOVING_BULK and self.kb.items[key].category in BULKY]
         moving, amount = "moving" in u.concepts, MOVING_BULK in named
         if not (amount and (moving or bulky or "station" in u.concepts)
-                or moving and (len(bulky) >= 2 or ("big" in u.concepts and not bulky))):
+                or moving and (len(bulky) >= 2 or ("big" in u.concepts and not set(named) - {MOVING_BULK}))):
             return u, [MOVING_BULK] if moving and bulky else []
         bulk = replace(u, intent="garbage.sorting", answer_key="garbage.sorting", item=MOVING_BULK,
                        category=self.kb.items[MOVING_BULK].category, options=[], also=None)
@@ -284,3 +288,17 @@ class WholeQuestion:
         lines = reply.text.split("\n")
         reply.text = "\n".join([lines[0], line, *lines[1:]])
 
+
+# Words that join two things named ("cans and bottles", "latas con botellas", "罐和瓶子", "缶とびん").
+JOINERS = frozenset({"and", "or", "with", "y", "o", "con", "e", "ou", "com", "và", "va", "hoặc", "hoac", "với", "voi",
+                     "at", "dan", "atau", "र", "वा", "和", "与", "與", "跟", "或", "还有", "還有", "と", "や", "・"})
+
+
+def _joined(folded: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two things named close together and joined by "and", "or", "with" (a few words or characters apart)."""
+    between = folded[min(a[1], b[1]):max(a[0], b[0])] if a[1] <= b[0] or b[1] <= a[0] else ""
+    if not between or len(between) > 24:
+        return False
+    spaced = " " in between.strip()  # words written apart (Latin, Devanagari) or characters run together (CJK)
+    return any(w in JOINERS for w in between.split()) if spaced or between.strip().isascii() \
+        else any(j in between for j in JOINERS if not j.isascii())

@@ -173,3 +173,8 @@ def test_a_kind_guessed_or_the_items_own_is_no_second_thing(say) -> None:
 def test_appliances_left_by_a_tenant_when_moving_in_keep_their_own_answers(say) -> None:
     reply = say("Just moved in. The last tenant left a fridge and a TV. Can I put them out on big garbage day?")
     assert reply.entry == "refrigerator", reply.text
+
+
+def test_a_weekday_off_other_than_sunday_gets_the_other_class_options(say) -> None:
+    reply = say("Saya mau belajar bahasa Jepang, tapi libur saya hari Kamis. Ada kelas?", user="id")
+    assert reply.intent == "class.japanese" and "online" in reply.text, reply.text

@@ -178,3 +178,8 @@ def test_appliances_left_by_a_tenant_when_moving_in_keep_their_own_answers(say) 
 def test_a_weekday_off_other_than_sunday_gets_the_other_class_options(say) -> None:
     reply = say("Saya mau belajar bahasa Jepang, tapi libur saya hari Kamis. Ada kelas?", user="id")
     assert reply.intent == "class.japanese" and "online" in reply.text, reply.text
+
+
+def test_a_home_appliance_among_the_things_when_leaving_keeps_its_own_way(say) -> None:
+    reply = say("We leave Japan next month: a fridge, an old futon and a table to throw away. All at the station?")
+    assert reply.entry != "moving-bulk", reply.text  # the fridge is home-appliance recycling, not Recycle Center 21

@@ -183,6 +183,8 @@ class WholeQuestion:
                                    and f.entry.key in self.kb.items))
         bulky = [key for key in named if key != MOVING_BULK and self.kb.items[key].category in BULKY]
         moving, amount = "moving" in u.concepts, MOVING_BULK in named
+        if len(bulky) < len(set(named) - {MOVING_BULK}):  # a fridge or a battery has its own way, whatever the amount
+            return u, [MOVING_BULK] if moving and bulky else []
         if not (amount and (moving or bulky or "station" in u.concepts)
                 or moving and (len(bulky) >= 2 or ("big" in u.concepts and not set(named) - {MOVING_BULK}))):
             return u, [MOVING_BULK] if moving and bulky else []

@@ -183,3 +183,9 @@ def test_a_weekday_off_other_than_sunday_gets_the_other_class_options(say) -> No
 def test_a_home_appliance_among_the_things_when_leaving_keeps_its_own_way(say) -> None:
     reply = say("We leave Japan next month: a fridge, an old futon and a table to throw away. All at the station?")
     assert reply.entry != "moving-bulk", reply.text  # the fridge is home-appliance recycling, not Recycle Center 21
+
+
+def test_a_second_thing_while_moving_keeps_its_line_or_button_beside_the_moving_amount(say) -> None:
+    reply = say("Em sắp về nước luôn, có cái tủ lạnh nhỏ với cái xe đạp, vứt sao ạ?", user="vi")
+    payloads = [c.payload for c in reply.choices]
+    assert "xe đạp" in reply.text.lower() or "item:bicycle" in payloads, (reply.text, payloads)

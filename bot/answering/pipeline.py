@@ -44,7 +44,7 @@ from .knowledge import load as knowledge_load
 from .mt import MachineTranslator
 from .privacy import event_digest, is_deleted
 from .rendering import Renderer
-from .whole import WholeQuestion
+from .whole import MOVING_BULK, WholeQuestion
 
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
@@ -350,7 +350,7 @@ class Bot(Commands, WholeQuestion):
             reply.text = self.renderer.ui(reply_lang, "medical_severe") + "\n" + reply.text
         self._centre_at(reply, u, text, reply_lang)
         self._not_in_facts(reply, u, text, reply_lang)
-        if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options and not things:
+        if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options and u.item != MOVING_BULK:
             self._second_item(reply, reading, u, reply_lang, now)
         self._neighbours(reply, u, reply_lang)
         if u.also in NEEDS_ITEM:

@@ -61,6 +61,23 @@ def test_a_sentence_keeps_its_language_around_borrowed_names_quoted_labels_and_a
     assert language.detect("この TV と PC の case は プラですか", bot.lexicon).lang == "ja"
 
 
+def test_text_quoted_from_a_translation_app_or_a_sign_does_not_decide_the_language(bot, say) -> None:
+    from bot.understanding import language
+    cases = {
+        'sabi ng translator: "How do I throw away a broken rice cooker" , paano po itapon yun': "tl",
+        "app dịch ra thế này 「古いストーブはどう捨てますか」 nhưng em không hiểu ạ": "vi",
+        "手机翻译成：「粗大ごみの申し込みはどこですか」 请问在哪里申请": "zh",
+        "o tradutor mostrou “Please separate the cans and bottles” , o que significa isso?": "pt",
+    }
+    for text, lang in cases.items():
+        assert language.detect(text, bot.lexicon).lang == lang, text
+    # a quote with too little around it still decides, and a whole message in quotes is read as it is
+    assert language.detect('"Where is the city hall"', bot.lexicon).lang == "en"
+    assert language.detect("「燃えるごみ」って英語で何?", bot.lexicon).lang == "ja"
+    assert say('nakita ko sa google translate: "Which day is burnable garbage in Sakai" , kailan po',
+               user="q1").reply_language == "tl"
+
+
 def test_a_courtesy_in_latin_letters_keeps_the_conversation_language(say) -> None:
     assert say("kasari sodai gomi falne, kun din ho?", user="n1").reply_language == "ne"
     assert say("ok thank you", user="n1").reply_language == "ne"

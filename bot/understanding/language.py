@@ -66,6 +66,10 @@ ROMAJI_SHARE, ROMAJI_WEIGHT = 0.8, 0.5
 _VOWEL = re.compile("[aeiouy]")
 BORROWED = 3  # a phrase in this many languages' files is a borrowed name, not evidence of a language
 _DOUBLED = re.compile(r"([kstpgdbcfjmz])\1")  # the small tsu: "pakku", "kitte"
+# Text quoted in a sentence: what a translation app showed, a sign, a letter ("ni-translate ko po: "The kettle..."
+# anong gomi"). The resident writes in the language around the quote.
+_QUOTED = re.compile(r'"[^"]{4,}"|“[^”]{4,}”|「[^」]{2,}」|『[^』]{2,}』|«[^»]{4,}»|„[^“”]{4,}[“”]')
+FRAME_LETTERS = 6  # letters outside the quotes needed to let them decide
 _SYLLABLES = re.compile(r"^(?:(?:sh|ch|ts|[kgsztdnhbpmrfjwy]y?)?[aiueo]|n)+$")
 
 
@@ -134,6 +138,12 @@ def warm_up() -> None:
 
 def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Detection:
     """Detect the language of a message (see the module docstring)."""
+    if _QUOTED.search(text):
+        frame = _QUOTED.sub(" ", text)
+        if len(_LETTER.findall(frame)) >= FRAME_LETTERS:
+            around = detect(frame, lexicon)
+            if around.sure:
+                return Detection(around.lang, around.confidence, around.method + "+quote", around.candidates)
     folded = fold(text)
     if not _LETTER.search(folded):
         return Detection(None, 0.0, "no-letters")

@@ -28,8 +28,9 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
 NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
                      "safe", "for_someone", "no_japanese"}) | GRADING
-# Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
-NO_EVIDENCE = NEUTRAL | {"buy"}
+# Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag;
+# "where is it?" (place) continues the topic just answered, but beside a town it does not make the town's days.
+NO_EVIDENCE = NEUTRAL | {"buy", "place"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
@@ -541,7 +542,7 @@ TIMING = frozenset({"when", "today_tomorrow", "time_of_day", "collect", "area"})
 
 # What a short follow-up may ask about the previous topic without naming it (`detail`: what to bring, how to sign
 # up; a passport or residence card to bring; its phone number), and how short it must be.
-DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "id_document", "call_advice"})
+DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "place", "id_document", "call_advice"})
 DETAIL_WORDS = 8
 
 # Answers that a named item turns into the item's own answer: "which bag" (garbage.rules.bags).
@@ -586,7 +587,7 @@ GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag",
 # A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids
 # crayons and broken colored pencils", "earphones na sira na") is asked about as garbage.
 KIND_ALONE_WORDS = 5
-KIND_COMPANIONS = NEUTRAL | {"ack", "child", "family", "small", "big", "stop"}  # "ya no prende": no longer
+KIND_COMPANIONS = NEUTRAL | {"ack", "child", "family", "small", "big", "stop", "place"}  # "ya no prende": no longer
 MATERIAL_INTENTS = ("garbage.sorting", "garbage.schedule", "garbage.rules", "garbage.oversized", "unknown")
 
 

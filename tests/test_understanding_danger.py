@@ -328,3 +328,39 @@ def test_a_bump_with_a_sign_of_danger_is_an_emergency(say) -> None:
 def test_a_head_bump_with_a_doubt_and_mild_signs_is_the_childrens_line(say) -> None:
     reply = say("娘が 頭を ぶつけたけど 元気に 遊んでいます。救急車を 呼ぶか わからない", user="hb")
     assert reply.intent == "consultation.medical" and "#8000" in reply.text
+
+
+@pytest.mark.parametrize("text", [
+    "my brother keeps saying he wants to end his life, he gave away his things",
+    "my friend told me she will kill herself after work tonight",
+    "minha colega disse que vai se matar amanhã depois do serviço",
+    "bạn cùng phòng em nói là sẽ tự tử",
+])
+def test_someone_elses_suicide_talk_or_plan_for_later_is_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", ["minha colega vai se matar agora, está em cima do prédio",
+                                  "bạn em đang tự tử ngay bây giờ"])
+def test_suicide_talk_with_an_act_now_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my boyfriend said he will kill me if i leave him",
+    "ang kinakasama ko, papatayin raw niya ako kapag iniwan ko siya",
+])
+def test_a_partners_threat_to_kill_is_a_crisis_even_where_a_figure_of_speech_overlaps(say, text) -> None:
+    assert say(text, user=text).intent == "crisis"
+
+
+def test_a_figure_of_speech_still_hides_the_words_it_covers(say) -> None:
+    assert say("my mom will kill me if i come home late lol", user="fig").intent not in ("emergency", "crisis")
+
+
+def test_turns_after_a_third_persons_crisis_stay_in_the_crisis(say) -> None:
+    assert say("my coworker says he wants to end his life", user="c3").intent == "crisis"
+    reply = say("he is with me now, he is calm", user="c3")
+    assert reply.intent == "crisis" and reply.handoff
+

@@ -364,3 +364,29 @@ def test_turns_after_a_third_persons_crisis_stay_in_the_crisis(say) -> None:
     reply = say("he is with me now, he is calm", user="c3")
     assert reply.intent == "crisis" and reply.handoff
 
+
+def test_someone_forcing_the_door_now_is_an_emergency(say) -> None:
+    assert say("ada yang mau buka paksa pintu rumah saya sekarang", user="bp").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "minha filha caiu semana passada, já está bem, queria um médico que fale português",
+    "kemarin tangan saya kejepit pintu, sudah diobati, mau ke dokter yang bisa bahasa inggris",
+])
+def test_an_injury_treated_or_over_asked_about_a_doctor_is_for_the_medical_lines(say, text) -> None:
+    assert say(text, user=text).intent == "consultation.medical"
+
+
+def test_an_injury_with_bleeding_now_stays_an_emergency(say) -> None:
+    assert say("tangan saya kejepit mesin, darahnya banyak sekali sekarang", user="kj").intent == "emergency"
+
+
+def test_asking_in_kana_whether_to_call_an_ambulance_is_medical_but_calling_one_is_an_emergency(say) -> None:
+    assert say("むすめ 39ど。きゅうきゅうしゃ よぶ?", user="k1").intent == "consultation.medical"
+    assert say("39度あります。救急車呼びますか", user="k3").intent == "consultation.medical"
+    assert say("きゅうきゅうしゃ よんで!", user="k2").intent == "emergency"
+
+
+def test_dying_of_the_cold_before_a_garbage_question_is_the_garbage_question(say) -> None:
+    reply = say("sobrang ginaw mamamatay na ako, saan itatapon ang sirang electric fan", user="cold")
+    assert reply.intent == "garbage.sorting"

@@ -195,7 +195,7 @@ class Matcher:
         finds = _longer_over_crossing(finds, self.crisis_concepts)
         finds = denied_harm(folded, finds)
         finds = _doubt_over_ambulance(folded, finds)
-        finds = past_injury(entry_by_landlord(finds))
+        finds = past_injury(folded, entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = recovered_injury(folded, finds)
         finds = _danger_over(folded, finds)

@@ -335,6 +335,7 @@ def test_a_head_bump_with_a_doubt_and_mild_signs_is_the_childrens_line(say) -> N
     "my friend told me she will kill herself after work tonight",
     "minha colega disse que vai se matar amanhã depois do serviço",
     "bạn cùng phòng em nói là sẽ tự tử",
+    "mi compañera de cuarto dice que se va a quitar la vida mañana",
 ])
 def test_someone_elses_suicide_talk_or_plan_for_later_is_a_crisis(say, text) -> None:
     reply = say(text, user=text)

@@ -83,3 +83,23 @@ def test_a_courtesy_in_latin_letters_keeps_the_conversation_language(say) -> Non
     assert say("ok thank you", user="n1").reply_language == "ne"
     assert say("hi", user="n2").reply_language == "en"  # nothing known yet: English
     assert say("obrigado pela ajuda", user="n1").reply_language == "pt"  # a sentence in another language still switches
+
+
+def test_japanese_words_inside_another_languages_sentence_keep_that_language(bot) -> None:
+    from bot.understanding import language
+    cases = {
+        "もえるごみ の ひ di Hirose hari apa ya kak?": "id",  # Indonesian around Japanese words in kana
+        "sodai gomi ko lagi シール kaha kinne ho?": "ne",
+        "plastic bottle kun din falne ho": "ne",
+        "fridge purano bhayo": "ne",  # English nouns in a romanised Nepali sentence
+    }
+    for text, lang in cases.items():
+        assert language.detect(text, bot.lexicon).lang == lang, text
+    # English words around Japanese grammar stay Japanese, and English words alone stay English
+    assert language.detect("スマホの battery は なにごみ ですか", bot.lexicon).lang == "ja"
+    assert language.detect("old fridge pickup", bot.lexicon).lang == "en"
+
+
+def test_english_courtesies_written_in_devanagari_are_thanks(say) -> None:
+    reply = say("थैंक्यू", user="dv")
+    assert reply.intent == "greeting" and reply.language == "ne"

@@ -196,7 +196,7 @@ class Matcher:
         finds = _longer_over_crossing(finds, self.crisis_concepts)
         finds = denied_harm(folded, finds)
         finds = _doubt_over_ambulance(folded, finds)
-        finds = past_injury(entry_by_landlord(finds))
+        finds = past_injury(folded, entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = recovered_injury(folded, finds)
         finds = _danger_over(folded, finds)
@@ -392,13 +392,19 @@ class Matcher:
 
 def _figures_over_alarms(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:
     """A figure of speech hides the scary words it overlaps, not only those inside it ("bhok le marna lagyo":
-    the figure "bhok le marna" and the danger words "marna lagyo" share "marna")."""
-    figures = [(f.start, f.end) for f in finds if f.entry.kind == "concept" and f.entry.key == "figure"]
+    the figure "bhok le marna" and the danger words "marna lagyo" share "marna"). A danger phrase that reads more
+    of the text than the figure, beyond it, is what was meant: "he will kill me if I leave" is the threat "kill me
+    if I leave", not the figure "will kill me if" (my mother will kill me if I'm late)."""
+    figures = [f for f in finds if f.entry.kind == "concept" and f.entry.key == "figure"]
     if not figures:
         return finds
     alarms = crisis_concepts | {"emergency"}
-    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key in alarms
-                                     and any(f.start < e and s < f.end for s, e in figures))]
+
+    def hidden(f: Find) -> bool:
+        return any(f.start < g.end and g.start < f.end and not (f.length > g.length and f.end > g.end)
+                   for g in figures)
+
+    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key in alarms and hidden(f))]
 
 
 def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:

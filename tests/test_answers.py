@@ -135,3 +135,5 @@ def test_dates_are_written_in_each_locales_own_form(say, renderer: Renderer) -> 
     assert "12月29日〜1月3日" in renderer.answer("consultation.desk.more", "ja", day).text
     assert "từ 29 tháng 12 đến 3 tháng 1" in renderer.answer("consultation.desk.more", "vi", day).text
     assert renderer.dates("en", [day, dt.date(2026, 12, 21)]) == "Mon, 7 Dec and Mon, 21 Dec"
+    thursday = renderer.date("ne", dt.date(2026, 12, 10))  # CLDR's "बिहि", as Nepali readers do not spell it
+    assert "बिही" in thursday and "बिहि" not in thursday

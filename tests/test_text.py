@@ -61,8 +61,45 @@ def test_a_sentence_keeps_its_language_around_borrowed_names_quoted_labels_and_a
     assert language.detect("この TV と PC の case は プラですか", bot.lexicon).lang == "ja"
 
 
+def test_text_quoted_from_a_translation_app_or_a_sign_does_not_decide_the_language(bot, say) -> None:
+    from bot.understanding import language
+    cases = {
+        'sabi ng translator: "How do I throw away a broken rice cooker" , paano po itapon yun': "tl",
+        "app dịch ra thế này 「古いストーブはどう捨てますか」 nhưng em không hiểu ạ": "vi",
+        "手机翻译成：「粗大ごみの申し込みはどこですか」 请问在哪里申请": "zh",
+        "o tradutor mostrou “Please separate the cans and bottles” , o que significa isso?": "pt",
+    }
+    for text, lang in cases.items():
+        assert language.detect(text, bot.lexicon).lang == lang, text
+    # a quote with too little around it still decides, and a whole message in quotes is read as it is
+    assert language.detect('"Where is the city hall"', bot.lexicon).lang == "en"
+    assert language.detect("「燃えるごみ」って英語で何?", bot.lexicon).lang == "ja"
+    assert say('nakita ko sa google translate: "Which day is burnable garbage in Sakai" , kailan po',
+               user="q1").reply_language == "tl"
+
+
 def test_a_courtesy_in_latin_letters_keeps_the_conversation_language(say) -> None:
     assert say("kasari sodai gomi falne, kun din ho?", user="n1").reply_language == "ne"
     assert say("ok thank you", user="n1").reply_language == "ne"
     assert say("hi", user="n2").reply_language == "en"  # nothing known yet: English
     assert say("obrigado pela ajuda", user="n1").reply_language == "pt"  # a sentence in another language still switches
+
+
+def test_japanese_words_inside_another_languages_sentence_keep_that_language(bot) -> None:
+    from bot.understanding import language
+    cases = {
+        "もえるごみ の ひ di Hirose hari apa ya kak?": "id",  # Indonesian around Japanese words in kana
+        "sodai gomi ko lagi シール kaha kinne ho?": "ne",
+        "plastic bottle kun din falne ho": "ne",
+        "fridge purano bhayo": "ne",  # English nouns in a romanised Nepali sentence
+    }
+    for text, lang in cases.items():
+        assert language.detect(text, bot.lexicon).lang == lang, text
+    # English words around Japanese grammar stay Japanese, and English words alone stay English
+    assert language.detect("スマホの battery は なにごみ ですか", bot.lexicon).lang == "ja"
+    assert language.detect("old fridge pickup", bot.lexicon).lang == "en"
+
+
+def test_english_courtesies_written_in_devanagari_are_thanks(say) -> None:
+    reply = say("थैंक्यू", user="dv")
+    assert reply.intent == "greeting" and reply.language == "ne"

@@ -114,6 +114,19 @@ def test_a_short_follow_up_asking_for_the_number_continues_the_topic(say) -> Non
     assert say("what is the phone number?", user="desk-number").intent == "consultation.desk"
 
 
+@pytest.mark.parametrize("first, then, intent", [
+    ("is there a japanese class for adults?", "and where is it?", "class.japanese"),
+    ("tem balcão de consulta pra estrangeiro?", "e onde fica? qual o endereço", "consultation.desk"),
+    ("có lớp tiếng Nhật cho người lớn không", "ở đâu vậy ạ", "class.japanese"),
+    ("外国人の相談窓口はありますか", "場所はどこですか", "consultation.desk"),
+    ("¿hay clases de japonés para niños?", "¿y dónde queda?", "class.children"),
+])
+def test_a_short_follow_up_asking_where_continues_the_topic(say, first, then, intent) -> None:
+    assert say(first, user=first).intent == intent
+    follow = say(then, user=first)
+    assert follow.intent == intent and not follow.handoff
+
+
 # Fifth round (issue 11): violence denied, an injury that is over, a landlord who came in, a word misread as a threat.
 # Phrased here; each failed before bot/understanding/grading.py and its grading words.
 @pytest.mark.parametrize("text", [
@@ -328,3 +341,66 @@ def test_a_bump_with_a_sign_of_danger_is_an_emergency(say) -> None:
 def test_a_head_bump_with_a_doubt_and_mild_signs_is_the_childrens_line(say) -> None:
     reply = say("娘が 頭を ぶつけたけど 元気に 遊んでいます。救急車を 呼ぶか わからない", user="hb")
     assert reply.intent == "consultation.medical" and "#8000" in reply.text
+
+
+@pytest.mark.parametrize("text", [
+    "my brother keeps saying he wants to end his life, he gave away his things",
+    "my friend told me she will kill herself after work tonight",
+    "minha colega disse que vai se matar amanhã depois do serviço",
+    "bạn cùng phòng em nói là sẽ tự tử",
+    "mi compañera de cuarto dice que se va a quitar la vida mañana",
+])
+def test_someone_elses_suicide_talk_or_plan_for_later_is_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+
+
+@pytest.mark.parametrize("text", ["minha colega vai se matar agora, está em cima do prédio",
+                                  "bạn em đang tự tử ngay bây giờ"])
+def test_suicide_talk_with_an_act_now_stays_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my boyfriend said he will kill me if i leave him",
+    "ang kinakasama ko, papatayin raw niya ako kapag iniwan ko siya",
+])
+def test_a_partners_threat_to_kill_is_a_crisis_even_where_a_figure_of_speech_overlaps(say, text) -> None:
+    assert say(text, user=text).intent == "crisis"
+
+
+def test_a_figure_of_speech_still_hides_the_words_it_covers(say) -> None:
+    assert say("my mom will kill me if i come home late lol", user="fig").intent not in ("emergency", "crisis")
+
+
+def test_turns_after_a_third_persons_crisis_stay_in_the_crisis(say) -> None:
+    assert say("my coworker says he wants to end his life", user="c3").intent == "crisis"
+    reply = say("he is with me now, he is calm", user="c3")
+    assert reply.intent == "crisis" and reply.handoff
+
+
+def test_someone_forcing_the_door_now_is_an_emergency(say) -> None:
+    assert say("ada yang mau buka paksa pintu rumah saya sekarang", user="bp").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "minha filha caiu semana passada, já está bem, queria um médico que fale português",
+    "kemarin tangan saya kejepit pintu, sudah diobati, mau ke dokter yang bisa bahasa inggris",
+])
+def test_an_injury_treated_or_over_asked_about_a_doctor_is_for_the_medical_lines(say, text) -> None:
+    assert say(text, user=text).intent == "consultation.medical"
+
+
+def test_an_injury_with_bleeding_now_stays_an_emergency(say) -> None:
+    assert say("tangan saya kejepit mesin, darahnya banyak sekali sekarang", user="kj").intent == "emergency"
+
+
+def test_asking_in_kana_whether_to_call_an_ambulance_is_medical_but_calling_one_is_an_emergency(say) -> None:
+    assert say("むすめ 39ど。きゅうきゅうしゃ よぶ?", user="k1").intent == "consultation.medical"
+    assert say("39度あります。救急車呼びますか", user="k3").intent == "consultation.medical"
+    assert say("きゅうきゅうしゃ よんで!", user="k2").intent == "emergency"
+
+
+def test_dying_of_the_cold_before_a_garbage_question_is_the_garbage_question(say) -> None:
+    reply = say("sobrang ginaw mamamatay na ako, saan itatapon ang sirang electric fan", user="cold")
+    assert reply.intent == "garbage.sorting"

@@ -35,6 +35,9 @@ CONTACT = re.compile(r"\{(?:contact|phone)\.([a-z0-9_]+)\}")
 # 08.30 (the native reviewers of both languages); the other languages keep 8:30.
 _CLOCK_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 CLOCK: dict[str, Any] = {"pt": r"\1h\2", "id": lambda m: f"{int(m.group(1)):02d}.{m.group(2)}"}
+# Where a locale's data spells a word otherwise than its readers do: CLDR's Nepali abbreviates Thursday "बिहि", the
+# Nepali reviewers (docs/reviews/ne-2.md, ne-6.md) and the translation file's own weekdays write "बिही" (बिहीबार).
+SPELLING: dict[str, tuple[tuple[str, str], ...]] = {"ne": (("बिहि", "बिही"),)}
 FALLBACK_CONFIRM = "tabunka"
 BAGGABLE = ("burnable", "non_burnable", "plastic", "resources", "cans", "bottles")  # kinds that go out in a bag
 
@@ -87,7 +90,10 @@ class Renderer:
     def date(self, lang: str, day: dt.date) -> str:
         """A short date with its weekday in the locale's own order and words (Babel): 'Mon, December 7',
         '7 de dezembro', '12月7日月曜日' — never '7/12', which reads as 12 July to some."""
-        return format_skeleton("MMMEd", day, locale=LOCALES.get(lang, lang))
+        text = format_skeleton("MMMEd", day, locale=LOCALES.get(lang, lang))
+        for found, spelt in SPELLING.get(lang, ()):
+            text = text.replace(found, spelt)
+        return text
 
     def dates(self, lang: str, days: list[dt.date]) -> str:
         """Several dates as the locale lists them ('Sat, 12 Dec and Sat, 26 Dec', '12月12日(土)、12月26日(土)'):

@@ -46,11 +46,13 @@ def denied_harm(folded: str, finds: list[Find]) -> list[Find]:
     return [f for f in finds if not (key(f) in HARM | {"emergency"} and _inside(f, denied))]
 
 
-def past_injury(finds: list[Find]) -> list[Find]:
+def past_injury(folded: str, finds: list[Find]) -> list[Find]:
     """An injury told as over ("fell off the bunk bed last night and hit his head; playing normally now, no
     vomiting: should I take him to the hospital?") asked about with a doctor, a doubt or a number to call is a
     question for the medical lines, not 119: it needs a word of the past (`ongoing`: yesterday, last night), every
-    emergency word a mild sign (a fall, a bump, some blood) and no vital sign (not breathing, unconscious).
+    emergency word a mild sign (a fall, a bump, some blood) or followed closely by a word that it is over
+    (`recovered`: "my finger got caught at the factory last week, already treated; is there a doctor who speaks
+    English for the check-up?"), and no vital sign (not breathing, unconscious).
     An accident of last month asked about with a lawyer ("my hand was caught in a machine last month, the company
     won't pay: I need a lawyer") is legal help whatever its words, unless something is happening now."""
     present = {key(f) for f in finds}
@@ -62,9 +64,15 @@ def past_injury(finds: list[Find]) -> list[Find]:
     if not present & {"medical", "call_advice", "doubt"}:
         return finds
     mild = [(f.start, f.end) for f in finds if key(f) == "mild"]
-    if not alarms or not all(_inside(f, mild) for f in alarms):
+    recovered = [f for f in finds if key(f) == "recovered"]
+    if not alarms or not all(_inside(f, mild) or _over_after(folded, f, recovered) for f in alarms):
         return finds
     return [f for f in finds if key(f) != "emergency"]
+
+
+def _over_after(folded: str, alarm: Find, recovered: list[Find]) -> bool:
+    """A word that the harm is over ("already bandaged", "udah diobati") follows the alarm word closely."""
+    return any(r.start >= alarm.end and gap(folded, alarm, r) <= RECOVERED_GAP for r in recovered)
 
 
 WORRY_GAP = 1  # "怕划伤收垃圾的人", "baka sumabog": the worry stands right next to what it fears
@@ -131,8 +139,7 @@ def recovered_injury(folded: str, finds: list[Find]) -> list[Find]:
         return finds
     recovered = [f for f in finds if key(f) == "recovered"]
     alarms = [f for f in finds if key(f) == "emergency"]
-    if not alarms or not all(any(r.start >= a.end and gap(folded, a, r) <= RECOVERED_GAP for r in recovered)
-                             for a in alarms):
+    if not alarms or not all(_over_after(folded, a, recovered) for a in alarms):
         return finds
     return [f for f in finds if key(f) != "emergency"]
 

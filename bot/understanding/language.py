@@ -66,6 +66,10 @@ ROMAJI_SHARE, ROMAJI_WEIGHT = 0.8, 0.5
 _VOWEL = re.compile("[aeiouy]")
 BORROWED = 3  # a phrase in this many languages' files is a borrowed name, not evidence of a language
 _DOUBLED = re.compile(r"([kstpgdbcfjmz])\1")  # the small tsu: "pakku", "kitte"
+# Text quoted in a sentence: what a translation app showed, a sign, a letter ("ni-translate ko po: "The kettle..."
+# anong gomi"). The resident writes in the language around the quote.
+_QUOTED = re.compile(r'"[^"]{4,}"|“[^”]{4,}”|「[^」]{2,}」|『[^』]{2,}』|«[^»]{4,}»|„[^“”]{4,}[“”]')
+FRAME_LETTERS = 6  # letters outside the quotes needed to let them decide
 _SYLLABLES = re.compile(r"^(?:(?:sh|ch|ts|[kgsztdnhbpmrfjwy]y?)?[aiueo]|n)+$")
 
 
@@ -134,6 +138,12 @@ def warm_up() -> None:
 
 def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Detection:
     """Detect the language of a message (see the module docstring)."""
+    if _QUOTED.search(text):
+        frame = _QUOTED.sub(" ", text)
+        if len(_LETTER.findall(frame)) >= FRAME_LETTERS:
+            around = detect(frame, lexicon)
+            if around.sure:
+                return Detection(around.lang, around.confidence, around.method + "+quote", around.candidates)
     folded = fold(text)
     if not _LETTER.search(folded):
         return Detection(None, 0.0, "no-letters")
@@ -155,6 +165,10 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
                 and not _HAN.search(folded):
             # "lalagyan ng tofu na may プラ mark": a Latin-script sentence quoting a label is in the sentence's language
             return _latin(folded, lexicon, finds)
+        host = _latin_around_kana(text, lexicon)
+        if host is not None:
+            # "ゴミ の ひ di Sakai hari apa kak?", "kalau かん?": Japanese words in an Indonesian sentence
+            return host
         # Kana means Japanese, unless it is only katakana copied from a sign into a Chinese sentence
         # ("ペットボトル怎么扔"): folding turned that katakana into hiragana, so look at the text as written.
         if any(ch in _ZH_ONLY for ch in folded) and not _JA_GRAMMAR.search(text):
@@ -167,6 +181,27 @@ def detect(text: str, lexicon: Lexicon, finds: list[Find] | None = None) -> Dete
             return _latin(folded, lexicon, finds)
         return han
     return _latin(folded, lexicon, finds)
+
+
+_JAPANESE_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+FUNCTION_LANGS = frozenset(SERVED) - {"ja", "en"}  # English words inside Japanese stay Japanese ("この TV は")
+
+
+def _latin_around_kana(text: str, lexicon: Lexicon) -> Detection | None:
+    """The language of the Latin-script words around Japanese ones, when they are a sentence of another served
+    language: one of its own function words ("di", "kalau", "kak", "chha", "ko") decides, however many Japanese words
+    it names. English words around kana are the Japanese sentence's loanwords (None), and so is romaji."""
+    frame = fold(_JAPANESE_RUN.sub(" ", text))
+    words = [t.text for t in tokens(frame) if _LETTER.search(t.text)]
+    if not words:
+        return None
+    found = _latin(frame, lexicon, lexicon.find(frame))
+    if found.lang not in FUNCTION_LANGS:
+        return None
+    hints = lexicon.files[found.lang].hints if found.lang in lexicon.files else set()
+    if not any(w in hints for w in words):
+        return None
+    return Detection(found.lang, max(found.confidence, CUTOFF), "detector+vocabulary+kana", found.candidates)
 
 
 def _blank(folded: str, finds: list[Find]) -> str:
@@ -233,4 +268,27 @@ def _latin(folded: str, lexicon: Lexicon, finds: list[Find]) -> Detection:
     if len(words) <= 2 and evidence.get(best, 0) == 0:
         confidence = min(confidence, 0.45)  # one or two words no vocabulary knows: too little to go on
     ranked_langs = tuple(sorted(scores, key=lambda k: -scores[k])[:3])
+    if best == "en":
+        host = _host_of_english_words(own, lexicon)
+        if host:
+            # "toothbrush purano", "online japanese class chha?": English nouns in a Nepali sentence, whose word
+            # of its own ("purano", "chha") decides; English has none of its function words here
+            ranked_langs = (host, *[k for k in ranked_langs if k != host])[:3]
+            return Detection(host, CUTOFF + 0.1, "detector+vocabulary+host", ranked_langs)
     return Detection(best, round(confidence, 3), "detector+vocabulary", ranked_langs)
+
+
+HOST_LANGS = ("ne", "ja")  # romanised Nepali and Japanese: no detector model, their function words are all there is
+
+
+def _host_of_english_words(words: list[str], lexicon: Lexicon) -> str | None:
+    """The language whose function words (hints) hold a message of English content words: none of English's own
+    function words, and hint words of one romanised language only."""
+    english = lexicon.files["en"].hints if "en" in lexicon.files else set()
+    if any(w in english for w in words):
+        return None
+    # a hint English also writes ("old tv to pc"), or a language's name ("nepali interpreter"), is no function
+    # word of the host
+    own = [w for w in words if "en" not in lexicon.known_in(w) and w not in lexicon.name_words]
+    hosts = {lang for lang in HOST_LANGS if lang in lexicon.files and any(w in lexicon.files[lang].hints for w in own)}
+    return hosts.pop() if len(hosts) == 1 else None

@@ -110,6 +110,7 @@ class Lexicon:
         self._cjk: list[Entry] = []
         self._cjk_by_char: dict[str, list[tuple[int, Entry]]] = defaultdict(list)  # first character -> entries
         self._known_words: dict[str, frozenset[str]] = {}
+        self.name_words: set[str] = set()  # one-word language names ("nepali", "tagalog"): no function words
         for f in self.files.values():
             for hint in f.hints:
                 self._know(hint, f.lang)
@@ -123,11 +124,17 @@ class Lexicon:
         self.entries.append(entry)
         if len(entry.words) == 1 and not entry.wildcard:
             self._know(entry.words[0], entry.lang)
+            if entry.kind == "lang_name":
+                self.name_words.add(entry.words[0])
         if entry.cjk:
             self._cjk_by_char[entry.phrase[:1]].append((len(self._cjk), entry))
             self._cjk.append(entry)
         elif entry.words:
             self._by_first[entry.words[0]].append(entry)
+
+    def known_in(self, word: str) -> frozenset[str]:
+        """The languages that have this folded word as a one-word entry or a hint."""
+        return self._known_words.get(word, frozenset())
 
     def _know(self, word: str, lang: str) -> None:
         self._known_words[word] = self._known_words.get(word, frozenset()) | {lang}

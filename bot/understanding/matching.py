@@ -28,8 +28,9 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
 NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
                      "safe", "for_someone", "no_japanese"}) | GRADING
-# Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
-NO_EVIDENCE = NEUTRAL | {"buy"}
+# Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag;
+# "where is it?" (place) continues the topic just answered, but beside a town it does not make the town's days.
+NO_EVIDENCE = NEUTRAL | {"buy", "place"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
 EXAMPLE_ASK = 72.0  # example similarity that asks back
 FOLLOW_UP_WORDS = 5  # a message this short that partly fits the previous topic continues it
@@ -195,7 +196,7 @@ class Matcher:
         finds = _longer_over_crossing(finds, self.crisis_concepts)
         finds = denied_harm(folded, finds)
         finds = _doubt_over_ambulance(folded, finds)
-        finds = past_injury(entry_by_landlord(finds))
+        finds = past_injury(folded, entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = recovered_injury(folded, finds)
         finds = _danger_over(folded, finds)
@@ -391,13 +392,19 @@ class Matcher:
 
 def _figures_over_alarms(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:
     """A figure of speech hides the scary words it overlaps, not only those inside it ("bhok le marna lagyo":
-    the figure "bhok le marna" and the danger words "marna lagyo" share "marna")."""
-    figures = [(f.start, f.end) for f in finds if f.entry.kind == "concept" and f.entry.key == "figure"]
+    the figure "bhok le marna" and the danger words "marna lagyo" share "marna"). A danger phrase that reads more
+    of the text than the figure, beyond it, is what was meant: "he will kill me if I leave" is the threat "kill me
+    if I leave", not the figure "will kill me if" (my mother will kill me if I'm late)."""
+    figures = [f for f in finds if f.entry.kind == "concept" and f.entry.key == "figure"]
     if not figures:
         return finds
     alarms = crisis_concepts | {"emergency"}
-    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key in alarms
-                                     and any(f.start < e and s < f.end for s, e in figures))]
+
+    def hidden(f: Find) -> bool:
+        return any(f.start < g.end and g.start < f.end and not (f.length > g.length and f.end > g.end)
+                   for g in figures)
+
+    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key in alarms and hidden(f))]
 
 
 def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
@@ -541,7 +548,7 @@ TIMING = frozenset({"when", "today_tomorrow", "time_of_day", "collect", "area"})
 
 # What a short follow-up may ask about the previous topic without naming it (`detail`: what to bring, how to sign
 # up; a passport or residence card to bring; its phone number), and how short it must be.
-DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "id_document", "call_advice"})
+DETAILS = frozenset({"fee", "when", "time_of_day", "today_tomorrow", "detail", "place", "id_document", "call_advice"})
 DETAIL_WORDS = 8
 
 # Answers that a named item turns into the item's own answer: "which bag" (garbage.rules.bags).
@@ -586,7 +593,7 @@ GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag",
 # A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids
 # crayons and broken colored pencils", "earphones na sira na") is asked about as garbage.
 KIND_ALONE_WORDS = 5
-KIND_COMPANIONS = NEUTRAL | {"ack", "child", "family", "small", "big", "stop"}  # "ya no prende": no longer
+KIND_COMPANIONS = NEUTRAL | {"ack", "child", "family", "small", "big", "stop", "place"}  # "ya no prende": no longer
 MATERIAL_INTENTS = ("garbage.sorting", "garbage.schedule", "garbage.rules", "garbage.oversized", "unknown")
 
 

@@ -19,6 +19,7 @@ from .grading import aftermath, denied_harm, entry_by_landlord, felt_now, past_i
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
+from .material import denied_things, material_modifiers, said_outside
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
@@ -198,6 +199,7 @@ class Matcher:
         finds = past_injury(entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = recovered_injury(folded, finds)
+        finds = material_modifiers(denied_things(folded, finds, MATERIALS))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
         finds = aftermath(finds)
@@ -336,6 +338,10 @@ class Matcher:
         if items:
             longest = max(f.length for f in items)
             top = list(dict.fromkeys(f.entry.key for f in items if f.length == longest))
+            said = said_outside(finds, items, MATERIALS)
+            if said and len({self.item_categories.get(i) for i in top}) > 1:
+                # "a glass bottle" said as "kanch ko bottle": of the things "bottle" can be, the one of the material said
+                top = self._of_material(top, said) or top
             u.item = top[0]
             u.category = self.item_categories.get(u.item)
             if len({self.item_categories.get(i) for i in top}) > 1 and u.intent == "garbage.sorting":
@@ -360,10 +366,24 @@ class Matcher:
                 u.confidence = min(u.confidence, 0.6)
         elif cats:
             u.category = cats[0]
+        if u.item in MARKABLE and "plastic_mark" in u.concepts and u.intent == "garbage.sorting" and not u.options:
+            # "the plastic food containers with the プラ mark, washed", "tel ko plastic bottle, プラ mark chha": the
+            # mark says plastic packaging, whatever the word for the thing usually names (a product, a PET bottle)
+            u.item, u.category, u.answer_key, u.method = None, "plastic", "garbage.material", "material"
+            u.confidence = min(u.confidence, 0.7)
         if u.intent == "garbage.schedule" and u.category:
             u.answer_key = "garbage.schedule.category"
         if u.intent not in ("garbage.sorting", "garbage.schedule"):
             u.item = None
+
+    def _of_material(self, items: list[str], said: set[str]) -> list[str]:
+        """The items whose category is the one the materials said give ("glass" + a bottle: the glass bottle), the
+        thing as packaging first ("kanch ko bottle") and as a product second; none when no item fits."""
+        for placed in (material_category(said | {"container"}), material_category(said)):
+            fit = [i for i in items if placed and self.item_categories.get(i) == placed]
+            if fit:
+                return fit
+        return []
 
     def _from_examples(self, folded: str) -> Understanding:
         key = example_key(folded)
@@ -565,6 +585,7 @@ MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"soil_stone"}), "not_collected"),
     (frozenset({"food_scraps"}), "burnable"),
     (frozenset({"furniture"}), "oversized"),  # a wardrobe, a crib, a stroller: too big for any bag
+    (frozenset({"plastic_mark"}), "plastic"),  # the プラ mark on it: plastic packaging
     (frozenset({"container", "plastic_material"}), "plastic"),
     (frozenset({"container", "metal"}), "cans"),
     (frozenset({"container", "glass"}), "bottles"),
@@ -581,6 +602,9 @@ MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"container"}), "plastic"),  # packaging of no named material: food packaging here is mostly plastic
 )
 MATERIALS = frozenset().union(*(m for m, _ in MATERIAL_RULES))
+# Items whose usual category the プラ mark said on them overrules (a plastic product, a bottle of oil that is no PET
+# drink bottle, a bottle taken for glass): with the mark they are plastic packaging.
+MARKABLE = frozenset({"plastic-product", "pet-bottle", "glass-bottle"})
 # Words that make a message about an unlisted thing a garbage question even when no garbage rule held.
 GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small"})
 # A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids

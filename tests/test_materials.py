@@ -177,3 +177,12 @@ def test_a_mark_denied_or_a_bottle_of_no_known_material_is_not_guessed(say) -> N
     assert say("plastic bucket, no プラ mark on it, which garbage?", user="d1").category == "burnable"
     reply = say("an empty bottle, which garbage?", user="d2")
     assert reply.choices  # a PET or a glass bottle: asked back, not guessed
+
+
+@pytest.mark.parametrize("text", [
+    "今朝 かさが 風で こわれました。こわれた かさは 何ごみ？",
+    "this morning my umbrella broke in the wind, what garbage is the umbrella?",
+])
+def test_a_day_told_in_a_story_is_no_collection_day_asked(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and reply.entry

@@ -15,7 +15,17 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .grading import aftermath, denied_harm, entry_by_landlord, felt_now, past_injury, recovered_injury, worried_disposal
+from .grading import (
+    aftermath,
+    denied_harm,
+    entry_by_landlord,
+    felt_now,
+    laughed_death,
+    past_injury,
+    recovered_injury,
+    unanswered,
+    worried_disposal,
+)
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
@@ -199,6 +209,8 @@ class Matcher:
         finds = past_injury(entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = recovered_injury(folded, finds)
+        finds = unanswered(finds, self.crisis_concepts)
+        finds = laughed_death(folded, finds)
         finds = material_modifiers(denied_things(folded, finds, MATERIALS))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
@@ -355,6 +367,10 @@ class Matcher:
                 # "Can the old yoga mat go in the burnable bag?": an item named is a question about that item (the
                 # contract's rule), not about the bags; its answer says its category. ("Which day are glass bottles
                 # collected?" stays a calendar question: the bottles name a collection.)
+                u.intent = u.answer_key = "garbage.sorting"
+            if u.intent == "garbage.schedule" and "which_kind" in u.concepts and not u.concepts & ASKS_WHEN:
+                # A day told in a story ("this morning the pan caught fire, what garbage is the burnt pan?", "kanina",
+                # "sáng nay") is no collection day asked: the thing and "what garbage is it?" ask for its sorting.
                 u.intent = u.answer_key = "garbage.sorting"
             if u.intent == "garbage.schedule" and (u.category in UNSCHEDULED or sprung in self.item_categories):
                 # "Can I put my TV / spring mattress out on oversized day?": the item's own answer (how it goes,
@@ -566,6 +582,9 @@ DETAIL_WORDS = 8
 
 # Answers that a named item turns into the item's own answer: "which bag" (garbage.rules.bags).
 ITEM_ASKS = frozenset({"garbage.rules.bags"})
+
+# Words that ask when (not a day told in a story): "when", "collected", a time of day.
+ASKS_WHEN = frozenset({"when", "collect", "time_of_day"})
 
 # Categories with no collection day: a "when" question about such an item gets the item's answer.
 UNSCHEDULED = frozenset({"not_collected", "self_delivery", "shop_takeback"})

@@ -38,7 +38,7 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
 NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
-                     "safe", "for_someone", "no_japanese"}) | GRADING
+                     "safe", "for_someone", "no_japanese", "and_about"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag.
 NO_EVIDENCE = NEUTRAL | {"buy"}
 EXAMPLE_ANSWER = 85.0  # example similarity that answers
@@ -234,7 +234,9 @@ class Matcher:
                 u = self._from_rule(rule, finds, present)
                 u.languages_named, u.area = named, area
                 u.also = self._second_topic(rule, present, other, words)
-                return _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
+                u = _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
+                opened = any(_key(f) == "and_about" and f.start == 0 for f in finds)
+                return _schedule_follow_up(u, present) if follow and opened else u
         if _asks_detail(present, words, last_intent):
             # "how much is it?", "what do I need to bring?" right after an answer about a topic: that topic again.
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
@@ -688,6 +690,22 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category=category, concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")
+
+
+# Words that ask how a thing is sorted, not when it goes out: with them a follow-up to the calendar is about sorting.
+SORTING_ASKS = frozenset({"dispose", "which_kind", "bag", "big", "small", "dirty", "over"})
+
+
+def _schedule_follow_up(u: Understanding, present: set[str]) -> Understanding:
+    """"And the glass bottles?", "y las botellas de vidrio?" (opened with "and" / "what about": `and_about`) right
+    after a question about collection days: the same question for that kind, not how it is sorted. A bare item
+    ("clothes", "where do batteries go?"), a word of sorting ("which bag?") or a kind with no collection day keeps the
+    sorting answer."""
+    if u.intent != "garbage.sorting" or u.options or present & SORTING_ASKS or u.category in UNSCHEDULED:
+        return u
+    u.intent = "garbage.schedule"
+    u.answer_key = "garbage.schedule.category" if u.category else "garbage.schedule"
+    return u
 
 
 def _too_big_thing(u: Understanding, present: set[str]) -> Understanding:

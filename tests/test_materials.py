@@ -147,3 +147,42 @@ def test_a_phrase_is_not_read_across_the_end_of_a_sentence(say) -> None:
 def test_a_toy_whose_batteries_were_taken_out_is_still_the_toy(say) -> None:
     reply = say("took the batteries out of my kid's plastic toy car, which garbage is the toy?", user="toy")
     assert reply.category == "burnable"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("a glass jar from jam, empty, which garbage?", "bottles"),  # glass + "jar": the glass bottle, not a question
+    ("achar ko kanch ko bottle khali bhayo, kun fohor?", "bottles"),  # "kanch" (glass) names the bottle's material
+    ("kanch ko jar kaha falne", "bottles"),
+    ("a glass candle holder (not a bottle), which bag?", "non_burnable"),  # the thing denied is not the one asked about
+    ("an empty can of coconut milk, which garbage?", "cans"),  # a can is metal packaging
+])
+def test_the_material_said_chooses_what_the_thing_is(say, text, category) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", category)
+    assert category == "non_burnable" or not any(c.payload.startswith("item:") for c in reply.choices)
+
+
+@pytest.mark.parametrize("text", [
+    "washed plastic containers from the supermarket with the プラ mark, which bag?",
+    "plastic bottle of soy sauce, it has プラ mark, kun bag ma halne?",
+    "tápers de plástico de la comida con el símbolo プラ, ya lavados",
+    "plastic na bote ng toyo, may プラ mark, saan itatapon?",
+])
+def test_the_pura_mark_said_on_a_thing_makes_it_plastic_packaging(say, text) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", "plastic")
+
+
+def test_a_mark_denied_or_a_bottle_of_no_known_material_is_not_guessed(say) -> None:
+    assert say("plastic bucket, no プラ mark on it, which garbage?", user="d1").category == "burnable"
+    reply = say("an empty bottle, which garbage?", user="d2")
+    assert reply.choices  # a PET or a glass bottle: asked back, not guessed
+
+
+@pytest.mark.parametrize("text", [
+    "今朝 かさが 風で こわれました。こわれた かさは 何ごみ？",
+    "this morning my umbrella broke in the wind, what garbage is the umbrella?",
+])
+def test_a_day_told_in_a_story_is_no_collection_day_asked(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and reply.entry

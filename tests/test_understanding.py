@@ -314,3 +314,15 @@ def test_a_place_of_worship_or_a_community_is_outside_the_facts(say, text, inten
 def test_vietnamese_not_yet_is_no_pagoda(say, text, intent) -> None:
     # "chưa" (not yet) folds to the letters of "chùa" (pagoda): only the pagoda named with a word around it is one
     assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("follow_up", ["and the glass bottles?", "e as garrafas de vidro?"])
+def test_a_kind_named_after_a_calendar_question_asks_its_day(say, follow_up) -> None:
+    say("which day is burnable garbage collected?", user=follow_up)
+    assert say(follow_up, user=follow_up).intent == "garbage.schedule"
+
+
+@pytest.mark.parametrize("follow_up", ["and the old frying pan, which bag?", "where do glass bottles go?"])
+def test_a_sorting_question_after_a_calendar_question_stays_sorting(say, follow_up) -> None:
+    say("which day is burnable garbage collected?", user=follow_up)
+    assert say(follow_up, user=follow_up).intent == "garbage.sorting"

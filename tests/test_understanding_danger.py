@@ -404,3 +404,38 @@ def test_asking_in_kana_whether_to_call_an_ambulance_is_medical_but_calling_one_
 def test_dying_of_the_cold_before_a_garbage_question_is_the_garbage_question(say) -> None:
     reply = say("sobrang ginaw mamamatay na ako, saan itatapon ang sirang electric fan", user="cold")
     assert reply.intent == "garbage.sorting"
+
+
+@pytest.mark.parametrize("text", [
+    "my dad fell from the scaffolding at work, he is not answering when I call him",  # a fall is a mild sign alone
+    "同僚が 脚立から落ちて、呼んでも返事がない",
+])
+def test_a_fall_and_then_no_answer_is_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("my friend is not answering my messages today, is the desk open?", "consultation.desk"),  # messages unanswered
+    ("meu irmão disse que quer sumir, que ninguém liga pra ele, e não responde direito", "crisis"),
+])
+def test_someone_not_answering_with_no_fall_is_no_emergency(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("so tired after the night shift I want to die lol, what time is the community bus?", "life.bus"),
+    ("pagod na pagod ako, gusto ko nang mamatay haha, anong oras ang bus?", "life.bus"),
+    ("mệt quá muốn chết luôn 😂 xe buýt cộng đồng mấy giờ chạy?", "life.bus"),
+    ("gerah banget pengen mati wkwk, kasur lama buangnya gimana?", "garbage.sorting"),
+])
+def test_dying_of_tiredness_or_heat_laughed_at_beside_another_question_is_a_figure(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "so tired, I want to kill myself lol, what time is the bus?",  # words of killing oneself are never a joke
+    "I want to die 😂",  # no strain, no other question
+    "so tired I want to die, what time is the bus?",  # no laugh
+])
+def test_plain_words_of_dying_stay_an_alarm_with_a_laugh(say, text) -> None:
+    assert say(text, user=text).intent in ("crisis", "emergency")

@@ -8,7 +8,7 @@ topic.
 
 from __future__ import annotations
 
-from .lexicon import Find
+from .lexicon import GRADING, Entry, Find
 from .text import word_count
 
 HARM = frozenset({"hurt_me", "hits"})  # violence told in the message (a crisis with a family word, danger with `now`)
@@ -160,3 +160,60 @@ def aftermath(finds: list[Find]) -> list[Find]:
     if len(alarms) != 1 or not AFTERMATH & keys or {"now", "help"} & keys:
         return finds
     return [f for f in finds if key(f) != "emergency"]
+
+
+def unanswered(finds: list[Find], crisis_concepts: frozenset[str]) -> list[Find]:
+    """Someone who does not answer (`unanswered`: "is not answering when I call him", "電話に出ない", "não responde
+    direito"). After a fall or a blow (`mild`: "fell from the ladder", "頭を打った") and no word that it is over, that
+    is a sign of danger now: an emergency on the words that say it (a fall and then no answer may be a person
+    unconscious). Told of someone in a crisis ("she said she wants to die, she does not answer properly") with no
+    fall, no vital sign and no "now", it is the worry of the writer: the emergency words inside it are dropped and the
+    crisis answers. Alone it says nothing (a phone not answered is no alarm)."""
+    keys = {key(f) for f in finds}
+    if "unanswered" not in keys:
+        return finds
+    said = [f for f in finds if key(f) == "unanswered"]
+    if "mild" in keys and "recovered" not in keys and ("ongoing" not in keys or "now" in keys):
+        u = said[0]
+        return finds + [Find(Entry("concept", "emergency", u.entry.lang, u.entry.phrase, u.entry.words),
+                             u.start, u.end, u.quality)]
+    spans = [(u.start, u.end) for u in said]
+    signs = {key(f) for f in finds if not _inside(f, spans)}  # "responde" inside "não responde direito" is no sign
+    if keys & crisis_concepts and not signs & {"vital", "now", "mild"}:
+        return [f for f in finds if not (key(f) == "emergency" and _inside(f, spans))]
+    return finds
+
+
+# Laughing faces: no word of the vocabulary (emoji are no tokens), read from the text itself.
+LAUGH_FACES = ("😂", "🤣", "😆", "😹", "😅", "🥵", "🥶")
+LAUGH_GAP = 2  # "mau mati 😂", "marisakyo 😂": the laugh right after the last words it laughs at
+# The only alarm words a laugh can excuse: "I could die", "died of the cold" (never a method, a plan, a farewell).
+LAUGHABLE = frozenset({"emergency", "self_harm"})
+# A topic of its own beside the joke ("what time is the bus?", "how do I throw the futon away?").
+NOT_A_TOPIC = frozenset({"greeting", "thanks", "ack", "now", "figure", "detail", "negation", "laugh", "strain",
+                         "job", "boss", "medical", "feeling", "wish", "today_tomorrow"})
+
+
+def laughed_death(folded: str, finds: list[Find]) -> list[Find]:
+    """"So tired today I could die 😂, what time is the last bus?", "garmi le marisakyo… jado le marisakyo 😂, purano
+    futon falnu cha", "panas banget kayak mau mati wkwk, btw…": words of dying (`dying`) said of tiredness, heat or
+    cold (`strain`), laughed at right after (a laughing face or `laugh`: wkwk, haha, kkkk, 哈哈, 笑), beside a question
+    of another topic, are a figure of speech: the alarm words on them are dropped. Plain words are never a joke: words
+    of killing oneself, a method, a plan or a farewell are no words of dying and keep the alarm, and so does a word of
+    now, dying words with no strain, no laugh after them, or no other question. Other crisis words still count."""
+    keys = {key(f) for f in finds}
+    if not {"strain", "dying"} <= keys or "now" in keys:
+        return finds
+    laughs = [f.start for f in finds if key(f) == "laugh"]
+    laughs += [i for i, ch in enumerate(folded) if ch in LAUGH_FACES]
+    dying = [(f.start, f.end) for f in finds if key(f) == "dying"]
+    alarms = [f for f in finds if key(f) in LAUGHABLE]
+    if not alarms or not laughs or not all(any(a.start < e and s < a.end for s, e in dying) for a in alarms):
+        return finds
+    last = max(a.end for a in alarms)
+    if not any(at >= last and word_count(folded[last:at]) <= LAUGH_GAP for at in laughs):
+        return finds
+    spans = [(a.start, a.end) for a in alarms]
+    if not {key(f) for f in finds if not _inside(f, spans)} - NOT_A_TOPIC - GRADING - LAUGHABLE:
+        return finds
+    return [f for f in finds if key(f) not in LAUGHABLE]

@@ -292,7 +292,8 @@ def _hides(outer: Find, inner: Find) -> bool:
 # a worry about a thing to throw away ("afraid it will cut", "怕"), and a feeling told ("I feel like", "只想").
 GRADING = frozenset({"doubt", "ambulance", "mild", "vital", "negation", "ongoing", "weak_alarm", "over",
                      "fire_word", "persistent", "wish", "farewell", "nobody", "entered",
-                     "worry", "feeling", "recovered"})
+                     "worry", "feeling", "recovered", "unanswered", "laugh", "strain",
+                     "dying"})
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

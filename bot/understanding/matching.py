@@ -15,10 +15,21 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from .grading import aftermath, denied_harm, entry_by_landlord, felt_now, past_injury, recovered_injury, worried_disposal
+from .grading import (
+    aftermath,
+    denied_harm,
+    entry_by_landlord,
+    felt_now,
+    laughed_death,
+    past_injury,
+    recovered_injury,
+    unanswered,
+    worried_disposal,
+)
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
+from .material import denied_things, material_modifiers, said_outside
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
@@ -27,7 +38,7 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
 NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
-                     "safe", "for_someone", "no_japanese"}) | GRADING
+                     "safe", "for_someone", "no_japanese", "and_about"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag;
 # "where is it?" (place) continues the topic just answered, but beside a town it does not make the town's days.
 NO_EVIDENCE = NEUTRAL | {"buy", "place"}
@@ -199,6 +210,9 @@ class Matcher:
         finds = past_injury(folded, entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
         finds = recovered_injury(folded, finds)
+        finds = unanswered(finds, self.crisis_concepts)
+        finds = laughed_death(folded, finds)
+        finds = material_modifiers(denied_things(folded, finds, MATERIALS))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
         finds = aftermath(finds)
@@ -221,7 +235,9 @@ class Matcher:
                 u = self._from_rule(rule, finds, present)
                 u.languages_named, u.area = named, area
                 u.also = self._second_topic(rule, present, other, words)
-                return _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
+                u = _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
+                opened = any(_key(f) == "and_about" and f.start == 0 for f in finds)
+                return _schedule_follow_up(u, present) if follow and opened else u
         if _asks_detail(present, words, last_intent):
             # "how much is it?", "what do I need to bring?" right after an answer about a topic: that topic again.
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
@@ -337,6 +353,10 @@ class Matcher:
         if items:
             longest = max(f.length for f in items)
             top = list(dict.fromkeys(f.entry.key for f in items if f.length == longest))
+            said = said_outside(finds, items, MATERIALS)
+            if said and len({self.item_categories.get(i) for i in top}) > 1:
+                # "a glass bottle" said as "kanch ko bottle": of the things "bottle" can be, the one of the material said
+                top = self._of_material(top, said) or top
             u.item = top[0]
             u.category = self.item_categories.get(u.item)
             if len({self.item_categories.get(i) for i in top}) > 1 and u.intent == "garbage.sorting":
@@ -351,6 +371,10 @@ class Matcher:
                 # contract's rule), not about the bags; its answer says its category. ("Which day are glass bottles
                 # collected?" stays a calendar question: the bottles name a collection.)
                 u.intent = u.answer_key = "garbage.sorting"
+            if u.intent == "garbage.schedule" and "which_kind" in u.concepts and not u.concepts & ASKS_WHEN:
+                # A day told in a story ("this morning the pan caught fire, what garbage is the burnt pan?", "kanina",
+                # "sáng nay") is no collection day asked: the thing and "what garbage is it?" ask for its sorting.
+                u.intent = u.answer_key = "garbage.sorting"
             if u.intent == "garbage.schedule" and (u.category in UNSCHEDULED or sprung in self.item_categories):
                 # "Can I put my TV / spring mattress out on oversized day?": the item's own answer (how it goes,
                 # or the springs question), not a calendar line for a category that has no collection day.
@@ -361,10 +385,24 @@ class Matcher:
                 u.confidence = min(u.confidence, 0.6)
         elif cats:
             u.category = cats[0]
+        if u.item in MARKABLE and "plastic_mark" in u.concepts and u.intent == "garbage.sorting" and not u.options:
+            # "the plastic food containers with the プラ mark, washed", "tel ko plastic bottle, プラ mark chha": the
+            # mark says plastic packaging, whatever the word for the thing usually names (a product, a PET bottle)
+            u.item, u.category, u.answer_key, u.method = None, "plastic", "garbage.material", "material"
+            u.confidence = min(u.confidence, 0.7)
         if u.intent == "garbage.schedule" and u.category:
             u.answer_key = "garbage.schedule.category"
         if u.intent not in ("garbage.sorting", "garbage.schedule"):
             u.item = None
+
+    def _of_material(self, items: list[str], said: set[str]) -> list[str]:
+        """The items whose category is the one the materials said give ("glass" + a bottle: the glass bottle), the
+        thing as packaging first ("kanch ko bottle") and as a product second; none when no item fits."""
+        for placed in (material_category(said | {"container"}), material_category(said)):
+            fit = [i for i in items if placed and self.item_categories.get(i) == placed]
+            if fit:
+                return fit
+        return []
 
     def _from_examples(self, folded: str) -> Understanding:
         key = example_key(folded)
@@ -554,6 +592,9 @@ DETAIL_WORDS = 8
 # Answers that a named item turns into the item's own answer: "which bag" (garbage.rules.bags).
 ITEM_ASKS = frozenset({"garbage.rules.bags"})
 
+# Words that ask when (not a day told in a story): "when", "collected", a time of day.
+ASKS_WHEN = frozenset({"when", "collect", "time_of_day"})
+
 # Categories with no collection day: a "when" question about such an item gets the item's answer.
 UNSCHEDULED = frozenset({"not_collected", "self_delivery", "shop_takeback"})
 # Items that are also where other things go ("in the plastic bag"): dropped when another item is named.
@@ -572,6 +613,7 @@ MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"soil_stone"}), "not_collected"),
     (frozenset({"food_scraps"}), "burnable"),
     (frozenset({"furniture"}), "oversized"),  # a wardrobe, a crib, a stroller: too big for any bag
+    (frozenset({"plastic_mark"}), "plastic"),  # the プラ mark on it: plastic packaging
     (frozenset({"container", "plastic_material"}), "plastic"),
     (frozenset({"container", "metal"}), "cans"),
     (frozenset({"container", "glass"}), "bottles"),
@@ -588,6 +630,9 @@ MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"container"}), "plastic"),  # packaging of no named material: food packaging here is mostly plastic
 )
 MATERIALS = frozenset().union(*(m for m, _ in MATERIAL_RULES))
+# Items whose usual category the プラ mark said on them overrules (a plastic product, a bottle of oil that is no PET
+# drink bottle, a bottle taken for glass): with the mark they are plastic packaging.
+MARKABLE = frozenset({"plastic-product", "pet-bottle", "glass-bottle"})
 # Words that make a message about an unlisted thing a garbage question even when no garbage rule held.
 GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small"})
 # A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids
@@ -652,6 +697,22 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category=category, concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")
+
+
+# Words that ask how a thing is sorted, not when it goes out: with them a follow-up to the calendar is about sorting.
+SORTING_ASKS = frozenset({"dispose", "which_kind", "bag", "big", "small", "dirty", "over"})
+
+
+def _schedule_follow_up(u: Understanding, present: set[str]) -> Understanding:
+    """"And the glass bottles?", "y las botellas de vidrio?" (opened with "and" / "what about": `and_about`) right
+    after a question about collection days: the same question for that kind, not how it is sorted. A bare item
+    ("clothes", "where do batteries go?"), a word of sorting ("which bag?") or a kind with no collection day keeps the
+    sorting answer."""
+    if u.intent != "garbage.sorting" or u.options or present & SORTING_ASKS or u.category in UNSCHEDULED:
+        return u
+    u.intent = "garbage.schedule"
+    u.answer_key = "garbage.schedule.category" if u.category else "garbage.schedule"
+    return u
 
 
 def _too_big_thing(u: Understanding, present: set[str]) -> Understanding:

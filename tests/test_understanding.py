@@ -326,3 +326,21 @@ def test_a_kind_named_after_a_calendar_question_asks_its_day(say, follow_up) -> 
 def test_a_sorting_question_after_a_calendar_question_stays_sorting(say, follow_up) -> None:
     say("which day is burnable garbage collected?", user=follow_up)
     assert say(follow_up, user=follow_up).intent == "garbage.sorting"
+
+
+@pytest.mark.parametrize("text", ["where can i buy a cheap second hand car around here",
+                                  "muốn mua điện thoại cũ giá rẻ thì mua ở đâu",
+                                  "onde compro um ventilador barato?"])
+def test_buying_a_thing_is_shopping_for_the_desk_not_its_garbage_category(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "unknown" and reply.category is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("where can i buy the designated bags for burnable garbage", None),  # the bags: where they are sold
+    ("i bought a new fan, how do i throw away the old electric fan", "non_burnable"),
+    ("khay nhựa đựng thịt mua ở siêu thị, đã rửa sạch, có dấu プラ", "plastic"),  # bought there: still to sort
+])
+def test_a_thing_bought_beside_a_garbage_question_is_still_sorted(say, text, category) -> None:
+    reply = say(text, user=text)
+    assert reply.intent.startswith("garbage.") and reply.category == category

@@ -1,0 +1,31 @@
+"""Questions the facts answer are answered, not handed to the desk (issue 13, handoff_bad): a personal matter told as
+the reason for asking (a tax letter, the neighbours' complaint) does not hide what is asked."""
+
+import pytest
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("en", "Does the multicultural center open on Fridays? I got a letter about my city tax"),
+    ("pt", "Recebi uma cobrança de imposto e não entendo. Tem alguém que fala português no centro multicultural?"),
+    ("es", "Me llegó una carta de impuestos. ¿Hay alguien que hable español en la ventanilla de consultas?"),
+])
+def test_a_tax_letter_told_as_the_reason_does_not_hide_the_desk_asked_about(say, user, text) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "consultation.desk" and not reply.handoff, reply.text
+    assert "0270-27-2731" in reply.text
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("en", "My neighbour complained that I don't separate my garbage properly. How should I sort it?"),
+    ("pt", "A vizinha reclamou do meu lixo. Como eu separo certo?"),
+    ("es", "El vecino dice que no separo bien la basura, ¿cómo tengo que separarla?"),
+])
+def test_a_neighbours_complaint_about_sorting_gets_the_sorting_rules(say, user, text) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "garbage.rules" and not reply.handoff, reply.text
+    assert "8:30" in reply.text or "8h30" in reply.text
+
+
+def test_a_neighbour_or_a_landlord_dispute_without_a_sorting_question_still_goes_to_the_desk(say) -> None:
+    assert say("My neighbour is very noisy at night, what can I do?").handoff
+    assert say("My landlord wants money for the garbage, is that right?", user="l").handoff

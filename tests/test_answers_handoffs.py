@@ -29,3 +29,14 @@ def test_a_neighbours_complaint_about_sorting_gets_the_sorting_rules(say, user, 
 def test_a_neighbour_or_a_landlord_dispute_without_a_sorting_question_still_goes_to_the_desk(say) -> None:
     assert say("My neighbour is very noisy at night, what can I do?").handoff
     assert say("My landlord wants money for the garbage, is that right?", user="l").handoff
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("en", "I finish my night shift at 8. Can I still take the trash out, or is it too late?"),
+    ("ja", "仕事から帰ってからごみを出すのは遅すぎますか？"),
+    ("zh", "下班回来再扔垃圾太晚了吗？"),
+])
+def test_is_it_too_late_to_put_the_garbage_out_is_the_time_rule(say, user, text) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "garbage.rules" and not reply.handoff, reply.text
+    assert "8:30" in reply.text

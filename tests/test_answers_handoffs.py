@@ -40,3 +40,19 @@ def test_is_it_too_late_to_put_the_garbage_out_is_the_time_rule(say, user, text)
     reply = say(text, user=user)
     assert reply.intent == "garbage.rules" and not reply.handoff, reply.text
     assert "8:30" in reply.text
+
+
+@pytest.mark.parametrize(("user", "text"), [
+    ("es", "¿Hay alguien que me ayude con el cambio de visa? No entiendo los papeles"),
+    ("vi", "Em muốn làm thủ tục gia hạn visa, có chỗ nào tư vấn không ạ?"),
+    ("en", "Where can I get advice about my visa renewal?"),
+])
+def test_asking_where_to_get_help_with_a_visa_is_the_legal_help_not_a_ticket(say, user, text) -> None:
+    reply = say(text, user=user)
+    assert reply.intent == "consultation.legal" and not reply.handoff, reply.text
+    assert "0570-078377" in reply.text  # Houterasu's multilingual line
+
+
+def test_a_visa_or_card_taken_by_the_company_still_goes_to_a_person(say) -> None:
+    reply = say("Công ty giữ thẻ zairyu của em không trả, em cần tư vấn", user="vi")
+    assert reply.handoff, reply.text

@@ -56,3 +56,16 @@ def test_asking_where_to_get_help_with_a_visa_is_the_legal_help_not_a_ticket(say
 def test_a_visa_or_card_taken_by_the_company_still_goes_to_a_person(say) -> None:
     reply = say("Công ty giữ thẻ zairyu của em không trả, em cần tư vấn", user="vi")
     assert reply.handoff, reply.text
+
+
+def test_a_young_child_named_by_age_in_japanese_gets_the_childrens_line_beside_119(say) -> None:
+    reply = say("3歳の子が夜中に吐いてぐったりしています。救急車を呼ぶべきですか", user="ja")
+    assert reply.intent == "emergency" and "119" in reply.text
+    assert "#8000" in reply.text, reply.text
+
+
+def test_an_online_class_for_a_parent_at_home_with_a_baby_is_the_online_class(say) -> None:
+    reply = say("I'm home with my baby all week, can I study Japanese online?")
+    assert reply.intent == "class.online", reply.text
+    children = say("Is there a Japanese class for my son? He is 9", user="c")
+    assert children.intent == "class.children"

@@ -69,3 +69,15 @@ def test_an_online_class_for_a_parent_at_home_with_a_baby_is_the_online_class(sa
     assert reply.intent == "class.online", reply.text
     children = say("Is there a Japanese class for my son? He is 9", user="c")
     assert children.intent == "class.children"
+
+
+def test_a_weekday_the_centre_is_sometimes_closed_on_gets_its_closing_days_in_the_answer(say) -> None:
+    wednesday = say("Can I visit the multicultural center on a Wednesday?")
+    assert wednesday.intent == "consultation.desk"
+    assert "1st and 3rd Wednesday" in wednesday.text.split("\n")[1], wednesday.text
+    assert "intent:consultation.desk.more" not in [c.payload for c in wednesday.choices]  # shown, not behind More
+    saturday = say("centro multicultural abre aos sábados?", user="pt")
+    assert "quarta-feira" in saturday.text.split("\n")[1] or "quartas" in saturday.text.split("\n")[1], saturday.text
+    thursday = say("Is the multicultural center open on Thursday?", user="t")
+    assert "1st and 3rd" not in thursday.text  # open every Thursday: the answer as it was, More a tap away
+    assert "intent:consultation.desk.more" in [c.payload for c in thursday.choices]

@@ -39,7 +39,7 @@ def _names(folded: str, stem: str) -> bool:
     """A weekday's name in the text: a whole word in Latin script ("thứ ba" is not inside "thứ bảy"), anywhere
     in scripts written without spaces."""
     if all(ord(ch) < 0x0250 for ch in stem):
-        return re.search(rf"(?<!\w){re.escape(stem)}(?!\w)", folded) is not None
+        return re.search(rf"(?<!\w){re.escape(stem)}s?(?!\w)", folded) is not None  # "on Wednesdays"
     return stem in folded
 
 

@@ -81,3 +81,8 @@ def test_a_weekday_the_centre_is_sometimes_closed_on_gets_its_closing_days_in_th
     thursday = say("Is the multicultural center open on Thursday?", user="t")
     assert "1st and 3rd" not in thursday.text  # open every Thursday: the answer as it was, More a tap away
     assert "intent:consultation.desk.more" in [c.payload for c in thursday.choices]
+
+
+def test_a_date_named_with_its_weekday_says_that_day_only(say) -> None:
+    reply = say("Is the multicultural center open on Wednesday 16 December?")
+    assert "Closed on Wed, 16 Dec" in reply.text and "1st and 3rd Wednesday" not in reply.text, reply.text

@@ -441,7 +441,8 @@ class Bot(Commands, WholeQuestion):
         """"Is the center open on Wednesdays?": a weekday named on which the centre is sometimes or always closed
         (the 1st and 3rd Wednesday, weekends) gets its closing days below the answer's first line, not behind
         "More"."""
-        if u.answer_key != "consultation.desk" or u.options or reply.handoff:
+        if u.answer_key != "consultation.desk" or u.options or reply.handoff \
+                or self._named_date(text, lang, now.date()):  # a date named: open or closed that day is said
             return
         week = self.catalog.get(lang, "ui", "weekdays") or []
         day = hours_mod.named_weekday(text, [week, self.catalog.get("en", "ui", "weekdays") or []])

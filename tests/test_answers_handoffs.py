@@ -86,3 +86,9 @@ def test_a_weekday_the_centre_is_sometimes_closed_on_gets_its_closing_days_in_th
 def test_a_date_named_with_its_weekday_says_that_day_only(say) -> None:
     reply = say("Is the multicultural center open on Wednesday 16 December?")
     assert "Closed on Wed, 16 Dec" in reply.text and "1st and 3rd Wednesday" not in reply.text, reply.text
+
+
+def test_changing_to_another_company_is_a_job_change_not_moving_house(say) -> None:
+    reply = say("Em muốn chuyển sang công ty khác, visa có cần làm gì không, có chỗ nào tư vấn không ạ?", user="vi")
+    assert reply.intent == "consultation.legal", reply.text
+    assert say("Tháng sau em chuyển sang Ota, phải làm thủ tục gì ạ?", user="m").intent == "life.moving"

@@ -92,3 +92,13 @@ def test_changing_to_another_company_is_a_job_change_not_moving_house(say) -> No
     reply = say("Em muốn chuyển sang công ty khác, visa có cần làm gì không, có chỗ nào tư vấn không ạ?", user="vi")
     assert reply.intent == "consultation.legal", reply.text
     assert say("Tháng sau em chuyển sang Ota, phải làm thủ tục gì ạ?", user="m").intent == "life.moving"
+
+
+def test_spanish_son_las_is_the_hour_not_a_son(say) -> None:
+    """'Son las 11 de la noche' names the hour: an adult's illness gets the general line (#7119 first, Spanish),
+    not the children's line, and nothing is said about 'now', which is not the hour the resident names."""
+    reply = say("Son las 11 de la noche y mi esposa tiene mucha fiebre. ¿A dónde llamo? No hablo japonés", user="es")
+    assert reply.intent == "consultation.medical" and reply.entry == "consultation.medical", reply.text
+    assert reply.text.index("#7119") < reply.text.index("#8000")
+    child = say("Son las 11 de la noche y mi hija tiene mucha fiebre. ¿A dónde llamo?", user="c")
+    assert child.entry == "consultation.medical.child" and "ahora" not in child.text, child.text

@@ -60,8 +60,8 @@ MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
 # A clock time named in a message ("at 3", "15時", "3 giờ", "jam 3"): with a weekday named, the resident asks about
 # that time, not about now.
-CLOCK_NAMED = re.compile(r"\d{1,2}\s*(?::\d{2}|時|点|h\b|am\b|pm\b|giờ|बजे)|\b(?:at|jam|alas|às|as|a las|son las|eran las)\s+\d{1,2}\b",
-                         re.IGNORECASE)
+CLOCK_NAMED = re.compile(r"\d{1,2}\s*(?::\d{2}|時|点|h\b|am\b|pm\b|giờ|बजे)"
+                         r"|\b(?:at|jam|alas|às|as|a las|son las|eran las)\s+\d{1,2}\b", re.IGNORECASE)
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language

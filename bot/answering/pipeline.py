@@ -39,7 +39,7 @@ from .beyond import Beyond
 from .calendar import Calendar
 from .catalog import Catalog
 from .handoff import open_ticket_id, staff_active
-from .knowledge import DataError, Knowledge
+from .knowledge import WEEKDAYS, DataError, Knowledge
 from .knowledge import load as knowledge_load
 from .mt import MachineTranslator
 from .privacy import event_digest, is_deleted
@@ -60,8 +60,8 @@ MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
 # A clock time named in a message ("at 3", "15時", "3 giờ", "jam 3"): with a weekday named, the resident asks about
 # that time, not about now.
-CLOCK_NAMED = re.compile(r"\d{1,2}\s*(?::\d{2}|時|点|h\b|am\b|pm\b|giờ|बजे)|\b(?:at|jam|alas|às|as|a las)\s+\d{1,2}\b",
-                         re.IGNORECASE)
+CLOCK_NAMED = re.compile(r"\d{1,2}\s*(?::\d{2}|時|点|h\b|am\b|pm\b|giờ|बजे)"
+                         r"|\b(?:at|jam|alas|às|as|a las|son las|eran las)\s+\d{1,2}\b", re.IGNORECASE)
 SLOW = 1.0  # seconds an event may wait in the queue before the channel shows a typing indicator
 RELOAD_EVERY = 5.0  # seconds between checks for edited knowledge files
 STICKY = 0.7  # detection confidence that changes a resident's sticky language
@@ -350,6 +350,7 @@ class Bot(Commands, WholeQuestion):
             reply.text = self.renderer.ui(reply_lang, "medical_severe") + "\n" + reply.text
         self._centre_at(reply, u, text, reply_lang)
         self._not_in_facts(reply, u, text, reply_lang)
+        self._desk_weekday(reply, u, text, reply_lang, now)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options and u.item != MOVING_BULK:
             self._second_item(reply, reading, u, reply_lang, now)
         self._neighbours(reply, u, reply_lang)
@@ -438,6 +439,24 @@ class Bot(Commands, WholeQuestion):
         user.last_intent = u.intent
         user.last_item = u.item or (user.last_item if u.intent.startswith("garbage.") else None)
         return reply
+
+    def _desk_weekday(self, reply: Reply, u: Understanding, text: str, lang: str, now: dt.datetime) -> None:
+        """"Is the center open on Wednesdays?": a weekday named on which the centre is sometimes or always closed
+        (the 1st and 3rd Wednesday, weekends) gets its closing days below the answer's first line, not behind
+        "More"."""
+        if u.answer_key != "consultation.desk" or u.options or reply.handoff \
+                or self._named_date(text, lang, now.date()):  # a date named: open or closed that day is said
+            return
+        week = self.catalog.get(lang, "ui", "weekdays") or []
+        day = hours_mod.named_weekday(text, [week, self.catalog.get("en", "ui", "weekdays") or []])
+        center = self.kb.facts["multicultural_center"]
+        if day is None or not (WEEKDAYS[day] in {str(d) for d, _ in center.get("closed_nth_weekdays") or []}
+                               or WEEKDAYS[day] not in center.get("days", [])):
+            return
+        more = self.renderer.answer("consultation.desk.more", lang, now.date(), now.time()).text.split("\n")[0]
+        lines = reply.text.split("\n")
+        reply.text = "\n".join([lines[0], more, *lines[1:]])
+        reply.choices = [c for c in reply.choices if c.payload != "intent:consultation.desk.more"]
 
     def _named_date(self, text: str, lang: str, today: dt.date) -> dt.date | None:
         """The calendar date the message names ("12月16日", "16 de dezembro"), to say whether the desk is open then."""

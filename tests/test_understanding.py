@@ -344,3 +344,15 @@ def test_buying_a_thing_is_shopping_for_the_desk_not_its_garbage_category(say, t
 def test_a_thing_bought_beside_a_garbage_question_is_still_sorted(say, text, category) -> None:
     reply = say(text, user=text)
     assert reply.intent.startswith("garbage.") and reply.category == category
+
+
+@pytest.mark.parametrize("text", ["刚搬来伊势崎，旧的电熨斗坏了，扔哪一类？",
+                                  "vừa chuyển đến tuần trước, cái khay kim loại cũ vứt loại rác nào?"])
+def test_a_thing_to_throw_away_and_its_kind_asked_beside_a_move_is_the_things_question(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and reply.category is not None, reply.text
+
+
+def test_a_visa_told_beside_looking_for_work_is_the_job_question(say) -> None:
+    text = "spouse visa po ako kaya pwede mag work. saan po pwede mag consult para makahanap ng trabaho?"
+    assert say(text, user="sv").intent == "consultation.job"

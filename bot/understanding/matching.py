@@ -678,7 +678,11 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
     """A garbage question (or an unanswerable one with a garbage word) about a thing the item list does not have is
     answered from what the thing is made of or what kind of thing it is, when the message says it ("a broken metal
     rack", "木の箱", "la licuadora vieja ya no prende"): a thing named almost alone is a sorting question too."""
-    if u.item or not (present & MATERIALS) or (u.intent not in MATERIAL_INTENTS and u.method != "evidence"):
+    # Another topic read by its rule yields when the message both throws the thing away and asks its kind ("刚来日本
+    # 一周，电水壶坏了，扔哪一类？": just arrived, but the question is the kettle's); never danger, crisis or the desk.
+    asked_kind = {"dispose", "which_kind"} <= present and u.intent not in NOT_GUESSED
+    if u.item or not (present & MATERIALS) or (u.intent not in MATERIAL_INTENTS and u.method != "evidence"
+                                               and not asked_kind):
         return u  # (a question back about other topics yields to a thing named almost alone, below)
     if u.intent in ("garbage.schedule", "garbage.rules") and u.method == "rule":
         # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?", "is a used

@@ -178,6 +178,7 @@ def _ping_when_idle(engine: Engine) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("SELECT 1")
             cur.close()
+            dbapi_conn.rollback()  # the ping opened a transaction: a connection handed out is idle (AUTOCOMMIT reads)
         except Exception as exc:  # the server closed it (restart, idle timeout): the pool connects again
             raise DisconnectionError() from exc
 

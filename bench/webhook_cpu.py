@@ -1,6 +1,6 @@
 """Benchmark: CPU time per event of the webhook path, in one thread, apart from the machine's load.
 
-    .venv/bin/python bench/webhook_cpu.py [--events 300]
+    .venv/bin/python bench/webhook_cpu.py [--events 300] [--database-url postgresql+psycopg://…/an_empty_database]
 
 A signed LINE webhook (one text event, a new resident each time) goes through the Flask app (test client) and is
 acknowledged; then this thread does what a worker does with it: stores it (Store.take), answers it and sends the
@@ -8,6 +8,9 @@ reply to the fake LINE API (tests/fakes.py, in a process of its own, so its CPU 
 keep-alive, as LINE's servers and as bench/channels.py serves it). Prints the CPU
 milliseconds of this process per event: the acknowledgement, and the rest. CPU time, unlike wall time, hardly
 depends on what else the machine runs, so figures from a busy machine can be compared (docs/performance.md).
+With --database-url (an empty database: it is migrated) the same path runs on that database (PostgreSQL's own CPU
+is not counted, only the round trips' cost in this process); each run also counts the statements, transactions
+(BEGIN) and commits per event, all processes' connections of this one included.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ import tempfile
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event  # noqa: E402
 
 from bench.channels import TEXTS  # noqa: E402
 from bot.app import create_app  # noqa: E402
@@ -59,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--runs", type=int, default=1, help="repeat, and print each run and the lowest total")
+    parser.add_argument("--database-url", default="", help="an empty database to use instead of a new SQLite file")
     args = parser.parse_args()
     ctx = mp.get_context("fork")
     here, there = ctx.Pipe()
@@ -66,7 +73,7 @@ def main() -> None:
     fake.start()
     url = str(here.recv())
     with tempfile.TemporaryDirectory() as tmp:
-        database = f"sqlite:///{tmp}/cpu.sqlite"
+        database = args.database_url or f"sqlite:///{tmp}/cpu.sqlite"
         upgrade(database)
         settings = Settings(database_url=database, secret_key="cpu", auto_migrate=False,
                             line_channel_secret=SECRET.decode(), line_channel_access_token="t", line_api_base_url=url,
@@ -75,6 +82,18 @@ def main() -> None:
         client = app.test_client()
         runtime = current_runtime(app)
         worker = runtime.new_worker()
+        counts = {"statements": 0, "begins": 0, "commits": 0, "rollbacks": 0}
+
+        def count(name: str) -> Any:
+            def counted(*_args: Any, **_kwargs: Any) -> None:
+                counts[name] += 1
+            return counted
+
+        engine = runtime.bot.store.engine
+        event.listen(engine, "before_cursor_execute", count("statements"))
+        event.listen(engine, "begin", count("begins"))
+        event.listen(engine, "commit", count("commits"))
+        event.listen(engine, "rollback", count("rollbacks"))
 
         def one(n: int) -> tuple[float, float]:
             body, headers = webhook(n)
@@ -92,17 +111,21 @@ def main() -> None:
         results = []
         for run in range(args.runs):
             ack = work = 0.0
+            counts.update(statements=0, begins=0, commits=0, rollbacks=0)
             for n in range(1000 + run * args.events, 1000 + (run + 1) * args.events):
                 a, w = one(n)
                 ack, work = ack + a, work + w
-            results.append((ack / args.events * 1000, work / args.events * 1000))
+            results.append((ack / args.events * 1000, work / args.events * 1000,
+                            {k: v / args.events for k, v in counts.items()}))
     here.send("stop")
     fake.join(timeout=10)
-    for ack_ms, work_ms in results:
+    for ack_ms, work_ms, per_event in results:
         print(f"| CPU per event, one thread ({args.events} events) | acknowledgement {ack_ms:.2f} ms "
-              f"| store, answer and send {work_ms:.2f} ms | total {ack_ms + work_ms:.2f} ms |")
+              f"| store, answer and send {work_ms:.2f} ms | total {ack_ms + work_ms:.2f} ms "
+              f"| per event: {per_event['statements']:.1f} statements, {per_event['begins']:.1f} transactions, "
+              f"{per_event['commits']:.1f} commits, {per_event['rollbacks']:.1f} rollbacks |")
     if len(results) > 1:
-        print(f"lowest total of {len(results)} runs: {min(a + w for a, w in results):.2f} ms "
+        print(f"lowest total of {len(results)} runs: {min(a + w for a, w, _ in results):.2f} ms "
               f"(load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])})")
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from .storage.models import Outbox
     from .storage.outbox import SendResult
-    from .storage.store import Store
+    from .storage.store import Delivery, Store
 
 ID_LENGTH = 128  # users.external_id and messages.event_id
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -187,5 +187,13 @@ class Channel(Protocol):
 
     def language_set(self, user_id: str, lang: str) -> None:
         """The resident's language was set or changed (LINE shows the rich menu of that language)."""
+        ...
+
+    def first_call_lease(self, delivery: Delivery) -> float | None:
+        """When the first call for this reply is one the platform cannot de-duplicate (a LINE reply with its token,
+        a Messenger send), the seconds that call may take before another worker may look into it: the reply's
+        outbox row is then written in doubt in the transaction that records the answer, instead of in one more
+        transaction just before the call (`send` then finds `row.call_begun`). None: nothing to mark (a push with a
+        retry key can be repeated safely)."""
         ...
 

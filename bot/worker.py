@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import logging
 import os
 import queue
@@ -33,6 +34,7 @@ from . import redact
 from .answering.pipeline import Bot, incoming, sensitive_parts
 from .messages import Channel, Inbound, Rejected, event_ref
 from .storage.outbox import Deliverer
+from .storage.store import Taken
 
 if TYPE_CHECKING:
     from .runtime import Runtime
@@ -199,29 +201,35 @@ class Worker:
         return [message_id for message_id, _ in self._take(inbox_id)]
 
     def _take(self, inbox_id: int) -> list[tuple[int, int | None]]:
-        row = self.bot.store.inbox_row(inbox_id)
-        if row is None:
-            return []
-        channel, body, received_at = row
-        reader = self.channels.get(channel)
-        if reader is None:
-            log.warning("a webhook body of a channel that is off is kept", extra={"channel": channel})
-            return []
-        try:
-            events = reader.read(body)
-        except Exception as exc:  # noqa: BLE001 - the webhook checked it is JSON; a reader's bug must not lose the rest
-            events = [Rejected(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
-        inbounds = [e for e in events if isinstance(e, Inbound)]
-        rejects = [e for e in events if isinstance(e, Rejected)]
-        items = [incoming(i, received_at) for i in inbounds]
-        parts = [p for inbound in inbounds for p in sensitive_parts(inbound)] + [item.text for item in items]
-        with redact.sensitive(*parts):  # never in a log record, even in an error's text (as given, and as stored)
+        read: dict[str, Any] = {}  # the body's events as `events` read them (for the slow path)
+        with contextlib.ExitStack() as hidden:
+
+            def events(channel: str, body: str, received_at: dt.datetime) -> Taken | None:
+                """The row's events to store (Store.take calls it with the row: on PostgreSQL inside the transaction
+                that deletes it); None leaves the row as it is."""
+                reader = self.channels.get(channel)
+                if reader is None:
+                    log.warning("a webhook body of a channel that is off is kept", extra={"channel": channel})
+                    return None
+                try:
+                    found = reader.read(body)
+                except Exception as exc:  # noqa: BLE001 - the webhook checked it is JSON; a reader's bug must not lose the rest
+                    found = [Rejected(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
+                inbounds = [e for e in found if isinstance(e, Inbound)]
+                rejects = [e for e in found if isinstance(e, Rejected)]
+                items = [incoming(i, received_at) for i in inbounds]
+                # never in a log record, even in an error's text (as given, and as stored), until the take is over
+                hidden.enter_context(redact.sensitive(*[p for inbound in inbounds for p in sensitive_parts(inbound)],
+                                                      *[item.text for item in items]))
+                read.update(inbounds=inbounds, rejects=rejects)
+                return items, [(r.channel, r.ref, r.reason) for r in rejects]
+
             try:
-                taken = self.bot.store.take(inbox_id, items, [(r.channel, r.ref, r.reason) for r in rejects])
+                taken = self.bot.store.take(inbox_id, events)
             except StatementError as exc:
-                if unreachable(exc):
+                if unreachable(exc) or not read:
                     raise  # the database is unreachable or busy: the row stays, taken again later
-                return self._one_by_one(inbox_id, inbounds, rejects)  # the database refuses one of the events
+                return self._one_by_one(inbox_id, read["inbounds"], read["rejects"])  # it refuses one of the events
         if taken is None:
             return []
         ids, new_rejects = taken

@@ -108,6 +108,61 @@ def test_a_worker_killed_during_a_reply_leaves_one_answer(runtime, fake, reached
     assert len(fake.delivered) == 1 and not fake.calls("/v2/bot/message/push")
 
 
+@pytest.mark.parametrize("channel", ["line", "messenger"])
+def test_the_first_call_needs_no_write_of_its_own_the_answer_wrote_the_row_in_doubt(runtime, fake, channel) -> None:
+    """The outbox row of a reply is written in doubt with the answer (Store.finish): the first call is preceded by
+    no UPDATE of its own, and only its outcome is written."""
+    from sqlalchemy import event
+
+    row = line_reply(runtime) if channel == "line" else messenger_reply(runtime)
+    stored = row_of(runtime, row.id)
+    assert stored.in_doubt and stored.status == "sending" and row.call_begun
+    updates: list[str] = []
+
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().startswith("UPDATE outbox"):
+            updates.append(statement)
+
+    event.listen(runtime.bot.store.engine, "before_cursor_execute", executed)
+    try:
+        runtime.deliverer.deliver(row)
+    finally:
+        event.remove(runtime.bot.store.engine, "before_cursor_execute", executed)
+    assert len(updates) == 1  # the mark; before, a begin_call too
+    done = row_of(runtime, row.id)
+    assert done.status == "sent" and not done.in_doubt and len(fake.delivered) == 1
+
+
+@pytest.mark.parametrize("channel", ["line", "messenger"])
+def test_a_worker_killed_between_recording_the_answer_and_its_call_leaves_one_answer(runtime, fake, channel) -> None:
+    """The worker died after the answer's commit and before its call (nothing reached the platform): the row is in
+    doubt with the call's lease (not the claim's 120 s: LINE's token lives about a minute), and the next attempt
+    looks before sending (LINE: the same token, accepted; Messenger: the conversation, where it is not): one
+    answer, never a push."""
+    row = line_reply(runtime) if channel == "line" else messenger_reply(runtime)
+    stored = row_of(runtime, row.id)
+    assert stored.in_doubt and stored.status == "sending"
+    assert stored.next_attempt_at <= utcnow() + dt.timedelta(seconds=31)
+    settle(runtime)
+    done = row_of(runtime, row.id)
+    assert done.status == "sent" and not done.in_doubt and len(fake.delivered) == 1
+    assert not fake.calls("/v2/bot/message/push")
+    if channel == "messenger":
+        assert fake.calls("/v21.0/me/conversations")  # looked for, not found, then sent
+
+
+def test_a_reply_never_called_whose_token_expired_meanwhile_is_unknown_not_pushed(runtime, fake) -> None:
+    """The price of writing the row in doubt with the answer: a worker that died between that commit and its call,
+    with no worker taking the row before the token's life ended, leaves 'outcome unknown' (shown to staff), as a
+    worker killed during the call does; it is not pushed, which could be a second copy."""
+    row = line_reply(runtime)
+    with runtime.bot.store.session() as s:
+        s.get_one(Outbox, row.id).reply_deadline = utcnow() - dt.timedelta(seconds=1)
+    settle(runtime)
+    done = row_of(runtime, row.id)
+    assert done.status == "failed" and done.in_doubt and not fake.delivered
+
+
 def test_a_reply_in_doubt_after_its_token_expired_is_not_pushed_and_is_shown_as_unknown(runtime, fake) -> None:
     fake.fail("/v2/bot/message/reply", "drop")
     row = line_reply(runtime)

@@ -3,6 +3,7 @@ resident sent is lost when a process dies in between, and nothing is answered tw
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from typing import Any
@@ -10,14 +11,34 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from bot.answering.assembly import build_bot
 from bot.current import current_runtime
 from bot.storage.models import Inbox, Message, Outbox, utcnow
 
-from .helpers import channel_app, count
+from .helpers import channel_app, count, fresh_postgres
 from .payloads import LINE_SECRET as SECRET
 from .payloads import line_body as payload
 from .payloads import line_post as post
 from .payloads import text_event
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request, settings):
+    """Every test here on SQLite, and on a fresh PostgreSQL database when TOMONI_TEST_POSTGRES_URL is set: the take
+    differs (PostgreSQL reads the row with the DELETE that takes it, and commits without waiting for the disk)."""
+    if request.param == "sqlite":
+        yield settings
+        return
+    with fresh_postgres(request.getfixturevalue("postgres_url"), "tomoni_intake") as url:
+        yield dataclasses.replace(settings, database_url=url, auto_migrate=True)
+
+
+@pytest.fixture()
+def bot(settings, data):
+    """The conftest's bot, on the database of `settings`; its connections closed afterwards."""
+    built = build_bot(settings, data)
+    yield built
+    built.store.engine.dispose()
 
 
 @pytest.fixture()
@@ -198,3 +219,56 @@ def test_under_a_backlog_the_sweep_leaves_queued_work_in_its_residents_lane(quie
         s.execute(update(Message).values(created_at=utcnow() - dt.timedelta(minutes=5)))
     worker.sweep()  # nothing waits any more: the forgotten messages go to U1's lane, none answered here
     assert [lane.qsize() for lane in worker.lanes] in ([2, 0], [0, 2]) and len(fake.calls("/v2/bot/message/")) == 1
+
+
+def test_a_body_of_a_channel_that_is_off_stays_whole(quiet_app, bot) -> None:
+    """Messenger is off here: its body is left as it is (on PostgreSQL the DELETE that read it is undone)."""
+    inbox_id = bot.store.accept("messenger", '{"object": "page", "entry": []}')
+    assert current_runtime(quiet_app).new_worker().take(inbox_id) == []
+    assert count(bot, Inbox) == 1 and count(bot, Message) == 0
+
+
+def test_only_what_the_sweep_repairs_commits_without_waiting_for_the_disk(quiet_app, bot, fake) -> None:
+    """One event from the webhook to the reply. On PostgreSQL, the take (the inbox row comes back with its events)
+    and the claim (taken again) commit without waiting for the WAL flush; the inbox insert before the 200, the answer
+    with its outbox row (in doubt before the reply call) and the delivery's mark always wait. On SQLite nothing
+    changes."""
+    from sqlalchemy import event
+
+    statements: dict[int, list[str]] = {}
+    committed: list[list[str]] = []
+
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.setdefault(id(conn), []).append(" ".join(statement.split())[:40])
+
+    def commit(conn: Any) -> None:
+        committed.append(statements.pop(id(conn), []))
+
+    def rollback(conn: Any) -> None:
+        statements.pop(id(conn), None)
+
+    engine = bot.store.engine
+    for name, listener in (("before_cursor_execute", executed), ("commit", commit), ("rollback", rollback)):
+        event.listen(engine, name, listener)
+    try:
+        post(quiet_app.test_client(), payload(text_event("onde jogo pilhas?", event_id="01J00000000000000000000SC1")))
+        runtime = current_runtime(quiet_app)
+        worker = runtime.new_worker()
+        for message_id in worker.take(runtime.work.get(0) or 0):
+            worker._process(message_id)
+    finally:
+        for name, listener in (("before_cursor_execute", executed), ("commit", commit), ("rollback", rollback)):
+            event.remove(engine, name, listener)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)
+    relaxed = [t for t in committed if any("synchronous_commit" in s for s in t)]
+    waiting = [t for t in committed if t not in relaxed]
+    if engine.dialect.name == "sqlite":
+        assert not relaxed
+        return
+    assert len(relaxed) == 2  # the take, the claim
+    assert any(s.startswith("DELETE FROM inbox") for s in relaxed[0]) and any(
+        s.startswith("UPDATE messages") for s in relaxed[1])
+    for transaction in relaxed:
+        assert not any(s.startswith(("INSERT INTO inbox", "INSERT INTO outbox", "UPDATE outbox")) for s in transaction)
+    assert [any(s.startswith(("INSERT INTO inbox", "INSERT INTO outbox", "UPDATE outbox")) for s in t)
+            for t in waiting].count(True) == 3  # the inbox insert, the answer, the mark "sent"

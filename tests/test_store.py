@@ -86,3 +86,21 @@ def test_a_connection_the_server_closed_is_replaced(postgres_url: str, monkeypat
     finally:
         engine.dispose()
         admin.dispose()
+
+
+@pytest.mark.postgres
+def test_a_rested_connection_is_pinged_and_still_reads_outside_a_transaction(postgres_url: str,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ping of a rested connection left a transaction open, and the open-ticket read (outside a transaction)
+    failed on it with psycopg's "can't change autocommit" (a message then waited 30 s for the sweep)."""
+    from bot.storage import store
+
+    monkeypatch.setattr(store, "IDLE_PING", 0.0)  # every checkout pings
+    with fresh_postgres(postgres_url) as url:
+        store.upgrade(url)
+        db = Store(store.make_engine(url))
+        try:
+            for _ in range(3):
+                assert db.open_ticket_id(1) is None
+        finally:
+            db.engine.dispose()

@@ -142,11 +142,12 @@ class Bot(Commands, WholeQuestion):
 
         A failure is recorded on the message (its exception's type, never its words) and raised; the sweep tries it
         again later, and after `max_tries` tries it is given up: processed, unanswered, listed for staff."""
-        if not self.store.claim(message_id):
+        claimed = self.store.claim(message_id)  # and loaded, with its user
+        if claimed is None:
             return None
         started = time.perf_counter()
         try:
-            return self._process(message_id, now)
+            return self._process(*claimed, now)
         except Exception as exc:
             where = _where(exc)
             tries, gave_up = self.store.failed(message_id, f"{type(exc).__name__} at {where}", self.max_tries)
@@ -158,8 +159,7 @@ class Bot(Commands, WholeQuestion):
         finally:
             self.latency.observe(time.perf_counter() - started)
 
-    def _process(self, message_id: int, now: dt.datetime | None) -> Reply | None:
-        msg, user = self.store.load(message_id)
+    def _process(self, msg: Message, user: User, now: dt.datetime | None) -> Reply | None:
         inbound = Inbound(**json.loads(msg.raw or "{}"))
         with redact.sensitive(*sensitive_parts(inbound)):  # never in a log record, even in an error's text
             return self._answer_event(msg, user, inbound, now)
@@ -619,6 +619,9 @@ class Bot(Commands, WholeQuestion):
             delivery = Delivery(recipient=inbound.user_id, body=reply.body(),
                                 reply_token=inbound.meta.get("reply_token"),
                                 reply_deadline=_deadline(inbound.meta.get("reply_until")))
+            channel = self.channels.get(inbound.channel)
+            if channel is not None:  # the row written in doubt for a first call that cannot be repeated safely
+                delivery.in_doubt_for = channel.first_call_lease(delivery)
         to_desk = reply if self._to_desk(inbound) else replace(reply, handoff=False)
         reply.ticket_id, reply.outbox = self.store.finish(user, msg, to_desk, delivery, filed_under=open_ticket)
         if reply.ticket_id:

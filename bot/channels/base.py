@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..storage.store import Delivery
 
 
 class BaseChannel:
@@ -22,3 +26,7 @@ class BaseChannel:
 
     def language_set(self, user_id: str, lang: str) -> None:
         """Nothing on this platform follows the resident's language."""
+
+    def first_call_lease(self, delivery: Delivery) -> float | None:
+        """No call to mark in doubt beforehand."""
+        return None

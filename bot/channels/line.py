@@ -48,7 +48,7 @@ from linebot.v3.webhooks import (
 from ..messages import Accept, Inbound, Rejected, event_ref, problem
 from ..storage.models import Outbox, utcnow
 from ..storage.outbox import SendResult
-from ..storage.store import Store
+from ..storage.store import Delivery, Store
 from .base import BaseChannel
 from .line_menu import MenuLinker
 
@@ -170,6 +170,11 @@ class LineChannel(BaseChannel):
         """Show the resident the rich menu of their language (bot.channels.line_menu)."""
         self.menus.link(user_id, lang)
 
+    def first_call_lease(self, delivery: Delivery) -> float | None:
+        """A reply with a token still fresh is a call LINE cannot de-duplicate: written in doubt (see `send`)."""
+        fresh = delivery.reply_token and delivery.reply_deadline and utcnow() < delivery.reply_deadline
+        return REPLY_LEASE if fresh else None
+
     # -- out ---------------------------------------------------------------------------------------------------------
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
         """Reply with the token while it is fresh, else (or if LINE refuses the reply) push with the row's retry key;
@@ -181,7 +186,7 @@ class LineChannel(BaseChannel):
                 "POST", "/v2/bot/message/multicast", {"to": json.loads(row.recipient), "messages": messages},
                 retry_key=row.retry_key))
         fresh = bool(row.reply_token and row.reply_deadline and utcnow() < row.reply_deadline)
-        if row.reply_token and row.in_doubt:
+        if row.reply_token and row.in_doubt and not row.call_begun:
             if not fresh:
                 return SendResult.unknown("LINE reply: no answer came and the reply token has expired, so whether it "
                                           "arrived is unknown; not pushed, which could send it twice")
@@ -196,9 +201,11 @@ class LineChannel(BaseChannel):
                                                {"to": row.recipient, "messages": messages}, retry_key=row.retry_key))
 
     def _reply(self, row: Outbox, messages: list[dict[str, Any]], store: Store) -> SendResult | None:
-        """One reply call; None when LINE refused it for sure (then a push may follow)."""
-        tried_before = row.in_doubt
-        store.begin_call(row.id, REPLY_LEASE)
+        """One reply call; None when LINE refused it for sure (then a push may follow). The row is in doubt from
+        before the call (marked here, or already when Store.finish wrote it: `call_begun`)."""
+        tried_before = row.in_doubt and not row.call_begun
+        if not row.call_begun:
+            store.begin_call(row.id, REPLY_LEASE)
         try:
             response = self.http.call("POST", "/v2/bot/message/reply",
                                       {"replyToken": row.reply_token, "messages": messages})

@@ -29,7 +29,7 @@ from flask import Blueprint, abort, request
 from ..messages import STANDARD_WINDOW, Accept, Inbound, Rejected, event_ref, problem
 from ..storage.models import Outbox, utcnow
 from ..storage.outbox import SendResult
-from ..storage.store import Store
+from ..storage.store import Delivery, Store
 from .base import BaseChannel
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,10 @@ class MessengerChannel(BaseChannel):
         return None
 
     # -- out ---------------------------------------------------------------------------------------------------------
+    def first_call_lease(self, delivery: Delivery) -> float | None:
+        """A send is a call Graph cannot de-duplicate: its row is written in doubt (see `send`)."""
+        return SEND_LEASE
+
     def send(self, row: Outbox, body: dict[str, Any], store: Store) -> SendResult:
         """Send within Messenger's messaging window, or refuse with the reason."""
         last = store.last_inbound_at(row.user_id) if row.user_id else None
@@ -169,14 +173,15 @@ class MessengerChannel(BaseChannel):
         else:
             return SendResult.refused("outside Messenger's messaging window: the resident last wrote more than "
                                       + ("7 days" if row.origin == "staff" else "24 hours") + " ago")
-        if row.in_doubt:  # an earlier send may have arrived: look before sending again
+        if row.in_doubt and not row.call_begun:  # an earlier send may have arrived: look before sending again
             found = self.find_sent(row, payload["message"]["text"], store.platform_ids(row.channel, row.recipient))
             if found is None:
                 return SendResult.retry("Messenger: an earlier send may have arrived and the conversation could not "
                                         "be read to find out", in_doubt=True)
             if found:
                 return SendResult.sent(found, note="the earlier send had arrived (found in the conversation)")
-        store.begin_call(row.id, SEND_LEASE)
+        if not row.call_begun:  # Store.finish wrote it in doubt already (first_call_lease)
+            store.begin_call(row.id, SEND_LEASE)
         try:
             res = self.http.post(self.url, params={"access_token": self.page_token}, json=payload, timeout=10)
         except requests.ConnectTimeout:  # no connection was made: nothing was sent

@@ -104,6 +104,10 @@ class Outbox(Base):
     platform_id: Mapped[str | None] = mapped_column(String(128))  # the platform's id of the sent message
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Not a column: True on the row Store.finish returns when it wrote the row already in doubt for the first call
+    # (the platform cannot de-duplicate it) and no call has been made yet; the sender then skips Store.begin_call and
+    # reads the row as a first attempt. Every row loaded from the database has False.
+    call_begun = False
 
 
 class StaffUser(Base):

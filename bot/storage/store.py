@@ -12,7 +12,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +65,13 @@ _USER_ID = select(User.id).where(User.channel == bindparam("c"), User.external_i
 _SEEN_NOW = update(User).where(User.id == bindparam("u")).values(last_seen_at=bindparam("t"))
 _DROP_INBOX = delete(Inbox).where(Inbox.id == bindparam("i"))
 _INBOX_ROW = select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == bindparam("i"))
+_TAKE_INBOX = _DROP_INBOX.returning(Inbox.channel, Inbox.body, Inbox.received_at)  # PostgreSQL: read and delete at once
+# PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk. Only for transactions whose loss in
+# a crash of the database server the sweep repairs, and that come before a commit that does wait: the take (the inbox
+# row comes back, and the messages it stored go with it) and the claim (the message is claimed again). A server
+# flushes its WAL in order, so the finishing transaction's commit, which waits, makes them durable before any reply is
+# sent; the inbox insert before the 200, the reply and its outbox row, and every mark of a delivery always wait.
+_RELAXED = text("SET LOCAL synchronous_commit = off")
 _CLAIM = (update(Message)
           .where(Message.id == bindparam("m"), Message.processed.is_(False),
                  or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("stale")))
@@ -101,6 +108,10 @@ class Delivery:
     body: dict[str, Any]
     reply_token: str | None = None
     reply_deadline: dt.datetime | None = None
+    # Seconds the first call may take when the platform cannot de-duplicate it (the channel's first_call_lease): the
+    # outbox row is then written in doubt, leased for that long, in the transaction that records the answer (see
+    # Store.finish). None: written as pending, claimed by the worker that sends it next.
+    in_doubt_for: float | None = None
 
     def row(self, channel: str, user_id: int | None, message_id: int | None, origin: str = "bot") -> Outbox:
         """The outbox row for this delivery."""
@@ -122,6 +133,9 @@ class Incoming:
     raw: str | None
     profile_language: str | None = None
     received_at: dt.datetime | None = None  # when the webhook came (the message's created_at)
+
+
+Taken = tuple[list[Incoming], list[tuple[str, str, str]]]  # an inbox row's events, and its rejections (channel, ref, why)
 
 
 def make_engine(url: str) -> Engine:
@@ -164,6 +178,7 @@ def _ping_when_idle(engine: Engine) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("SELECT 1")
             cur.close()
+            dbapi_conn.rollback()  # the ping opened a transaction: a connection handed out is idle (AUTOCOMMIT reads)
         except Exception as exc:  # the server closed it (restart, idle timeout): the pool connects again
             raise DisconnectionError() from exc
 
@@ -230,6 +245,14 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # PostgreSQL answers a DELETE with the row it deleted (one round trip for the inbox row); SQLite can too, but
+        # a worker would then hold SQLite's one write lock while it reads the body, and the webhooks wait for it.
+        self.postgres = engine.dialect.name == "postgresql"
+
+    def _relaxed(self, conn: Connection) -> None:
+        """This transaction may be lost in a crash of the database server (see _RELAXED): PostgreSQL only."""
+        if self.postgres:
+            conn.execute(_RELAXED)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -329,17 +352,38 @@ class Store:
             return list(conn.scalars(select(Inbox.id).where(Inbox.received_at < cutoff).order_by(Inbox.id)
                                      .limit(limit)))
 
-    def take(self, inbox_id: int, items: list[Incoming], rejects: list[tuple[str, str, str]]
+    def take(self, inbox_id: int, read: Callable[[str, str, dt.datetime], Taken | None]
              ) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]] | None:
         """In one transaction: delete an inbox row, store its events as inbound messages (a redelivered event is
-        skipped), and keep its rejected events (once each). Returns the new messages' (id, user id) and the
-        rejections that were new; None when the row was gone (another worker took it)."""
+        skipped), and keep its rejected events (once each). `read(channel, body, received_at)` makes the row's
+        events and rejections (None: leave the row as it is). Returns the new messages' (id, user id) and the
+        rejections that were new; None when the row was gone (another worker took it) or left.
+
+        On PostgreSQL the row is read by the DELETE that takes it (DELETE … RETURNING), `read` runs inside the
+        transaction and its commit does not wait for the disk (see _RELAXED); on SQLite the row is read first, in a
+        transaction of its own, so that the write transaction is short."""
+        taken: Taken | None = None
+        if not self.postgres:
+            row = self.inbox_row(inbox_id)
+            if row is None or (taken := read(*row)) is None:
+                return None
         for attempt in range(3):
             try:
-                with self.engine.begin() as conn:
-                    if conn.execute(_DROP_INBOX, {"i": inbox_id}).rowcount != 1:
+                with self.engine.connect() as conn, conn.begin() as transaction:
+                    if self.postgres:
+                        found = conn.execute(_TAKE_INBOX, {"i": inbox_id}).first()
+                        if found is None:
+                            return None
+                        taken = read(str(found.channel), str(found.body), found.received_at)
+                        if taken is None:
+                            transaction.rollback()  # the row stays
+                            return None
+                        self._relaxed(conn)
+                    elif conn.execute(_DROP_INBOX, {"i": inbox_id}).rowcount != 1:
                         return None
-                    ids = [taken for taken in (self._take_one(conn, item) for item in items) if taken is not None]
+                    assert taken is not None
+                    items, rejects = taken
+                    ids = [one for one in (self._take_one(conn, item) for item in items) if one is not None]
                     new = []
                     for channel, ref, reason in rejects:
                         if conn.execute(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
@@ -359,15 +403,23 @@ class Store:
         with self.session() as s:
             return s.scalar(select(Message.id).where(Message.channel == channel, Message.event_id == event_id)) is not None
 
-    def claim(self, message_id: int, lease: float = LEASE) -> bool:
-        """Take an unprocessed inbound message for processing; False if it is processed or another worker holds it.
+    def claim(self, message_id: int, lease: float = LEASE) -> tuple[Message, User] | None:
+        """Take an unprocessed inbound message for processing, and load it with its user (one transaction); None if
+        it is processed or another worker holds it.
 
         The claim is one conditional UPDATE, so two processes racing for a message cannot both win; a claim older
-        than `lease` seconds (its worker died) can be taken again. Every claim counts as a try (see `failed`)."""
+        than `lease` seconds (its worker died) can be taken again. Every claim counts as a try (see `failed`). Its
+        commit does not wait for the disk on PostgreSQL (see _RELAXED): a claim lost in a crash of the server is
+        made again, and nothing is sent before the finishing transaction, which waits."""
         now = utcnow()
-        with self.engine.begin() as conn:  # one statement: no ORM session
-            done = conn.execute(_CLAIM, {"m": message_id, "now": now, "stale": now - dt.timedelta(seconds=lease)})
-            return bool(done.rowcount == 1)
+        with self.session() as s:
+            conn = s.connection()  # the UPDATE as a Core statement: the ORM's handling of an UPDATE costs more CPU
+            if conn.execute(_CLAIM, {"m": message_id, "now": now, "stale": now - dt.timedelta(seconds=lease)}
+                            ).rowcount != 1:
+                return None
+            self._relaxed(conn)
+            msg, user = s.execute(_LOAD, {"m": message_id}).one()
+            return msg, user
 
     def failed(self, message_id: int, error: str, max_tries: int, retry_in: float = 30.0,
                lease: float = LEASE) -> tuple[int, bool]:
@@ -394,15 +446,12 @@ class Store:
         except IntegrityError:
             return False
 
-    def load(self, message_id: int) -> tuple[Message, User]:
-        """A message and its user (one query)."""
-        with self.session() as s:
-            msg, user = s.execute(_LOAD, {"m": message_id}).one()
-            return msg, user
-
     def open_ticket_id(self, user_id: int) -> int | None:
-        """The user's open ticket, if any (one statement, built once: it is asked for every message)."""
+        """The user's open ticket, if any (one statement, built once: it is asked for every message; on PostgreSQL
+        outside a transaction, so one round trip instead of three with BEGIN and ROLLBACK)."""
         with self.engine.connect() as conn:
+            if self.postgres:
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             found = conn.execute(_OPEN_TICKET, {"u": user_id}).scalar()
         return None if found is None else int(found)
 
@@ -423,7 +472,12 @@ class Store:
                filed_under: int | None = None) -> tuple[int | None, Outbox | None]:
         """Record what processing decided, in one transaction: the inbound message's fields, the user's changes,
         the reply, the delivery to make (an outbox row, already claimed by this worker, which sends it next) and,
-        for a handoff, the user's open ticket, created if needed. Returns the ticket id and the outbox row."""
+        for a handoff, the user's open ticket, created if needed. Returns the ticket id and the outbox row.
+
+        A delivery whose first call the platform cannot de-duplicate (`in_doubt_for`) is written already in doubt,
+        as Store.begin_call would mark it just before that call: one commit less per answer. A crash between this
+        commit and the call leaves what a crash during the call leaves (a row in doubt, looked into before anything
+        is sent again); the row comes back with `call_begun`, so the sender knows no call was made yet."""
         row = None
         with self.session() as s:
             ticket_id = filed_under
@@ -453,6 +507,9 @@ class Store:
                 if delivery is not None:
                     row = delivery.row(msg.channel, user.id, int(key[0]))  # not added to the session: a record
                     row.status, row.next_attempt_at = "sending", utcnow() + dt.timedelta(seconds=LEASE)
+                    if delivery.in_doubt_for is not None:
+                        row.in_doubt, row.call_begun = True, True
+                        row.next_attempt_at = utcnow() + dt.timedelta(seconds=delivery.in_doubt_for)
                     key = conn.execute(_INSERT_OUTBOX, {name: getattr(row, name) for name in OUTBOX_FIELDS}
                                        ).inserted_primary_key
                     assert key is not None

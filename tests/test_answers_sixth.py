@@ -63,6 +63,15 @@ def test_a_date_named_is_read_with_its_weekday() -> None:
     assert named_date("I am 16 and want to come", [en], today) is None
 
 
+def test_chinese_week_words_are_no_sunday_and_sunday_has_its_other_names() -> None:
+    from bot.answering.hours import named_weekday
+    zh = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+    assert named_weekday("每周都开门吗", [zh]) is None and named_weekday("周末开吗", [zh]) is None  # 周: week
+    assert named_weekday("星期天开吗", [zh]) == named_weekday("礼拜天", [zh]) == named_weekday("周日", [zh]) == 6
+    assert named_weekday("禮拜六可以去嗎", [zh]) == 5
+    assert named_weekday("土曜日は開いていますか", [["月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日"]]) == 5
+
+
 def test_the_desk_is_said_open_or_closed_on_the_date_the_resident_names(say) -> None:
     closed = say("Is the multicultural center open on 16 December?", at=WEEK_OF_7_DEC)
     assert "Closed on Wed, 16 Dec; next open: Thu, 17 Dec." in closed.text  # the third Wednesday

@@ -28,8 +28,13 @@ def named_weekday(text: str, names: Sequence[Sequence[str]]) -> int | None:
     folded = fold(text)
     for week in names:
         for i, name in enumerate(week):
-            stem = fold(str(name)).split("-")[0].removesuffix("日")  # segunda(-feira), 土曜(日)
-            stems = {stem} | ({w + stem[-1] for w in ZH_WEEK} if stem.startswith("周") else set())
+            stem = fold(str(name)).split("-")[0]  # segunda(-feira)
+            if stem.endswith("曜日"):
+                stem = stem.removesuffix("日")  # 土曜(日); never 周日, whose 周 alone is "week" (每周, 周末)
+            stems = {stem}
+            if stem.startswith("周"):  # 周六 is also written 星期六 or 礼拜六; Sunday 星期天, 礼拜天, 周天
+                day = stem[1:]
+                stems |= {w + d for w in (*ZH_WEEK, "周") for d in ({day, "天"} if day == "日" else {day})}
             if any(s and _names(folded, s) for s in stems):
                 return i
     return None

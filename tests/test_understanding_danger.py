@@ -414,6 +414,12 @@ def test_a_fall_and_then_no_answer_is_an_emergency(say, text) -> None:
     assert say(text, user=text).intent == "emergency"
 
 
+def test_the_internet_going_down_and_no_answer_is_no_fall(say) -> None:
+    # pt "caiu" alone is the internet, the signal, a salary paid in, as often as a person: no mild sign of a fall
+    reply = say("Caiu a internet e a prefeitura não atende o telefone", user="net")
+    assert reply.intent not in ("emergency", "crisis")
+
+
 @pytest.mark.parametrize(("text", "intent"), [
     ("my friend is not answering my messages today, is the desk open?", "consultation.desk"),  # messages unanswered
     ("meu irmão disse que quer sumir, que ninguém liga pra ele, e não responde direito", "crisis"),

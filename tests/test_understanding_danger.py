@@ -445,3 +445,35 @@ def test_dying_of_tiredness_or_heat_laughed_at_beside_another_question_is_a_figu
 ])
 def test_plain_words_of_dying_stay_an_alarm_with_a_laugh(say, text) -> None:
     assert say(text, user=text).intent in ("crisis", "emergency")
+
+
+# Seventh round, after reading final8 (issue 11): the police named in a question about a loss, a fire already out.
+@pytest.mark.parametrize("text", [
+    "perdí el celular en el autobús, ¿tengo que avisar a la policía?",
+    "esqueci minha carteira no trem ontem, preciso ir na polícia?",
+    "naiwan ko ang bag ko sa tren, pupunta ba ako sa pulis?",
+    "hp saya hilang di stasiun, perlu lapor polisi?",
+    "bus ma mero purse haraayo, police ma jane ho?",
+])
+def test_asking_whether_to_go_to_the_police_about_a_loss_is_no_emergency(say, text) -> None:
+    assert say(text, user=text).intent != "emergency"
+
+
+@pytest.mark.parametrize("text", ["policía!!", "pulis!", "polisi", "POLÍCIA",
+                                  "chame a polícia, tem um ladrão em casa"])
+def test_a_bare_cry_for_the_police_is_still_an_emergency(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "anoche hicimos asado, el fuego ya se apagó. ¿a dónde van las bandejas de aluminio?",
+    "nag-ihaw kami, patay na apoy. saan itatapon ang mga bote ng toyo na salamin?",
+    "hijo aago balyo, aba nibhisakyo. kath ko chopstick kun fohor ma falne?",
+])
+def test_a_barbecue_fire_already_out_before_a_garbage_question_is_the_garbage_question(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent.startswith("garbage."), reply.text
+
+
+def test_a_fire_burning_now_beside_a_garbage_word_stays_an_emergency(say) -> None:
+    assert say("the grill fire spread to the garbage bag now, it is burning", user="gf").intent == "emergency"

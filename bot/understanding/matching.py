@@ -535,7 +535,10 @@ def _danger_over(folded: str, finds: list[Find]) -> list[Find]:
     garbage item, a word of throwing away, a word saying the danger is over (`over`) and no word of danger now;
     then only the fire and explosion words (`fire_word`) are dropped: a person hurt still makes an emergency."""
     present = {_key(f) for f in finds}
-    if not {"item", "over"} <= present or not present & {"dispose", "garbage", "which_kind", "category"}:
+    # (the thing may be one the list lacks, named by what it is made of: "the iron grill", "bamboo skewers"; and a
+    # fire told with yesterday or last night, "we had a BBQ with fire last night", is over as well)
+    thing = "item" in present or present & MATERIALS
+    if not (thing and present & {"over", "ongoing"}) or not present & {"dispose", "garbage", "which_kind", "category"}:
         return finds
     if "now" in present and not any(_gap(folded, o, n) <= NEGATION_GAP for o in finds if _key(o) == "over"
                                     for n in finds if _key(n) == "now"):

@@ -477,3 +477,19 @@ def test_a_barbecue_fire_already_out_before_a_garbage_question_is_the_garbage_qu
 
 def test_a_fire_burning_now_beside_a_garbage_word_stays_an_emergency(say) -> None:
     assert say("the grill fire spread to the garbage bag now, it is burning", user="gf").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "ouvi a vizinha apanhando do marido de novo ontem à noite",  # being beaten, heard: violence at home
+    "公司的组长经常摸我，我很害怕",  # touched by a team leader: sexual harassment
+    "lagi may lalaki na nag-aabang sa labas ng bahay namin gabi gabi, hindi ko kilala",
+    "ek jana manche 2 hapta dekhi mero pachhi pachhi aauchha",
+    "mandor saya sering memukul saya kalau terlambat, sudah dua bulan",
+])
+def test_ongoing_violence_harassment_or_being_followed_is_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff, reply.text
+
+
+def test_someone_breaking_into_a_car_now_is_an_emergency(say) -> None:
+    assert say("tem alguém arrombando o carro do meu marido agora na frente de casa", user="car").intent == "emergency"

@@ -493,3 +493,13 @@ def test_ongoing_violence_harassment_or_being_followed_is_a_crisis(say, text) ->
 
 def test_someone_breaking_into_a_car_now_is_an_emergency(say) -> None:
     assert say("tem alguém arrombando o carro do meu marido agora na frente de casa", user="car").intent == "emergency"
+
+
+def test_frying_is_no_typo_of_a_fracture(say) -> None:
+    # pt "fritura" (frying) was read as "fratura" (a fracture, an emergency word) one letter away
+    assert say("faço muita fritura em casa, onde jogo o óleo usado?", user="fr").intent == "garbage.sorting"
+    assert say("acho que é fratura, o braço dele tá torto", user="fx").intent == "emergency"
+
+
+def test_a_strong_chest_pain_told_in_nepali_is_an_emergency(say) -> None:
+    assert say("बुबालाई अहिले छाती धेरै दुख्यो, के गर्ने?", user="ch").intent == "emergency"

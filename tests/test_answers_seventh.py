@@ -191,9 +191,11 @@ def test_a_second_thing_while_moving_keeps_its_line_or_button_beside_the_moving_
     assert "xe đạp" in reply.text.lower() or "item:bicycle" in payloads, (reply.text, payloads)
 
 
-@pytest.mark.parametrize("text", ["my parents are visiting from Nepal for two months, can they join national health insurance?",
-                                  "mẹ em sang thăm 3 tháng, có tham gia bảo hiểm quốc dân được không",
-                                  "我妈妈来探亲，可以办国民健康保险吗"])
+@pytest.mark.parametrize("text", [
+    "my parents are visiting from Nepal for two months, can they join national health insurance?",
+    "mẹ em sang thăm 3 tháng, có tham gia bảo hiểm quốc dân được không",
+    "我妈妈来探亲，可以办国民健康保险吗",
+])
 def test_a_visitor_asking_to_join_nhi_gets_who_may_not_join(say, text) -> None:
     reply = say(text, user=text)
     assert (reply.intent, reply.entry) == ("life.health_insurance", "life.health_insurance.eligibility"), reply.text

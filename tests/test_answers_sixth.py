@@ -69,7 +69,8 @@ def test_chinese_week_words_are_no_sunday_and_sunday_has_its_other_names() -> No
     assert named_weekday("每周都开门吗", [zh]) is None and named_weekday("周末开吗", [zh]) is None  # 周: week
     assert named_weekday("星期天开吗", [zh]) == named_weekday("礼拜天", [zh]) == named_weekday("周日", [zh]) == 6
     assert named_weekday("禮拜六可以去嗎", [zh]) == 5
-    assert named_weekday("土曜日は開いていますか", [["月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日"]]) == 5
+    ja = ["月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日"]
+    assert named_weekday("土曜日は開いていますか", [ja]) == 5
 
 
 def test_the_desk_is_said_open_or_closed_on_the_date_the_resident_names(say) -> None:

@@ -356,3 +356,15 @@ def test_a_thing_to_throw_away_and_its_kind_asked_beside_a_move_is_the_things_qu
 def test_a_visa_told_beside_looking_for_work_is_the_job_question(say) -> None:
     text = "spouse visa po ako kaya pwede mag work. saan po pwede mag consult para makahanap ng trabaho?"
     assert say(text, user="sv").intent == "consultation.job"
+
+
+@pytest.mark.parametrize("text", ["happy new year to the whole team!", "feliz natal e boas festas 🎄",
+                                  "chúc mừng năm mới cả nhà ạ 🧧",
+                                  "thank you so much for all your help this year"])
+def test_the_seasons_wishes_and_a_longer_thank_you_are_greetings_not_desk_tickets(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "greeting" and not reply.handoff, reply.text
+
+
+def test_danger_beside_a_thank_you_is_still_danger(say) -> None:
+    assert say("thank you. my husband hits me every night, help", user="th").intent == "crisis"

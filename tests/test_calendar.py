@@ -384,3 +384,11 @@ def test_importing_a_5374_calendar(copy_runner, data_copy: Path, tmp_path: Path)
     ask("境平塚")
     reply = ask("when is burnable garbage collected?")
     assert reply is not None and bot.renderer.date("en", D(2026, 12, 7)) in reply.text
+
+
+@pytest.mark.parametrize("text", ["anong araw po ang huling kuha ng basura bago mag bagong taon?",
+                                  "春节期间收不收垃圾？初二可以扔可燃垃圾吗",
+                                  "fim de ano: qual o último dia de lixo queimável?",
+                                  "年末年始も ごみは 集めに 来ますか"])
+def test_collection_over_the_new_year_is_a_collection_day_question(say, text) -> None:
+    assert say(text, user=text).intent == "garbage.schedule"

@@ -38,7 +38,7 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
 NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
-                     "safe", "for_someone", "no_japanese", "and_about", "short_stay"}) | GRADING
+                     "safe", "for_someone", "no_japanese", "and_about", "short_stay", "year_end"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag;
 # "where is it?" (place) continues the topic just answered, but beside a town it does not make the town's days.
 NO_EVIDENCE = NEUTRAL | {"buy", "place"}

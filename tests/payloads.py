@@ -35,6 +35,11 @@ def line_event(kind: str, user: str = "U1", event_id: str = "01J0000000000000000
             "deliveryContext": {"isRedelivery": redelivery}, "replyToken": f"rt-{event_id}", **fields}
 
 
+def redelivered(event: dict[str, Any]) -> dict[str, Any]:
+    """The same event as LINE sends it again (same id, same timestamp), marked as a redelivery."""
+    return {**event, "deliveryContext": {"isRedelivery": True}}
+
+
 def text_event(text: str, user: str = "U1", event_id: str = "01J000000000000000000000A1", *,
                redelivery: bool = False, age: float = 0.0) -> dict[str, Any]:
     """A LINE text message event."""

@@ -19,7 +19,7 @@ from .helpers import channel_app, count, fresh_postgres
 from .payloads import LINE_SECRET as SECRET
 from .payloads import line_body as payload
 from .payloads import line_post as post
-from .payloads import text_event
+from .payloads import redelivered, text_event
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -98,7 +98,7 @@ def test_a_worker_dying_while_taking_a_body_leaves_it_whole_for_the_next(quiet_a
 def test_the_same_webhook_twice_taken_by_two_workers_at_once_is_answered_once(quiet_app, bot, fake) -> None:
     client = quiet_app.test_client()
     first = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1")
-    again = text_event("onde jogo pilhas?", event_id="01J00000000000000000000DU1", redelivery=True)
+    again = redelivered(first)
     assert post(client, payload(first)).status_code == 200
     assert post(client, payload(again)).status_code == 200  # LINE did not hear our 200 and sent it again
     runtime = current_runtime(quiet_app)

@@ -22,7 +22,7 @@ from bot.settings import ROOT
 from bot.storage.models import Inbox, Message, Outbox, User
 
 from .helpers import count, taken
-from .payloads import LINE_SECRET, follow_event, line_body, line_post, line_sign, postback_event, text_event
+from .payloads import LINE_SECRET, follow_event, line_body, line_post, line_sign, postback_event, redelivered, text_event
 
 # The official LINE SDK's sample webhook: 28 events of every type, from users, groups and rooms, all with the same
 # webhookEventId (line/line-bot-sdk-python, tests/v3/text/webhook.json, Apache-2.0).
@@ -62,7 +62,7 @@ def test_malformed_json_with_a_valid_signature_is_200_and_nothing_is_stored(line
 def test_a_redelivered_event_is_answered_once(line_app, bot, fake) -> None:
     client = line_app.test_client()
     first = text_event("hello", event_id="01J000000000000000000000B1")
-    again = text_event("hello", event_id="01J000000000000000000000B1", redelivery=True)
+    again = redelivered(first)  # a text_event built a millisecond later would carry another timestamp
     assert line_post(client, line_body(first)).status_code == 200
     assert line_post(client, line_body(again)).status_code == 200
     assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 1)

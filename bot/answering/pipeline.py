@@ -447,8 +447,7 @@ class Bot(Commands, WholeQuestion):
         if u.answer_key != "consultation.desk" or u.options or reply.handoff \
                 or self._named_date(text, lang, now.date()):  # a date named: open or closed that day is said
             return
-        week = self.catalog.get(lang, "ui", "weekdays") or []
-        day = hours_mod.named_weekday(text, [week, self.catalog.get("en", "ui", "weekdays") or []])
+        day = self._named_weekday(text, lang)
         center = self.kb.facts["multicultural_center"]
         if day is None or not (WEEKDAYS[day] in {str(d) for d, _ in center.get("closed_nth_weekdays") or []}
                                or WEEKDAYS[day] not in center.get("days", [])):

@@ -60,6 +60,11 @@ class WholeQuestion:
 
         def _choice(self, option: Option, lang: str) -> Choice: ...
 
+    def _named_weekday(self, text: str, lang: str) -> int | None:
+        """The weekday the message names (0 = Monday), in the resident's language or in English."""
+        week = [self.catalog.get(lang, "ui", "weekdays") or [], self.catalog.get("en", "ui", "weekdays") or []]
+        return hours_mod.named_weekday(text, week)
+
     def _second_item(self, reply: Reply, reading: Reading, u: Understanding, lang: str, now: dt.datetime) -> None:
         """"Wire hangers and plastic hangers, the same?": a second item named plainly in the message, apart from the
         one answered, gets its own line (with its please-confirm and source), when the reply stays short enough."""
@@ -224,9 +229,8 @@ class WholeQuestion:
         office = spec.get("confirm")
         if not office or u.options or reply.handoff:
             return
-        week = [self.catalog.get(lang, "ui", "weekdays") or [], self.catalog.get("en", "ui", "weekdays") or []]
         asked = [ask for ask in spec.get("unknown") or []
-                 if ask in u.concepts or ask == "weekday" and hours_mod.named_weekday(text, week) is not None]
+                 if ask in u.concepts or ask == "weekday" and self._named_weekday(text, lang) is not None]
         whats = self.catalog.get(lang, "ui", "unknown_what") or {}
         if not asked or not all(ask in whats for ask in asked):
             return
@@ -270,7 +274,7 @@ class WholeQuestion:
                 and not reply.entry == "garbage.rules.center" and "garbage.rules.center" in self.kb.answers:
             reply.choices.append(self._choice(Option("intent", "garbage.rules.center"), lang))
         week = self.catalog.get(lang, "ui", "weekdays") or []
-        day = hours_mod.named_weekday(text, [week, self.catalog.get("en", "ui", "weekdays") or []])
+        day = self._named_weekday(text, lang)
         at = hours_mod.named_clock(text)
         if day is None or len(week) != 7 or (at is None and day < 6):
             return

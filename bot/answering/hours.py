@@ -16,6 +16,8 @@ CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:(?:[:：h時点]|giờ|बजे)\s*(
 # only after jam/pukul (a bare "16.12" may be a date) and right after the hour's g.
 DOTTED = re.compile(r"\b(?:jam|pukul|jm)\s*(\d{1,2})[.:](\d{2})(?!\d)|(?<!\d)(\d{1,2})g(\d{2})(?!\d)", re.IGNORECASE)
 AT_HOUR = re.compile(r"\b(?:at|around|jam|pukul|alas|às|as|a las|lúc)\s+(\d{1,2})\b", re.IGNORECASE)  # "at 2"
+# Tagalog names the part of the day after the hour: "3 ng hapon" (3 pm), "6 ng umaga" (6 am), "alas-3 ng gabi".
+TL_CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s+ng\s+(umaga|tanghali|hapon|gabi)\b", re.IGNORECASE)
 ZH_WEEK = ("星期", "礼拜", "禮拜")  # 周六 is also written 星期六 or 礼拜六
 # "12月16日", "12月16号", "ngày 16 tháng 12" (folded: without tone marks)
 NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?|ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})(?!\d)")
@@ -83,6 +85,9 @@ def named_clock(text: str) -> dt.time | None:
     if dotted is not None:
         hour, minute = dotted.group(1) or dotted.group(3), dotted.group(2) or dotted.group(4)
         return _afternoon(int(hour), int(minute), "")
+    tagalog = TL_CLOCK.search(text)
+    if tagalog is not None:
+        return _afternoon(int(tagalog.group(1)), 0, "am" if tagalog.group(2).lower() == "umaga" else "pm")
     match = CLOCK.search(text)
     if match is None:
         bare = AT_HOUR.search(text)

@@ -424,7 +424,7 @@ class Bot(Commands, WholeQuestion):
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
                             confidence=u.confidence, timed=self._names_time(text, reply_lang),
                             intern="intern" in u.concepts,  # the interns' hotline is for interns only
-                            on=self._named_date(text, reply_lang, now.date()))
+                            on=self._named_date(text, reply_lang, now.date()), at=self._named_when(text, reply_lang))
         if item:
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
@@ -461,6 +461,13 @@ class Bot(Commands, WholeQuestion):
         """The calendar date the message names ("12月16日", "16 de dezembro"), to say whether the desk is open then."""
         months = [self.catalog.get(lang, "ui", "months") or [], self.catalog.get("en", "ui", "months") or []]
         return hours_mod.named_date(text, months, today) if text else None
+
+    def _named_when(self, text: str, lang: str) -> tuple[int, dt.time] | None:
+        """The weekday and the hour the message names together ("Saturday, 3 pm", "Sabado po ngayon, 3 ng hapon"),
+        for a line whose hours depend on both (#8000 opens at 18:00 on weekdays and Saturdays); None otherwise."""
+        day = self._named_weekday(text, lang) if text else None
+        at = hours_mod.named_clock(text) if day is not None else None
+        return (day, at) if day is not None and at is not None else None
 
     def _names_time(self, text: str, lang: str) -> bool:
         """The message names a weekday or a clock time ("is it open at 3 on Saturday?", "周六上午"): answers then say

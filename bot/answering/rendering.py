@@ -217,6 +217,9 @@ class Renderer:
         values = self._computed(lang, today, now or dt.time(12, 0), item, category, extra)
         if timed:
             values["desk_today"] = values["now_8000"] = ""
+        at = extra.get("at")
+        if isinstance(at, tuple) and len(at) == 2:  # "Saturday, 3 pm": open or closed at the day and hour named
+            values["now_8000"] = lambda: self._then_8000(lang, *at)
         on = extra.get("on")
         if isinstance(on, dt.date):  # "on 16 December": open or closed that day, instead of today
             values["desk_today"] = capitalised(self._desk_day(lang, self.kb.facts["multicultural_center"], on, "on"))
@@ -458,6 +461,13 @@ class Renderer:
         closed = (today.weekday() < 6 and not kb_mod.is_holiday(today)
                   and dt.time(8, 0) <= now < hours_mod.clock_of(opens))
         return self.ui(lang, "line_closed_now", time=opens) if closed else self.ui(lang, "line_open_now")
+
+    def _then_8000(self, lang: str, weekday: int, at: dt.time) -> str:
+        """#8000 at the weekday (0 = Monday) and hour the resident names ("Saturday, 3 pm"): ' (closed then; opens at
+        18:00)' or ' (open then)'. Holidays are not known for a weekday named: only Sunday counts as one."""
+        opens = str(self.kb.facts["medical_8000"].get("weekdays", "18:00")).split("–")[0]
+        closed = weekday < 6 and dt.time(8, 0) <= at < hours_mod.clock_of(opens)
+        return self.ui(lang, "line_closed_then", time=opens) if closed else self.ui(lang, "line_open_then")
 
     def _class_term(self, lang: str, today: dt.date) -> str:
         state, term = kb_mod.class_term(self.kb.facts["japanese_class_terms"]["terms"], today)

@@ -39,6 +39,7 @@ RULE_PARTS = {"bag": "garbage.rules.bags", "time_of_day": "garbage.rules.time", 
 DISASTER_PARTS = ("life.disaster.alert",)
 # An item often asked about for another reason: a shop's plastic bag, to use it as a garbage bag.
 ITEM_NEIGHBOURS = {"plastic-bag": "garbage.rules.bags"}
+SCHEDULE_LANGUAGES = "garbage.schedule.languages"  # the calendar's languages, beside a day asked with one named
 CENTRE_ANSWERS = ("garbage.rules.center", "garbage.oversized.more")  # answers that send the resident to the centre
 # A large amount at once (moving house, clearing a dormitory) is brought to Recycle Center 21, not put out at the
 # station or on the monthly oversized day (facts: 一時多量ごみ); the kinds of item that make up such an amount.
@@ -215,6 +216,9 @@ class WholeQuestion:
             near.append("class.japanese")  # "by bus to the Japanese class: the fare?": the class a tap away
         if u.answer_key in DISASTER_PARTS and "disaster" in u.concepts and "flood" not in u.concepts:
             near.append("life.disaster")
+        if u.intent == "garbage.schedule" and u.answer_key not in SCHEDULE_LANGUAGES \
+                and any(c != "ja" for c in u.languages_named):
+            near.append(SCHEDULE_LANGUAGES)  # "which day is burnable? is there a calendar in Chinese?"
         if u.answer_key == "life.disaster.flood" and any(c != "ja" for c in u.languages_named):
             near.append("life.disaster.map")  # "a typhoon: is there anything in Portuguese?": the map's languages
         for key in near:

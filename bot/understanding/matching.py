@@ -115,6 +115,11 @@ class Understanding:
     also: str | None = None  # a second question of another topic in the same message (offered as a button)
 
 
+# A category whose item answer says more than its collection day, and the asks that want that answer: the oversized
+# day with its fee and booking asked.
+ASKS_ITS_WAY = {"oversized": frozenset({"fee", "detail"})}
+
+
 def _group(value: Any) -> frozenset[str]:
     return frozenset(value) if isinstance(value, list) else frozenset([value])
 
@@ -374,6 +379,10 @@ class Matcher:
             if u.intent == "garbage.schedule" and "which_kind" in u.concepts and not u.concepts & ASKS_WHEN:
                 # A day told in a story ("this morning the pan caught fire, what garbage is the burnt pan?", "kanina",
                 # "sáng nay") is no collection day asked: the thing and "what garbage is it?" ask for its sorting.
+                u.intent = u.answer_key = "garbage.sorting"
+            if u.intent == "garbage.schedule" and u.category in ASKS_ITS_WAY and u.concepts & ASKS_ITS_WAY[u.category]:
+                # "Which day is big garbage, and do we pay or book?": the item's own answer gives the day, the fee
+                # and the booking (none: a name note), not the calendar line alone.
                 u.intent = u.answer_key = "garbage.sorting"
             if u.intent == "garbage.schedule" and (u.category in UNSCHEDULED or sprung in self.item_categories):
                 # "Can I put my TV / spring mattress out on oversized day?": the item's own answer (how it goes,

@@ -353,6 +353,8 @@ class Bot(Commands, WholeQuestion):
         self._desk_weekday(reply, u, text, reply_lang, now)
         if u.intent == u.answer_key == "garbage.sorting" and u.item and not u.options and u.item != MOVING_BULK:
             self._second_item(reply, reading, u, reply_lang, now)
+        elif reply.intent == "garbage.schedule" and u.item and self.calendar is not None:
+            self._second_day(reply, reading, u, msg_lang, user, now)
         self._neighbours(reply, u, reply_lang)
         if u.also in NEEDS_ITEM:
             u.also = None  # "how to throw away" needs the item: a bare button would show "{item}: {category}."

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..messages import Choice, Reply
 from ..understanding import language as lang_mod
-from ..understanding.matching import DESTINATIONS, Option, Understanding
+from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Option, Understanding
 from . import hours as hours_mod
 from .rendering import WHOLE_BUDGET, capitalised, punct
 
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 SECOND_ITEM = 0.9
 # An answer whose neighbour is offered beside it (_neighbours).
 SIBLINGS = {"class.children": "class.japanese", "life.disaster.map": "life.disaster.alert",
-            "life.moving": "life.health_insurance"}  # at City Hall within the same 14 days: the insurance
+            "life.moving": "life.health_insurance",  # at City Hall within the same 14 days: the insurance
+            "consultation.desk.city": "consultation.desk"}  # the City Hall desk: the centre, its hours, a tap away
 ASKS_FOR_SPEAKER = frozenset({"interpreter", "consult", "switch_language", "desk", "human"})  # "someone who speaks…"
 # A second garbage question, by the concepts that ask it, and its answer (offered beside another garbage answer).
 # "Which day are bottles and cans, and can they go in the same bag?": a bag asked about is the bags answer.
@@ -60,6 +61,9 @@ class WholeQuestion:
                     text: str = "") -> Reply: ...
 
         def _choice(self, option: Option, lang: str) -> Choice: ...
+
+        def _schedule(self, u: Understanding, msg_lang: str | None, lang: str, user: User,
+                      now: dt.datetime) -> Reply: ...
 
     def _named_weekday(self, text: str, lang: str) -> int | None:
         """The weekday the message names (0 = Monday), in the resident's language or in English."""
@@ -108,6 +112,35 @@ class WholeQuestion:
             reply.text = text
         else:
             reply.choices.insert(len(reply.choices) - len(offered) + 1, offered[0])
+
+    def _second_day(self, reply: Reply, reading: Reading, u: Understanding, msg_lang: str | None, user: User,
+                    now: dt.datetime) -> None:
+        """"Which day do I put out used batteries? And old clothes, the same day?": a second item named with a day
+        asked gets its own day line under the first (the kind of day in the resident's district), when the reply
+        stays short enough; otherwise, or when it has no collection day, its answer a tap away."""
+        lang = reply.reply_language
+        others = list(dict.fromkeys(
+            f.entry.key for f in reading.finds
+            if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= SECOND_ITEM
+            and f.entry.key in self.kb.items))
+        if not others or u.options:
+            return
+        other, last = others[0], user.last_item
+        category = self.kb.items[other].category
+        offered = self._choice(Option("item", other), lang)
+        if category in UNSCHEDULED:
+            reply.choices.append(offered)
+            return
+        second = self._schedule(replace(u, item=other, category=category, area=None), msg_lang, lang, user, now)
+        user.last_item = last  # the first item stays the one a follow-up ("and in Akabori?") is about
+        line = second.text.split("\n")[0]
+        lines = reply.text.split("\n")
+        at = 2 if u.area and len(lines) > 2 else 1  # under the first item's line (after "I will remember …")
+        text = "\n".join([*lines[:at], line, *lines[at:]])
+        if line in lines or len(text) > WHOLE_BUDGET:
+            reply.choices.append(offered)
+        else:
+            reply.text = text
 
     def _second_kind(self, reply: Reply, reading: Reading, u: Understanding, lang: str) -> None:
         """"Drink cans and bottles mixed in one bag: how do I sort them?": a second kind named beside the item

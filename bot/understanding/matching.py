@@ -8,7 +8,7 @@ up to three choices, and nothing close hands the message to the desk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +115,28 @@ class Understanding:
     also: str | None = None  # a second question of another topic in the same message (offered as a button)
 
 
+# Things of a vehicle, and the word a vehicle part shares with a household thing: a battery named beside the car or
+# its tyres is the car battery.
+VEHICLE = frozenset({"tyres", "motorbike-piano", "car-battery"})
+VEHICLE_PARTS = {"dry-battery": "car-battery", "rechargeable-battery": "car-battery"}
+VEHICLE_ITSELF = "motorbike-piano"
 # A category whose item answer says more than its collection day, and the asks that want that answer: the oversized
 # day with its fee and booking asked.
 ASKS_ITS_WAY = {"oversized": frozenset({"fee", "detail"})}
+
+
+def vehicle_parts(finds: list[Find]) -> list[Find]:
+    """"Changed the car's tyres and the battery, can I leave them at the station?": a battery named beside a vehicle
+    or its tyres is the car battery (the shop of purchase takes it back), not a dry cell for the batteries
+    container."""
+    if not any(f.entry.kind == "item" and f.entry.key in VEHICLE for f in finds):
+        return finds
+    finds = [replace(f, entry=replace(f.entry, key=VEHICLE_PARTS[f.entry.key]))
+             if f.entry.kind == "item" and f.entry.key in VEHICLE_PARTS else f for f in finds]
+    if any(f.entry.kind == "item" and f.entry.key in VEHICLE - {VEHICLE_ITSELF} for f in finds):
+        # "the car's tyres": the car says whose tyres they are, it is not thrown away itself
+        finds = [f for f in finds if not (f.entry.kind == "item" and f.entry.key == VEHICLE_ITSELF)]
+    return finds
 
 
 def _group(value: Any) -> frozenset[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .language import Detection, detect
 from .lexicon import Find, Lexicon
-from .matching import Matcher, Understanding
+from .matching import Matcher, Understanding, vehicle_parts
 from .text import fold
 
 
@@ -30,5 +30,5 @@ def read(text: str, lexicon: Lexicon, matcher: Matcher, last_intent: str | None 
     folded = fold(text)
     raw = lexicon.find_raw(folded)
     detection = detect(text, lexicon, lexicon.select(raw))
-    finds = lexicon.select(raw, detection.vocabulary_languages(), detection.sure)
+    finds = vehicle_parts(lexicon.select(raw, detection.vocabulary_languages(), detection.sure))
     return Reading(folded, finds, detection, matcher.understand(folded, finds, last_intent))

@@ -119,10 +119,11 @@ class WholeQuestion:
         asked gets its own day line under the first (the kind of day in the resident's district), when the reply
         stays short enough; otherwise, or when it has no collection day, its answer a tap away."""
         lang = reply.reply_language
-        others = list(dict.fromkeys(
+        spans = [(f.start, f.end) for f in reading.finds if f.entry.kind == "item" and f.entry.key == u.item]
+        others = list(dict.fromkeys(  # not a word read across the first item's ("sạc dự phòng bị phồng")
             f.entry.key for f in reading.finds
             if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= SECOND_ITEM
-            and f.entry.key in self.kb.items))
+            and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)))
         if not others or u.options:
             return
         other, last = others[0], user.last_item

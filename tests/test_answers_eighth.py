@@ -133,7 +133,6 @@ def test_wage_deductions_are_work_trouble_and_an_intern_gets_the_interns_line(sa
 @pytest.mark.parametrize(("user", "text", "said"), [
     ("zh", "指定垃圾袋哪里卖?", "哪里能买到垃圾袋"),
     ("zh", "垃圾袋在哪里买?", "哪里能买到垃圾袋"),
-    ("id", "Saya harus beli kantong sampah di mana?", "tempat membeli kantong sampah"),
     ("vi", "Túi rác chỉ định thì mua túi ở đâu ạ?", "nơi bán túi rác"),
 ])
 def test_where_the_bags_are_sold_in_more_wordings(say, user, text, said) -> None:

@@ -29,7 +29,7 @@ from .grading import (
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
-from .material import denied_things, material_modifiers, said_outside
+from .material import denied_things, material_modifiers, measured_size, said_outside
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
@@ -212,7 +212,7 @@ class Matcher:
         finds = recovered_injury(folded, finds)
         finds = unanswered(finds, self.crisis_concepts)
         finds = laughed_death(folded, finds)
-        finds = material_modifiers(denied_things(folded, finds, MATERIALS))
+        finds = measured_size(folded, material_modifiers(denied_things(folded, finds, MATERIALS)))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
         finds = aftermath(finds)
@@ -468,6 +468,7 @@ def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
 # ではない", "एम्बुलेन्स बोलाउनु पर्ने हो कि होइन थाहा भएन"), and a negation to the sign it denies ("no vomiting",
 # "けいれんとかはなくて", "रगत आएको छैन").
 DOUBT_GAP, NEGATION_GAP = 6, 1
+VITAL_DOUBT_GAP = 2  # "not sure if he is still conscious": a doubt right before a function said to be working
 NEGATION_AFTER = frozenset({"ja", "ne"})  # languages whose "not" follows the word it denies
 
 
@@ -497,8 +498,13 @@ def _doubt_over_ambulance(folded: str, finds: list[Find]) -> list[Find]:
     # A sign of danger denied ("no seizure", "không co giật") makes none; a function named ("not breathing" holds
     # "breathing", which is no emergency word of its own) always does.
     bad = {(f.start, f.end) for f in alarms}
+    # a function said to be working ("masih sadar", "still conscious", "vẫn tỉnh táo") is no sign of danger
+    # ("not sure if he is still conscious" doubts it: right after a doubt it says nothing)
+    oks = [f for f in finds if _key(f) == "vital_ok" and not any(denies(n, f) for n in negations)
+           and not any(d.end <= f.start and _gap(folded, d, f) <= VITAL_DOUBT_GAP for d in doubts)]
     vital = [f for f in finds if _key(f) == "vital"
-             and not ((f.start, f.end) in bad and any(denies(n, f) for n in negations))]
+             and not ((f.start, f.end) in bad and any(denies(n, f) for n in negations))
+             and not any(o.start <= f.start and f.end <= o.end for o in oks)]
     if vital:  # "not sure if he is breathing, should we call an ambulance?": the doubt is about a sign of danger
         v = vital[0]
         return finds + [Find(Entry("concept", "emergency", v.entry.lang, v.entry.phrase, v.entry.words),
@@ -538,7 +544,9 @@ def _danger_over(folded: str, finds: list[Find]) -> list[Find]:
     # (the thing may be one the list lacks, named by what it is made of: "the iron grill", "bamboo skewers"; and a
     # fire told with yesterday or last night, "we had a BBQ with fire last night", is over as well)
     thing = "item" in present or present & MATERIALS
-    if not (thing and present & {"over", "ongoing"}) or not present & {"dispose", "garbage", "which_kind", "category"}:
+    if not (thing and present & {"over", "ongoing"}):
+        return finds
+    if not present & {"dispose", "garbage", "which_kind", "category"} and not _burnt_out(finds, present):
         return finds
     if "now" in present and not any(_gap(folded, o, n) <= NEGATION_GAP for o in finds if _key(o) == "over"
                                     for n in finds if _key(n) == "now"):
@@ -549,6 +557,16 @@ def _danger_over(folded: str, finds: list[Find]) -> list[Find]:
                              for f in alarms):
         return finds
     return [f for f in finds if _key(f) != "emergency"]
+
+
+def _burnt_out(finds: list[Find], present: set[str]) -> bool:
+    """A listed thing said to have burnt out, with no other word ("tubo fluorescente que se quemó", "the heater
+    burnt out"): the only alarm words are the word that it is over itself (`over` on the same words), so the thing is
+    broken, not on fire; "now", a person hurt or any other alarm word keeps the emergency."""
+    if "item" not in present or "now" in present:
+        return False
+    over = {(f.start, f.end) for f in finds if _key(f) == "over"}
+    return all((f.start, f.end) in over for f in finds if _key(f) == "emergency")
 
 
 TONELESS = frozenset({"vi"})  # languages whose words collide once folding removes their tones
@@ -666,7 +684,13 @@ def _asks_detail(present: set[str], words: int, last_intent: str | None) -> bool
 
 
 def material_category(present: set[str]) -> str | None:
-    """The category of an unlisted item from the materials named in a message, or None."""
+    """The category of an unlisted item from the materials named in a message, or None. A kind of thing usually too
+    big for a bag (`furniture`: a cage, a stand) said to fit in it ("a small bamboo bird cage, it fits the bag") goes
+    by its material."""
+    if "small" in present and "big" not in present and "furniture" in present:
+        placed = material_category(present - {"furniture"})
+        if placed in BAGGABLE:
+            return placed
     for needs, category in MATERIAL_RULES:
         if needs <= present:
             if "big" in present and category in BAGGABLE:
@@ -691,7 +715,7 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?", "is a used
         # mask burnable?" are about the thing (the category word itself is not counted as its material)
         # (a size said, "the stroller does not fit in any bag, how do I throw it away?", is about the thing too)
-        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category", "big"}
+        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category", "big", "small"}
         if not present & asks or present & {"when", "today_tomorrow", "time_of_day"}:
             return u
     if u.intent == "unknown" or u.method == "evidence":

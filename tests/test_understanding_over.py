@@ -70,3 +70,35 @@ def test_a_small_thing_of_a_big_kind_that_fits_the_bag_goes_by_its_material(say,
 def test_a_big_thing_of_that_kind_stays_oversized(say) -> None:
     reply = say("big wooden bird cage, 1 metre, how to throw away", user="big")
     assert reply.intent == "garbage.sorting" and reply.category == "oversized"
+
+
+@pytest.mark.parametrize("text", [
+    "自転車のライトの電池、どうやって捨てますか",  # X の Y: the last thing named
+    "cycle ko light ko battery kasari phalne",
+    "the battery of the bike light, how to throw away",  # Y of X: the first
+    "la pila de la linterna, donde la boto",
+    "pin của đèn xe đạp vứt sao",
+])
+def test_of_two_things_joined_by_a_possessive_the_head_is_asked_about(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.sorting" and reply.category == "hazardous"
+
+
+def test_romaji_how_to_throw_away_is_no_kitchen_knife(say) -> None:
+    # "houhou" (a way) is one letter from "houchou" (a kitchen knife): the phrase "suteru houhou" is read whole
+    reply = say("kuruma no battery suteru houhou oshiete", user="r")
+    assert reply.intent == "garbage.sorting" and reply.category == "not_collected"
+
+
+@pytest.mark.parametrize("text", [
+    "I don't live in Isesaki, I live in Ota. when is plastic day",
+    "à em ko ở Isesaki, em ở Ota. rác nhựa ở Ota thứ mấy",
+    "私は伊勢崎じゃなくて太田に住んでいます。プラごみは何曜日？",
+])
+def test_isesaki_denied_beside_another_city_is_that_citys_question(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "unknown" and reply.handoff
+
+
+def test_isesaki_said_and_another_city_denied_is_isesakis_question(say) -> None:
+    assert say("I live in Isesaki, not Ota. when is plastic day", user="i").intent == "garbage.schedule"

@@ -52,6 +52,25 @@ def denied_things(folded: str, finds: list[Find], materials: frozenset[str]) -> 
     return [f for f in finds if not (f.entry.kind in ("item", "category") and (f.start, f.end) in spans)]
 
 
+AREA_DENIAL_GAP = 2  # "em ko ở Isesaki", "I don't live in Isesaki", "no vivo en Isesaki"
+
+
+def denied_area(folded: str, finds: list[Find]) -> list[Find]:
+    """"Not in Isesaki, I live in Ota: when is plastic collected?": an area denied beside another city named is not
+    where the resident lives (the other city is; its rules are not in the knowledge base)."""
+    if not any(key(f) == "other_city" for f in finds):
+        return finds
+    negations = [f for f in finds if key(f) == "negation"]
+    areas = [f for f in finds if f.entry.kind == "area"]
+    denied = set()
+    for a in areas:
+        for n in negations:
+            after = n.entry.lang in NEGATION_AFTER
+            if (n.start >= a.end if after else n.end <= a.start) and gap(folded, n, a) <= AREA_DENIAL_GAP:
+                denied.add((a.start, a.end))
+    return [f for f in finds if not (f.entry.kind == "area" and (f.start, f.end) in denied)] if denied else finds
+
+
 def material_modifiers(finds: list[Find]) -> list[Find]:
     """"kanch ko jar" (a glass jar), "ガラスの瓶": a word that names a material and an item at once ("kanch", glass,
     is also broken glass) is the material of the other item named beside it, not a second thing."""

@@ -56,10 +56,11 @@ def past_injury(folded: str, finds: list[Find]) -> list[Find]:
     An accident of last month asked about with a lawyer ("my hand was caught in a machine last month, the company
     won't pay: I need a lawyer") is legal help whatever its words, unless something is happening now."""
     present = {key(f) for f in finds}
-    if "ongoing" not in present or "vital" in present:
+    # (a word that it is over, "playing again now", "已经没事了", is a word of the past too)
+    if not present & {"ongoing", "recovered"} or "vital" in present:
         return finds
     alarms = [f for f in finds if key(f) == "emergency"]
-    if "lawyer" in present and "now" not in present and alarms:
+    if "lawyer" in present and "ongoing" in present and "now" not in present and alarms:
         return [f for f in finds if key(f) != "emergency"]
     if not present & {"medical", "call_advice", "doubt"}:
         return finds

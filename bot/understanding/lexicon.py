@@ -293,7 +293,7 @@ def _hides(outer: Find, inner: Find) -> bool:
 GRADING = frozenset({"doubt", "ambulance", "mild", "vital", "negation", "ongoing", "weak_alarm", "over",
                      "fire_word", "persistent", "wish", "farewell", "nobody", "entered",
                      "worry", "feeling", "recovered", "unanswered", "laugh", "strain",
-                     "dying"})
+                     "dying", "vital_ok"})
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

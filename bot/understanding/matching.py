@@ -8,6 +8,7 @@ up to three choices, and nothing close hands the message to the desk.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from .grading import (
 from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
-from .material import denied_things, material_modifiers, said_outside
+from .material import denied_area, denied_things, material_modifiers, measured_size, said_outside
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
@@ -236,7 +237,7 @@ class Matcher:
         finds = recovered_injury(folded, finds)
         finds = unanswered(finds, self.crisis_concepts)
         finds = laughed_death(folded, finds)
-        finds = material_modifiers(denied_things(folded, finds, MATERIALS))
+        finds = denied_area(folded, measured_size(folded, material_modifiers(denied_things(folded, finds, MATERIALS))))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
         finds = aftermath(finds)
@@ -250,13 +251,13 @@ class Matcher:
         if approved and not any(r.holds(present, other, words) for r in self._alarm_rules):  # never taught away
             u = Understanding(approved[0], 1.0, approved[1], concepts=present, method="approved", area=area)
             if u.intent.startswith("garbage."):
-                self._garbage_details(u, finds)
+                self._garbage_details(u, finds, folded)
             u.languages_named = named
             return u
         follow = last_intent == "garbage.schedule" and words <= FOLLOW_UP_WORDS
         for rule in self.rules:
             if rule.holds(present, other, words):
-                u = self._from_rule(rule, finds, present)
+                u = self._from_rule(rule, finds, present, folded)
                 u.languages_named, u.area = named, area
                 u.also = self._second_topic(rule, present, other, words)
                 u = _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
@@ -271,7 +272,7 @@ class Matcher:
         if u.intent == "unknown" or u.options:
             # words that are no evidence ("where can I buy") count as words about something else here
             loose = _uncovered_words(folded, [f for f in finds if f.entry.key not in NO_EVIDENCE - NEUTRAL])
-            u = self._from_evidence(present, finds, words, last_intent, u, loose)
+            u = self._from_evidence(present, finds, words, last_intent, u, loose, folded)
         u.concepts, u.languages_named, u.area = present, named, area
         return _by_material(u, material_evidence(finds, follow), other)
 
@@ -309,7 +310,7 @@ class Matcher:
         return sorted(((i, s) for i, s in best.items() if s > 0), key=lambda x: -x[1])
 
     def _from_evidence(self, present: set[str], finds: list[Find], words: int, last_intent: str | None,
-                       fallback: Understanding, other: int = 0) -> Understanding:
+                       fallback: Understanding, other: int = 0, folded: str = "") -> Understanding:
         ranked = self.support(present)
         if not ranked:
             return fallback
@@ -320,7 +321,7 @@ class Matcher:
             # "e semana que vem é o mesmo dia?" right after the calendar: a word of when and nothing else continues it
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
             if u.intent.startswith("garbage."):
-                self._garbage_details(u, finds)
+                self._garbage_details(u, finds, folded)
             return u
         family = str(last_intent).split(".")[0]
         kin = [i for i in intents if last_intent and family not in ("garbage", "greeting") and words <= DETAIL_WORDS
@@ -347,11 +348,11 @@ class Matcher:
             choices = ["garbage.sorting"] + [c for c in choices if c != "garbage.sorting"]
         u = Understanding(choices[0], round(0.4 + 0.3 * top, 2), "clarify", concepts=present, method="evidence")
         if u.intent.startswith("garbage."):
-            self._garbage_details(u, finds)
+            self._garbage_details(u, finds, folded)
         u.options = [Option("intent", i) for i in choices]  # after the item's details, which may set item options
         return u
 
-    def _from_rule(self, rule: Rule, finds: list[Find], present: set[str]) -> Understanding:
+    def _from_rule(self, rule: Rule, finds: list[Find], present: set[str], folded: str = "") -> Understanding:
         used = rule.concepts()
         quality = [f.quality for f in finds
                    if (f.entry.key if f.entry.kind == "concept" else f.entry.kind) in used] or [1.0]
@@ -361,10 +362,10 @@ class Matcher:
                 u.answer_key = key
                 break
         if rule.intent.startswith("garbage."):
-            self._garbage_details(u, finds)
+            self._garbage_details(u, finds, folded)
         return u
 
-    def _garbage_details(self, u: Understanding, finds: list[Find]) -> None:
+    def _garbage_details(self, u: Understanding, finds: list[Find], folded: str = "") -> None:
         items = [f for f in finds if f.entry.kind == "item"]
         if len({f.entry.key for f in items}) > 1:
             # "Do PET bottles go in the plastic bag?": the bag is where it would go, not what is asked about.
@@ -375,6 +376,8 @@ class Matcher:
                 items = [f for f in items if self.item_categories.get(f.entry.key) == "hazardous"] or items
         cats = [f.entry.key for f in finds if f.entry.kind == "category"]
         if items:
+            head = _possessed(folded, items) if len({self.item_categories.get(f.entry.key) for f in items}) > 1 else None
+            items = [f for f in items if f.entry.key == head] if head else items
             longest = max(f.length for f in items)
             top = list(dict.fromkeys(f.entry.key for f in items if f.length == longest))
             said = said_outside(finds, items, MATERIALS)
@@ -496,6 +499,7 @@ def _duration_over_now(folded: str, finds: list[Find]) -> list[Find]:
 # ではない", "एम्बुलेन्स बोलाउनु पर्ने हो कि होइन थाहा भएन"), and a negation to the sign it denies ("no vomiting",
 # "けいれんとかはなくて", "रगत आएको छैन").
 DOUBT_GAP, NEGATION_GAP = 6, 1
+VITAL_DOUBT_GAP = 2  # "not sure if he is still conscious": a doubt right before a function said to be working
 NEGATION_AFTER = frozenset({"ja", "ne"})  # languages whose "not" follows the word it denies
 
 
@@ -525,8 +529,13 @@ def _doubt_over_ambulance(folded: str, finds: list[Find]) -> list[Find]:
     # A sign of danger denied ("no seizure", "không co giật") makes none; a function named ("not breathing" holds
     # "breathing", which is no emergency word of its own) always does.
     bad = {(f.start, f.end) for f in alarms}
+    # a function said to be working ("masih sadar", "still conscious", "vẫn tỉnh táo") is no sign of danger
+    # ("not sure if he is still conscious" doubts it: right after a doubt it says nothing)
+    oks = [f for f in finds if _key(f) == "vital_ok" and not any(denies(n, f) for n in negations)
+           and not any(d.end <= f.start and _gap(folded, d, f) <= VITAL_DOUBT_GAP for d in doubts)]
     vital = [f for f in finds if _key(f) == "vital"
-             and not ((f.start, f.end) in bad and any(denies(n, f) for n in negations))]
+             and not ((f.start, f.end) in bad and any(denies(n, f) for n in negations))
+             and not any(o.start <= f.start and f.end <= o.end for o in oks)]
     if vital:  # "not sure if he is breathing, should we call an ambulance?": the doubt is about a sign of danger
         v = vital[0]
         return finds + [Find(Entry("concept", "emergency", v.entry.lang, v.entry.phrase, v.entry.words),
@@ -566,7 +575,9 @@ def _danger_over(folded: str, finds: list[Find]) -> list[Find]:
     # (the thing may be one the list lacks, named by what it is made of: "the iron grill", "bamboo skewers"; and a
     # fire told with yesterday or last night, "we had a BBQ with fire last night", is over as well)
     thing = "item" in present or present & MATERIALS
-    if not (thing and present & {"over", "ongoing"}) or not present & {"dispose", "garbage", "which_kind", "category"}:
+    if not (thing and present & {"over", "ongoing"}):
+        return finds
+    if not present & {"dispose", "garbage", "which_kind", "category"} and not _burnt_out(finds, present):
         return finds
     if "now" in present and not any(_gap(folded, o, n) <= NEGATION_GAP for o in finds if _key(o) == "over"
                                     for n in finds if _key(n) == "now"):
@@ -577,6 +588,39 @@ def _danger_over(folded: str, finds: list[Find]) -> list[Find]:
                              for f in alarms):
         return finds
     return [f for f in finds if _key(f) != "emergency"]
+
+
+# "自転車のライトの電池", "狗的铁笼", "cycle ko light ko battery", "the bike light's battery": the thing named last is the
+# one asked about; "the battery of the bike light", "la pila de la linterna", "pin của đèn": the one named first.
+HEAD_LAST = re.compile(r"(の|的|\bko|'s)\s*$")
+HEAD_FIRST = re.compile(r"^\s*(of|de|da|do|del|dos|das|ng|cua|nang)\b")
+POSSESSIVE_GAP = 3  # at most this many words between the two things ("の ライト の", "of the old")
+
+
+def _possessed(folded: str, items: list[Find]) -> str | None:
+    """The item a possessive construction makes the head when two things are named ("X の Y", "Y of X"), or None."""
+    ordered = sorted(items, key=lambda f: f.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.entry.key == b.entry.key or b.start < a.end:
+            continue
+        between = folded[a.end:b.start]
+        if word_count(between) > POSSESSIVE_GAP or len(between) > 12:
+            continue
+        if HEAD_LAST.search(between):
+            return b.entry.key
+        if HEAD_FIRST.search(between):
+            return a.entry.key
+    return None
+
+
+def _burnt_out(finds: list[Find], present: set[str]) -> bool:
+    """A listed thing said to have burnt out, with no other word ("tubo fluorescente que se quemó", "the heater
+    burnt out"): the only alarm words are the word that it is over itself (`over` on the same words), so the thing is
+    broken, not on fire; "now", a person hurt or any other alarm word keeps the emergency."""
+    if "item" not in present or "now" in present:
+        return False
+    over = {(f.start, f.end) for f in finds if _key(f) == "over"}
+    return all((f.start, f.end) in over for f in finds if _key(f) == "emergency")
 
 
 TONELESS = frozenset({"vi"})  # languages whose words collide once folding removes their tones
@@ -694,7 +738,13 @@ def _asks_detail(present: set[str], words: int, last_intent: str | None) -> bool
 
 
 def material_category(present: set[str]) -> str | None:
-    """The category of an unlisted item from the materials named in a message, or None."""
+    """The category of an unlisted item from the materials named in a message, or None. A kind of thing usually too
+    big for a bag (`furniture`: a cage, a stand) said to fit in it ("a small bamboo bird cage, it fits the bag") goes
+    by its material."""
+    if "small" in present and "big" not in present and "furniture" in present:
+        placed = material_category(present - {"furniture"})
+        if placed in BAGGABLE:
+            return placed
     for needs, category in MATERIAL_RULES:
         if needs <= present:
             if "big" in present and category in BAGGABLE:
@@ -719,7 +769,7 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         # "when is plastic collected?" stays a schedule question; "what garbage is this metal thing?", "is a used
         # mask burnable?" are about the thing (the category word itself is not counted as its material)
         # (a size said, "the stroller does not fit in any bag, how do I throw it away?", is about the thing too)
-        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category", "big"}
+        asks = {"which_kind"} if u.intent == "garbage.schedule" else {"which_kind", "category", "big", "small"}
         if not present & asks or present & {"when", "today_tomorrow", "time_of_day"}:
             return u
     if u.intent == "unknown" or u.method == "evidence":

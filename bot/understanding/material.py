@@ -8,8 +8,10 @@ modifier of another item named beside it, and a material picks among the items a
 
 from __future__ import annotations
 
+import re
+
 from .grading import gap, key
-from .lexicon import Find
+from .lexicon import Entry, Find
 
 NEGATION_AFTER = frozenset({"ja", "ne"})  # languages whose "not" follows the word it denies
 DENIAL_GAP = 1  # "not a bottle": at most one word between the denial and the thing it denies
@@ -50,6 +52,25 @@ def denied_things(folded: str, finds: list[Find], materials: frozenset[str]) -> 
     return [f for f in finds if not (f.entry.kind in ("item", "category") and (f.start, f.end) in spans)]
 
 
+AREA_DENIAL_GAP = 2  # "em ko ở Isesaki", "I don't live in Isesaki", "no vivo en Isesaki"
+
+
+def denied_area(folded: str, finds: list[Find]) -> list[Find]:
+    """"Not in Isesaki, I live in Ota: when is plastic collected?": an area denied beside another city named is not
+    where the resident lives (the other city is; its rules are not in the knowledge base)."""
+    if not any(key(f) == "other_city" for f in finds):
+        return finds
+    negations = [f for f in finds if key(f) == "negation"]
+    areas = [f for f in finds if f.entry.kind == "area"]
+    denied = set()
+    for a in areas:
+        for n in negations:
+            after = n.entry.lang in NEGATION_AFTER
+            if (n.start >= a.end if after else n.end <= a.start) and gap(folded, n, a) <= AREA_DENIAL_GAP:
+                denied.add((a.start, a.end))
+    return [f for f in finds if not (f.entry.kind == "area" and (f.start, f.end) in denied)] if denied else finds
+
+
 def material_modifiers(finds: list[Find]) -> list[Find]:
     """"kanch ko jar" (a glass jar), "ガラスの瓶": a word that names a material and an item at once ("kanch", glass,
     is also broken glass) is the material of the other item named beside it, not a second thing."""
@@ -66,3 +87,29 @@ def said_outside(finds: list[Find], items: list[Find], materials: frozenset[str]
     """The materials said in a message outside the words of the items found ("plastic bottle" names no material of
     its own beside the PET bottle)."""
     return {key(f) for f in finds if key(f) in materials and not any(_inside(f, i) for i in items)}
+
+
+# A size said in numbers ("90cm", "1 metro", "1m2", "一米多", "30センチ"): a thing at least this long does not fit a
+# designated bag (the 45 L bag is about 65 x 80 cm: the city counts what does not fit as oversized); one at most this
+# long does. Between the two the number says nothing.
+BIG_CM, SMALL_CM = 70, 30
+_CJK_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+_SIZE = re.compile(
+    r"(?<![\w.])(\d+(?:[.,]\d+)?|[一两二三四五])\s*"
+    r"(cm|せんち|公分|厘米|cms|centimetros?|centimetres?|centimeters?|m(?=\d)|m\b|metros?|metres?|meters?|met\b|"
+    r"めーとる|米(?!饭)|meter\b)(\d{1,2}(?!\d))?")
+
+
+def measured_size(folded: str, finds: list[Find]) -> list[Find]:
+    """The size a message gives in numbers, as the concepts `big` or `small` (on the number's own characters)."""
+    added = []
+    for m in _SIZE.finditer(folded):
+        number, unit, rest = m.group(1), m.group(2), m.group(3)
+        value = float(_CJK_DIGITS.get(number) or number.replace(",", "."))
+        cm = value if unit in ("cm", "せんち", "公分", "厘米", "cms") or unit.startswith("centim") else value * 100
+        if rest and not unit.startswith(("cm", "せんち", "公分", "厘米")):
+            cm += int(rest) * (10 if len(rest) == 1 else 1)  # "1m2": one metre twenty
+        key = "big" if cm >= BIG_CM else "small" if cm <= SMALL_CM else None
+        if key:
+            added.append(Find(Entry("concept", key, "en", m.group(0), (m.group(0),)), m.start(), m.end(), 1.0))
+    return finds + added if added else finds

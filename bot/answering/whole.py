@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..messages import Choice, Reply
 from ..understanding import language as lang_mod
-from ..understanding.matching import DESTINATIONS, UNSCHEDULED, Option, Understanding
+from ..understanding.matching import DESTINATIONS, EMPTIED, UNSCHEDULED, Option, Understanding
 from . import hours as hours_mod
 from .rendering import WHOLE_BUDGET, capitalised, punct
 
@@ -77,6 +77,7 @@ class WholeQuestion:
         others = list(dict.fromkeys(
             f.entry.key for f in reading.finds
             if f.entry.kind == "item" and f.entry.key not in (u.item, *DESTINATIONS) and f.quality >= SECOND_ITEM
+            and EMPTIED.get(f.entry.key) != u.item  # "the paint can, empty": the paint is not a second thing
             and f.entry.key in self.kb.items and all(f.end <= a or f.start >= b for a, b in spans)))
         if not others:
             self._second_kind(reply, reading, u, lang)

@@ -385,6 +385,8 @@ class Matcher:
                 # "a glass bottle" said as "kanch ko bottle": of the things "bottle" can be, the one of the material said
                 top = self._of_material(top, said) or top
             u.item = top[0]
+            if "emptied" in u.concepts and EMPTIED.get(u.item) in self.item_categories:
+                u.item = EMPTIED[u.item]
             u.category = self.item_categories.get(u.item)
             if len({self.item_categories.get(i) for i in top}) > 1 and u.intent == "garbage.sorting":
                 u.options = [Option("item", i) for i in top[:3]]
@@ -707,7 +709,7 @@ MATERIAL_RULES: tuple[tuple[frozenset[str], str], ...] = (
 MATERIALS = frozenset().union(*(m for m, _ in MATERIAL_RULES))
 # Items whose usual category the プラ mark said on them overrules (a plastic product, a bottle of oil that is no PET
 # drink bottle, a bottle taken for glass): with the mark they are plastic packaging.
-MARKABLE = frozenset({"plastic-product", "pet-bottle", "glass-bottle"})
+MARKABLE = frozenset({"plastic-product", "pet-bottle", "glass-bottle", "food-waste"})  # food: its package bears the mark
 # Words that make a message about an unlisted thing a garbage question even when no garbage rule held.
 GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small"})
 # A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids
@@ -808,6 +810,11 @@ def _too_big_thing(u: Understanding, present: set[str]) -> Understanding:
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category="oversized", concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")
+
+
+# Things named by their contents, and the thing once it is empty ("the paint can, empty and dry": the can; facts: "an
+# empty paint can is non-burnable", the paint itself is not collected).
+EMPTIED = {"paint-chemicals": "empty-paint-can"}
 
 
 def _sized(item: str, category: str | None, concepts: set[str], categories: dict[str, str]) -> str | None:

@@ -8,6 +8,7 @@ up to three choices, and nothing close hands the message to the desk.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
 NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
-                     "safe", "for_someone", "no_japanese", "and_about", "short_stay", "year_end"}) | GRADING
+                     "safe", "for_someone", "no_japanese", "and_about", "short_stay", "year_end", "unwanted",
+                     "broken"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag;
 # "where is it?" (place) continues the topic just answered, but beside a town it does not make the town's days.
 NO_EVIDENCE = NEUTRAL | {"buy", "place"}
@@ -216,6 +218,8 @@ class Matcher:
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
         finds = aftermath(finds)
+        finds = _size_said(folded, finds)
+        finds = self._town_of_station(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         finds, present = self._ongoing_over_alarm(finds, present, other, words)
@@ -250,6 +254,20 @@ class Matcher:
             u = self._from_evidence(present, finds, words, last_intent, u, loose)
         u.concepts, u.languages_named, u.area = present, named, area
         return _by_material(u, material_evidence(finds, follow), other)
+
+    def _town_of_station(self, folded: str, finds: list[Find]) -> list[Find]:
+        """A station named after its district ("near Isesaki station", "Sakai station", "Akabori-eki") hides the
+        district's name inside it; the station lies in that district, so it is the place the resident gives (for a
+        collection-day question). A station of no district's name ("near the station") gives none."""
+        if any(f.entry.kind == "area" for f in finds):
+            return finds
+        for f in finds:
+            if _key(f) != "rail_station":
+                continue
+            inside = [g for g in self.lexicon.find_raw(folded[f.start:f.end]) if g.entry.kind == "area"]
+            if inside:
+                return finds + [Find(inside[0].entry, f.start, f.end, f.quality)]
+        return finds
 
     def _ongoing_over_alarm(self, finds: list[Find], present: set[str], other: int,
                             words: int) -> tuple[list[Find], set[str]]:
@@ -637,7 +655,12 @@ MATERIALS = frozenset().union(*(m for m, _ in MATERIAL_RULES))
 # drink bottle, a bottle taken for glass): with the mark they are plastic packaging.
 MARKABLE = frozenset({"plastic-product", "pet-bottle", "glass-bottle"})
 # Words that make a message about an unlisted thing a garbage question even when no garbage rule held.
-GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small"})
+GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small", "unwanted"})
+# Topics whose one strong word ("hospital", "clinic", "work", "shigoto") is often only the story around a thing to
+# throw away ("my son came back from hospital with crutches we don't need", "I work nights"): they yield to a thing
+# named with a word of getting rid of it (NEED_CUES). A real medical or job question names no such thing.
+CONTEXT_TOPICS = frozenset({"consultation.medical", "consultation.job"})
+NEED_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "unwanted"})
 # A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids
 # crayons and broken colored pencils", "earphones na sira na") is asked about as garbage.
 KIND_ALONE_WORDS = 5
@@ -684,6 +707,9 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
     # Another topic read by its rule yields when the message both throws the thing away and asks its kind ("刚来日本
     # 一周，电水壶坏了，扔哪一类？": just arrived, but the question is the kettle's); never danger, crisis or the desk.
     asked_kind = {"dispose", "which_kind"} <= present and u.intent not in NOT_GUESSED
+    # "mẹ em mới xuất viện, bệnh viện cho cái nạng nhôm, giờ không dùng nữa": the hospital is the story, the aluminium
+    # crutch no longer used is the question
+    asked_kind = asked_kind or (u.intent in CONTEXT_TOPICS and bool(present & NEED_CUES))
     if u.item or not (present & MATERIALS) or (u.intent not in MATERIAL_INTENTS and u.method != "evidence"
                                                and not asked_kind):
         return u  # (a question back about other topics yields to a thing named almost alone, below)
@@ -722,11 +748,37 @@ def _schedule_follow_up(u: Understanding, present: set[str]) -> Understanding:
     return u
 
 
+# A length said in metres or centimetres ("1.2m", "tinggi 1 meter", "cao 1m3", "1米5", "120 cm", "1,5 metros").
+_LENGTH = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(cm|centimet(?:er|re|ro)s?|センチ|せんち|公分|厘米|m|mt|mts|met|"
+                     r"mets|meter|meters|metre|metres|metro|metros|米|めーとる|めーたー|मिटर|miter|mitar)(\d{1,2})?(?![a-z])")
+BAG_METRES, THING_METRES = 1.0, 5.0  # longer than the designated bag; a thing, not a distance ("500 m from here")
+
+
+def _size_said(folded: str, finds: list[Find]) -> list[Find]:
+    """A thing said to be a metre long or more ("plastic crutches, long like 1.2m", "kipas angin, tinggi 1 meter",
+    "quạt cây cao 1m3") does not fit in the designated bag: the size word `big`, as "too long for the bag" is. Only
+    beside a thing named (an item, or what it is made of), and only at a thing's length, not a distance."""
+    present = {_key(f) for f in finds}
+    if not ("item" in present or present & MATERIALS) or "big" in present:
+        return finds
+    for m in _LENGTH.finditer(folded):
+        value = float(m.group(1).replace(",", "."))
+        unit = m.group(2)
+        if m.group(3):  # "1m3", "1米5": one metre and three tenths
+            value += float(f"0.{m.group(3)}")
+        metres = value / 100 if unit[0] in "c" or unit in ("センチ", "せんち", "公分", "厘米") else value
+        if BAG_METRES <= metres <= THING_METRES:
+            entry = Entry("concept", "big", "xx", m.group(0), (m.group(0),))
+            return finds + [Find(entry, m.start(), m.end(), 1.0)]
+    return finds
+
+
 def _too_big_thing(u: Understanding, present: set[str]) -> Understanding:
     """A thing the list does not have, said not to fit in the bag, with a word of throwing it away ("the golf clubs
-    are too long for the garbage bag, how do I throw them away?", "baby bathtub, di kasya sa gomi bag"): that thing is
+    are too long for the garbage bag, how do I throw them away?", "baby bathtub, di kasya sa gomi bag"; or no longer
+    used: "cái nạng không dùng nữa, dài hơn túi rác"): that thing is
     oversized garbage (a sorting answer, with "please confirm"), not the general question about oversized garbage."""
-    if u.intent != "garbage.oversized" or u.item or not {"bag", "dispose", "big"} <= present:
+    if u.intent != "garbage.oversized" or u.item or not {"bag", "big"} <= present or not present & {"dispose", "unwanted"}:
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category="oversized", concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")

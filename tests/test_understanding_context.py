@@ -1,0 +1,128 @@
+"""One strong word, context from the turn before, baby things and landmarks (issue 11, und6): messages written for
+these tests in several languages, never the evaluation sets' sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+
+# -- 1. one strong word: "hospital" or "work" told around a thing to throw away ----------------------------------------
+@pytest.mark.parametrize(("text", "category"), [
+    ("the clinic gave my dad an aluminium walker, he doesn't need it anymore, it is 1.1 m tall", "oversized"),
+    ("ông em ra viện rồi, cái gậy bằng nhôm không dùng nữa, vứt thế nào", "non_burnable"),
+    ("mi abuela salió del hospital, el bastón de metal ya no lo usa, cómo lo tiro", "non_burnable"),
+    ("galing sa ospital si lola, yung plastik na arinola hindi na ginagamit, saan itatapon", "burnable"),
+])
+def test_a_thing_no_longer_needed_from_the_hospital_is_garbage_by_its_material(say, text: str, category: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category, reply.handoff) == ("garbage.sorting", category, False)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("my mother got home from the hospital, the glass bottles of her drinks are empty now", "bottles"),
+    ("pulang dari rumah sakit, botol kaca obatnya sudah kosong", "bottles"),
+    ("meu pai voltou do hospital, as garrafas pet estão vazias", "resources"),
+])
+def test_an_item_said_empty_or_unwanted_is_its_sorting_whatever_the_hospital(say, text: str, category: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", category)
+
+
+@pytest.mark.parametrize("text", [
+    "my child has a fever tonight, which hospital is open?",
+    "mi bebé tiene fiebre, a qué hospital voy?",
+    "anak saya demam, rumah sakit mana yang buka malam ini?",
+])
+def test_a_real_medical_question_with_hospital_stays_medical(say, text: str) -> None:
+    assert say(text, user=text).intent == "consultation.medical"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("kyoushitsu wa doyoubi mo arimasu ka? heijitsu wa shigoto desu", "class.japanese"),
+    ("I work nights, by what time must the garbage be out?", "garbage.rules"),
+])
+def test_a_work_word_told_as_the_reason_leaves_the_question_to_its_topic(say, text: str, intent: str) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "I need a job, where is Hello Work?", "shigoto wo sagashite imasu", "仕事を探しています", "tìm việc làm ở đâu",
+    "busco trabajo en Isesaki",
+])
+def test_a_real_job_question_stays_job(say, text: str) -> None:
+    assert say(text, user=text).intent == "consultation.job"
+
+
+def test_a_length_is_a_size_only_beside_a_thing_and_at_a_things_length(say) -> None:
+    fan = say("kipas angin rusak, tingginya 1,2 meter, buang kemana?", user="fan")
+    assert (fan.intent, fan.category) == ("garbage.sorting", "oversized")
+    assert say("the clinic is 500m from the station, is it open on Sunday?", user="far").intent != "garbage.oversized"
+
+
+# -- 2. context from the turn before: a part or a state of the item just answered --------------------------------------
+@pytest.mark.parametrize(("first", "then"), [
+    ("how do I throw away a glass jar?", "and the lid?"),
+    ("¿cómo tiro un frasco de vidrio?", "y la tapa?"),
+    ("como jogo fora um pote de vidro?", "e a tampa?"),
+    ("lọ thủy tinh vứt thế nào?", "còn cái nắp?"),
+    ("玻璃瓶怎么扔？", "那盖子呢？"),
+    ("toples kaca buang di mana?", "kalau tutupnya?"),
+])
+def test_the_lid_after_a_glass_jar_is_asked_metal_or_plastic(say, first: str, then: str) -> None:
+    say(first, user=first)
+    reply = say(then, user=first)
+    assert reply.intent == "garbage.sorting" and not reply.handoff
+    assert {c.payload for c in reply.choices} >= {"item:metal-cap", "item:plastic-cap"}
+    assert reply.category != "bottles"
+
+
+def test_the_cap_after_a_pet_bottle_is_its_cap(say) -> None:
+    say("onde jogo garrafa pet?", user="pet")
+    assert say("e a tampa?", user="pet").entry == "pet-bottle-cap"
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    ("mau buang lampu neon, masih utuh", "kalau yang sudah pecah?"),
+    ("how do I throw away a fluorescent tube?", "and a broken one?"),
+    ("bóng đèn huỳnh quang vứt thế nào?", "còn cái đã vỡ?"),
+])
+def test_a_broken_one_after_an_item_is_the_broken_kind(say, first: str, then: str) -> None:
+    say(first, user=first)
+    reply = say(then, user=first)
+    assert (reply.intent, reply.entry, reply.category) == ("garbage.sorting", "broken-fluorescent-tube", "non_burnable")
+
+
+def test_broken_without_an_item_before_is_not_a_guess(say) -> None:
+    assert say("and a broken one?", user="nothing-before").entry is None
+
+
+# -- 4. baby and child things to throw away --------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "category"), [
+    ("my son stopped using his plastic feeding bottle, which bag?", "burnable"),
+    ("mamadeira de plástico do bebê, não usamos mais, que lixo é?", "burnable"),
+    ("哺乳瓶はなにごみ？", "burnable"),
+    ("ano gagawin ko sa car seat ng baby, hindi na ginagamit", "oversized"),
+    ("cái ghế ô tô của con không dùng nữa, vứt thế nào", "oversized"),
+])
+def test_baby_things_to_throw_away_are_garbage_not_a_child_topic(say, text: str, category: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", category)
+
+
+# -- 5. a place named by a landmark -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("first", "text", "district"), [
+    ("when is burnable garbage day?", "near Isesaki station", "伊勢崎地区"),
+    ("rác cháy được thứ mấy?", "nhà em gần ga Sakai", "境地区"),
+    ("sampah plastik hari apa?", "dekat stasiun isesaki", "伊勢崎地区"),
+])
+def test_a_station_named_after_a_district_gives_the_district_after_a_day_question(say, first: str, text: str,
+                                                                                 district: str) -> None:
+    say(first, user=text)
+    reply = say(text, user=text)
+    assert reply.intent == "garbage.schedule" and not reply.handoff
+    assert district in reply.text
+
+
+def test_a_station_of_no_district_gives_none(say) -> None:
+    say("when is burnable garbage day?", user="near")
+    assert "地区" not in say("near the station", user="near").text

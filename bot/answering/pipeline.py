@@ -378,7 +378,9 @@ class Bot(Commands, WholeQuestion):
         if user.last_intent != "garbage.sorting" or last not in self.kb.items or word_count(folded) > FOLLOW_UP_WORDS \
                 or u.intent in ("emergency", "crisis") or (u.item and u.item not in CAPS):
             return
-        if u.item in CAPS and last not in CAPS and not u.concepts & {"metal", "plastic_material", "plastic_mark"}:
+        # (a lid named with its material, "and the metal cap?", "那它的金属盖子呢", is that lid whatever came before)
+        bare = u.item == "pet-bottle-cap" or {o.key for o in u.options} >= {"metal-cap", "plastic-cap"}
+        if u.item in CAPS and last not in CAPS and bare and not u.concepts & {"metal", "plastic_material", "plastic_mark"}:
             if last == "pet-bottle":
                 u.item, u.options = "pet-bottle-cap", []
             else:

@@ -130,3 +130,32 @@ def test_a_station_named_after_a_district_gives_the_district_after_a_day_questio
 def test_a_station_of_no_district_gives_none(say) -> None:
     say("when is burnable garbage day?", user="near")
     assert "地区" not in say("near the station", user="near").text
+
+
+# -- 3. a thing the list does not have, its material not said: asked back ------------------------------------------------
+@pytest.mark.parametrize(("text", "lang", "made_of"), [
+    ("how do I throw away an old gizmotron?", "en", "Plastic"),
+    ("cómo tiro un cascanueces viejo?", "es", "Plástico"),
+    ("purano blorfex kasari phalne", "ne", "प्लास्टिक"),
+])
+def test_an_unlisted_thing_of_no_material_said_is_asked_its_material(say, text: str, lang: str, made_of: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category, reply.handoff, reply.reply_language) == ("garbage.sorting", None, False, lang)
+    payloads = [c.payload for c in reply.choices]
+    assert {"material:metal", "material:plastic_material", "material:big"} <= set(payloads)
+    assert "intent:human" in payloads and made_of in [c.label for c in reply.choices]
+
+
+@pytest.mark.parametrize(("payload", "category"), [
+    ("material:metal", "non_burnable"), ("material:plastic_material", "burnable"), ("material:paper", "resources"),
+    ("material:big", "oversized"),
+])
+def test_the_material_chosen_places_the_thing(say, payload: str, category: str) -> None:
+    say("how do I throw away an old gizmotron?", user=payload)
+    reply = say(kind="postback", payload=payload, user=payload)
+    assert (reply.intent, reply.category, reply.handoff) == ("garbage.sorting", category, False)
+
+
+def test_a_material_said_or_a_general_question_is_not_asked_back(say) -> None:
+    assert say("how do I throw away an old metal gizmotron?", user="m").category == "non_burnable"
+    assert say("how do I throw away garbage?", user="g").intent == "garbage.rules"

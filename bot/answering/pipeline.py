@@ -29,7 +29,7 @@ from ..storage.models import Message, User, utcnow
 from ..storage.store import Delivery, Incoming, Store
 from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
-from ..understanding.matching import FOLLOW_UP_WORDS, UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.matching import FOLLOW_UP_WORDS, UNSCHEDULED, Matcher, Option, Understanding, material_answer
 from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean, fold, word_count
 from . import hours as hours_mod
@@ -55,7 +55,7 @@ HARM_NOW = frozenset({"hurt_me", "hits", "threat", "weapon", "break_in", "sexual
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
 ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
 NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu",
-            "empty")
+            "empty", "clarify.material")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 # Answers about the calendar itself (in which languages it comes), not about collection days: answered as written.
 SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
@@ -445,7 +445,7 @@ class Bot(Commands, WholeQuestion):
             return self._schedule(u, msg_lang, reply_lang, user, now)
         key = u.answer_key
         if u.options:
-            key = "clarify.item" if u.options[0].kind == "item" else "clarify"
+            key = {"item": "clarify.item", "material": "clarify.material"}.get(u.options[0].kind, "clarify")
         item = u.item if key == "garbage.sorting" else None
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
                             confidence=u.confidence, timed=self._names_time(text, reply_lang),
@@ -455,7 +455,7 @@ class Bot(Commands, WholeQuestion):
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
             reply.choices = [self._choice(o, reply_lang) for o in u.options]
-            if key == "clarify":  # a question back never dead-ends: none of these readings -> a person
+            if key in ("clarify", "clarify.material"):  # a question back never dead-ends: none of these -> a person
                 reply.choices.append(Choice(self.renderer.ui(reply_lang, "clarify_other"), "intent:human"))
         if u.intent == "garbage.sorting":
             reply.category = u.category
@@ -619,6 +619,10 @@ class Bot(Commands, WholeQuestion):
             u = Understanding("garbage.sorting", 1.0, "garbage.sorting", item=key,
                               category=self.kb.items[key].category)
             return self._answer(u, lang, lang, user, now)
+        if kind == "material" and (category := material_answer(key)):
+            # the answer to "what is it made of?" (a thing the list does not have): placed by that material
+            return self._answer(Understanding("garbage.sorting", 1.0, "garbage.material", category=category,
+                                              method="material"), lang, lang, user, now)
         if kind == "intent" and key in self.kb.answers:
             return self._answer(Understanding(key, 1.0, key), lang, lang, user, now)
         log.info("unknown postback payload ignored")
@@ -626,6 +630,7 @@ class Bot(Commands, WholeQuestion):
 
     def _choice(self, option: Option, lang: str) -> Choice:
         label = (self.renderer.item_name(lang, option.key) if option.kind == "item"
+                 else self.renderer.ui(lang, f"material_{option.key}") if option.kind == "material"
                  else self.renderer.intent_label(lang, option.key))
         return Choice(label, option.payload)
 

@@ -253,7 +253,7 @@ class Matcher:
             loose = _uncovered_words(folded, [f for f in finds if f.entry.key not in NO_EVIDENCE - NEUTRAL])
             u = self._from_evidence(present, finds, words, last_intent, u, loose)
         u.concepts, u.languages_named, u.area = present, named, area
-        return _by_material(u, material_evidence(finds, follow), other)
+        return _ask_material(_by_material(u, material_evidence(finds, follow), other), present, other)
 
     def _town_of_station(self, folded: str, finds: list[Find]) -> list[Find]:
         """A station named after its district ("near Isesaki station", "Sakai station", "Akabori-eki") hides the
@@ -730,6 +730,32 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category=category, concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")
+
+
+# What the bot asks a thing to be made of when the list lacks it and the message does not say (the choices, in order:
+# each places the thing by MATERIAL_RULES, "big" as oversized garbage), and the words that make a message about
+# something other than one thing (a day, the bags, the station, a category named, a size said).
+ASKED_MATERIALS = ("plastic_material", "metal", "glass", "paper", "wood", "electric", "big")
+NOT_ONE_THING = MATERIALS | {"garbage", "category", "when", "today_tomorrow", "time_of_day", "bag", "station", "big",
+                             "recycle_center", "collect", "buy", "resource_point", "moving"}
+
+
+def _ask_material(u: Understanding, present: set[str], other: int) -> Understanding:
+    """"How do I throw away a [thing the list does not have]?": a question back about what it is made of, with the
+    materials as choices (a question back is better than a guess, and better than a handoff; the material rules then
+    place it), instead of asking which garbage topic was meant."""
+    if u.intent != "garbage.sorting" or u.answer_key != "clarify" or u.item or u.category or not other:
+        return u
+    if not present & {"dispose", "which_kind", "unwanted"} or present & NOT_ONE_THING:
+        return u
+    u.answer_key, u.method = "clarify.material", "ask_material"
+    u.options = [Option("material", m) for m in ASKED_MATERIALS]
+    return u
+
+
+def material_answer(key: str) -> str | None:
+    """The category a material chosen from the question back gives (`big`: too big for the bag, oversized)."""
+    return "oversized" if key == "big" else material_category({key}) if key in ASKED_MATERIALS else None
 
 
 # Words that ask how a thing is sorted, not when it goes out: with them a follow-up to the calendar is about sorting.

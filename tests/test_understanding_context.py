@@ -159,3 +159,42 @@ def test_the_material_chosen_places_the_thing(say, payload: str, category: str) 
 def test_a_material_said_or_a_general_question_is_not_asked_back(say) -> None:
     assert say("how do I throw away an old metal gizmotron?", user="m").category == "non_burnable"
     assert say("how do I throw away garbage?", user="g").intent == "garbage.rules"
+
+
+# -- 6. other classes found in the blind sets ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "cuchillo de cocina viejo, como lo tiro?", "oiga como boto un cuchillo de cocina, lo envolví en periódico",
+    "kitchen knife, how do I throw it away safely?",
+])
+def test_a_knife_to_throw_away_is_the_knife_item(say, text: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.entry, reply.category) == ("garbage.sorting", "knife-scissors", "non_burnable")
+
+
+@pytest.mark.parametrize("text", [
+    "a man with a kitchen knife is at my door now", "hay un hombre con un cuchillo de cocina aquí ahora",
+])
+def test_a_knife_with_danger_now_stays_an_emergency(say, text: str) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+def test_a_sorting_question_in_japanese_is_not_read_as_varnish(say) -> None:
+    """"どこに すてますか" holds "にす" (ニス, varnish, a liquid) once the spaces between kana are gone."""
+    reply = say("あかちゃんの ミルクの かんは どこに すてますか", user="milk")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "cans")
+
+
+def test_broken_in_tagalog_is_no_typo_of_a_court_hearing(say) -> None:
+    reply = say("sirang baso", user="tl")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "non_burnable")
+
+
+@pytest.mark.parametrize(("first", "then", "category"), [
+    ("vứt cái lọ thủy tinh đựng dưa muối thế nào", "à không, em nhầm, là cái bình cắm hoa bằng thủy tinh", "non_burnable"),
+    ("how do I throw away a frying pan?", "sorry, I meant the wooden cutting board", "burnable"),
+])
+def test_a_thing_corrected_right_after_a_sorting_answer_is_placed_by_its_material(say, first: str, then: str,
+                                                                                 category: str) -> None:
+    say(first, user=first)
+    reply = say(then, user=first)
+    assert (reply.intent, reply.category, reply.handoff) == ("garbage.sorting", category, False)

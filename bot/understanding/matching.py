@@ -220,6 +220,7 @@ class Matcher:
         finds = aftermath(finds)
         finds = _size_said(folded, finds)
         finds = self._town_of_station(folded, finds)
+        finds = self._knife_to_throw(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         finds, present = self._ongoing_over_alarm(finds, present, other, words)
@@ -253,7 +254,23 @@ class Matcher:
             loose = _uncovered_words(folded, [f for f in finds if f.entry.key not in NO_EVIDENCE - NEUTRAL])
             u = self._from_evidence(present, finds, words, last_intent, u, loose)
         u.concepts, u.languages_named, u.area = present, named, area
-        return _ask_material(_by_material(u, material_evidence(finds, follow), other), present, other)
+        placed = _by_material(u, material_evidence(finds, follow), other, last_intent == "garbage.sorting")
+        return _ask_material(placed, present, other)
+
+    def _knife_to_throw(self, folded: str, finds: list[Find]) -> list[Find]:
+        """"cuchillo de cocina viejo, como lo tiro sin peligro": a weapon word hides the knife it names, for danger
+        now ("a man with a kitchen knife at my door"); with a word of throwing it away and no `now`, the knife is also
+        the item asked about (the weapon word stays: with a threat or danger now their rules still win)."""
+        present = {_key(f) for f in finds}
+        if "weapon" not in present or "now" in present \
+                or not present & {"dispose", "which_kind", "unwanted"}:
+            return finds
+        for f in finds:
+            if _key(f) == "weapon":
+                inside = [g for g in self.lexicon.find_raw(folded[f.start:f.end]) if g.entry.kind == "item"]
+                if inside:
+                    return finds + [Find(inside[0].entry, f.start, f.end, f.quality)]
+        return finds
 
     def _town_of_station(self, folded: str, finds: list[Find]) -> list[Find]:
         """A station named after its district ("near Isesaki station", "Sakai station", "Akabori-eki") hides the
@@ -700,7 +717,7 @@ def material_category(present: set[str]) -> str | None:
     return None
 
 
-def _by_material(u: Understanding, present: set[str], other: int = 0) -> Understanding:
+def _by_material(u: Understanding, present: set[str], other: int = 0, after_sorting: bool = False) -> Understanding:
     """A garbage question (or an unanswerable one with a garbage word) about a thing the item list does not have is
     answered from what the thing is made of or what kind of thing it is, when the message says it ("a broken metal
     rack", "木の箱", "la licuadora vieja ya no prende"): a thing named almost alone is a sorting question too."""
@@ -721,7 +738,9 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         if not present & asks or present & {"when", "today_tomorrow", "time_of_day"}:
             return u
     if u.intent == "unknown" or u.method == "evidence":
-        cued = present & GARBAGE_CUES or any(o.key.startswith("garbage.") for o in u.options)
+        # (right after a sorting answer, a thing named with what it is made of is the thing asked about, corrected:
+        # "à không, em nhầm, là cái bình cắm hoa bằng thủy tinh")
+        cued = present & GARBAGE_CUES or any(o.key.startswith("garbage.") for o in u.options) or after_sorting
         alone = not present - MATERIALS - KIND_COMPANIONS and other <= KIND_ALONE_WORDS
         if not (cued or alone):
             return u

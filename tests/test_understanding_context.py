@@ -198,3 +198,12 @@ def test_a_thing_corrected_right_after_a_sorting_answer_is_placed_by_its_materia
     say(first, user=first)
     reply = say(then, user=first)
     assert (reply.intent, reply.category, reply.handoff) == ("garbage.sorting", category, False)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("meu pai saiu do hospital e deixou revistas velhas, pode pôr no shigen gomi?", "resources"),
+    ("o jornal velho vai no shigen gomi?", "resources"),
+])
+def test_portuguese_no_is_in_the_not_a_denial(say, text: str, category: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.category) == ("garbage.sorting", category)

@@ -207,3 +207,21 @@ def test_a_thing_corrected_right_after_a_sorting_answer_is_placed_by_its_materia
 def test_portuguese_no_is_in_the_not_a_denial(say, text: str, category: str) -> None:
     reply = say(text, user=text)
     assert (reply.intent, reply.category) == ("garbage.sorting", category)
+
+
+@pytest.mark.parametrize("text", [
+    "nawala ang wallet ko sa supermarket, pupunta ba ako sa pulis?", "dompet saya hilang di stasiun, lapor ke mana?",
+    "財布を落としました。どうすればいい？", "perdí mi bolsa en el tren, a dónde voy?",
+])
+def test_a_thing_lost_goes_to_the_desk_not_to_its_garbage_category(say, text: str) -> None:
+    reply = say(text, user=text)
+    assert (reply.intent, reply.handoff) == ("unknown", True)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("i lost the garbage calendar, when is plastic day?", "garbage.schedule"),
+    ("perdí mi trabajo, dónde busco otro?", "consultation.job"),
+    ("I got lost, where is the consultation desk?", "consultation.desk"),
+])
+def test_lost_beside_another_topic_keeps_that_topic(say, text: str, intent: str) -> None:
+    assert say(text, user=text).intent == intent

@@ -225,3 +225,10 @@ def test_a_thing_lost_goes_to_the_desk_not_to_its_garbage_category(say, text: st
 ])
 def test_lost_beside_another_topic_keeps_that_topic(say, text: str, intent: str) -> None:
     assert say(text, user=text).intent == intent
+
+
+def test_leftover_said_of_a_liquid_is_no_food(say) -> None:
+    """"leftover" is a word of its own, not a typo of "leftovers" (food waste): the liquid left over is the thing."""
+    reply = say("some leftover kerosene in a plastic tank, how do I get rid of the kerosene?", user="k")
+    assert (reply.intent, reply.category) == ("garbage.sorting", "not_collected")
+    assert say("leftover rice, which bag?", user="r").category == "burnable"

@@ -29,7 +29,7 @@ from ..storage.models import Message, User, utcnow
 from ..storage.store import Delivery, Incoming, Store
 from ..understanding import language as lang_mod
 from ..understanding.lexicon import Lexicon
-from ..understanding.matching import UNSCHEDULED, Matcher, Option, Understanding
+from ..understanding.matching import FOLLOW_UP_WORDS, UNSCHEDULED, Matcher, Option, Understanding, material_answer
 from ..understanding.reading import Reading, read
 from ..understanding.text import MAX_CHARS, clean, fold, word_count
 from . import hours as hours_mod
@@ -49,12 +49,13 @@ from .whole import MOVING_BULK, WholeQuestion
 log = logging.getLogger(__name__)
 HANDOFF_INTENTS = ("human", "unknown")
 NEEDS_ITEM = ("garbage.sorting", "garbage.material")  # answers that are rendered for one item only
+CAPS = frozenset({"pet-bottle-cap", "plastic-cap", "metal-cap"})  # the lid or cap of a container (_of_last_item)
 # Danger from a person, not an illness or a fall: a child's medical line is no answer to it.
 HARM_NOW = frozenset({"hurt_me", "hits", "threat", "weapon", "break_in", "sexual", "stalking", "self_harm", "abuse"})
 # Answered at once even while a staff member is talking with the resident, and never de-duplicated away.
 ALWAYS_ANSWER = ("emergency", "crisis", "privacy.delete")
 NO_ENTRY = ("greeting", "ack", "thanks", "human", "unknown", "language.change", "clarify", "clarify.item", "language.menu",
-            "empty")
+            "empty", "clarify.material")
 MEDIA = ("sticker", "image", "video", "audio", "file", "location", "other")
 # Answers about the calendar itself (in which languages it comes), not about collection days: answered as written.
 SCHEDULE_ANSWERS = ("garbage.schedule.languages",)
@@ -306,6 +307,7 @@ class Bot(Commands, WholeQuestion):
             # "境です" after "which district do you live in?": the district, read by its full name
             reading = self.read(district.name_ja, user.last_intent)
         u, detection = reading.understanding, reading.detection
+        self._of_last_item(u, user, reading.folded)
         if user.last_intent == "crisis" and _continues_crisis(u, text):
             # "No, not now, he went to work", "现在没事，他不在家": the answer to a crisis, not a new topic (work, the
             # calendar); the help lines again and the same urgent ticket. An item, a greeting or danger now is new.
@@ -369,6 +371,30 @@ class Bot(Commands, WholeQuestion):
             reply.choices = reply.choices or self._language_choices()
         return reply
 
+    def _of_last_item(self, u: Understanding, user: User, folded: str) -> None:
+        """A short follow-up about the item just answered, naming a part or a state of it rather than a thing of its
+        own: "and the lid?", "y la tapa?", "còn cái nắp?" after a glass jar is the jar's lid, metal or plastic (asked
+        back, never the glass of the jar, nor the PET-bottle cap the bare word "tapa" names; after a PET bottle, its
+        cap); "kalau yang sudah pecah?", "and a broken one?" after a fluorescent tube is the broken tube."""
+        last = str(user.last_item)
+        if user.last_intent != "garbage.sorting" or last not in self.kb.items or word_count(folded) > FOLLOW_UP_WORDS \
+                or u.intent in ("emergency", "crisis") or (u.item and u.item not in CAPS):
+            return
+        # (a lid named with its material, "and the metal cap?", "那它的金属盖子呢", is that lid whatever came before)
+        bare = u.item == "pet-bottle-cap" or {o.key for o in u.options} >= {"metal-cap", "plastic-cap"}
+        if u.item in CAPS and last not in CAPS and bare and not u.concepts & {"metal", "plastic_material", "plastic_mark"}:
+            if last == "pet-bottle":
+                u.item, u.options = "pet-bottle-cap", []
+            else:
+                u.item, u.options = "plastic-cap", [Option("item", "metal-cap"), Option("item", "plastic-cap")]
+            u.intent, u.answer_key, u.method = "garbage.sorting", "garbage.sorting", "context"
+            u.category = self.kb.items[u.item].category
+            return
+        broken = f"broken-{last}"
+        if not u.item and "broken" in u.concepts and broken in self.kb.items:
+            u.intent, u.answer_key, u.method, u.options = "garbage.sorting", "garbage.sorting", "context", []
+            u.item, u.category, u.confidence = broken, self.kb.items[broken].category, max(u.confidence, 0.7)
+
     # -- special commands (the table COMMANDS, below the class) ------------------------------------------------------
     def _command_language(self, reading: Reading, user: User) -> str:
         lang = self._message_language(reading.detection, user)
@@ -421,7 +447,7 @@ class Bot(Commands, WholeQuestion):
             return self._schedule(u, msg_lang, reply_lang, user, now)
         key = u.answer_key
         if u.options:
-            key = "clarify.item" if u.options[0].kind == "item" else "clarify"
+            key = {"item": "clarify.item", "material": "clarify.material"}.get(u.options[0].kind, "clarify")
         item = u.item if key == "garbage.sorting" else None
         reply = self._reply(key, msg_lang, reply_lang, u.intent, now, item=item, category=u.category,
                             confidence=u.confidence, timed=self._names_time(text, reply_lang),
@@ -431,7 +457,7 @@ class Bot(Commands, WholeQuestion):
             reply = self._with_district(reply, key, u, user, now)  # batteries, clothing: the day in their district
         if u.options:
             reply.choices = [self._choice(o, reply_lang) for o in u.options]
-            if key == "clarify":  # a question back never dead-ends: none of these readings -> a person
+            if key in ("clarify", "clarify.material"):  # a question back never dead-ends: none of these -> a person
                 reply.choices.append(Choice(self.renderer.ui(reply_lang, "clarify_other"), "intent:human"))
         if u.intent == "garbage.sorting":
             reply.category = u.category
@@ -602,6 +628,10 @@ class Bot(Commands, WholeQuestion):
             u = Understanding("garbage.sorting", 1.0, "garbage.sorting", item=key,
                               category=self.kb.items[key].category)
             return self._answer(u, lang, lang, user, now)
+        if kind == "material" and (category := material_answer(key)):
+            # the answer to "what is it made of?" (a thing the list does not have): placed by that material
+            return self._answer(Understanding("garbage.sorting", 1.0, "garbage.material", category=category,
+                                              method="material"), lang, lang, user, now)
         if kind == "intent" and key in self.kb.answers:
             return self._answer(Understanding(key, 1.0, key), lang, lang, user, now)
         log.info("unknown postback payload ignored")
@@ -609,6 +639,7 @@ class Bot(Commands, WholeQuestion):
 
     def _choice(self, option: Option, lang: str) -> Choice:
         label = (self.renderer.item_name(lang, option.key) if option.kind == "item"
+                 else self.renderer.ui(lang, f"material_{option.key}") if option.kind == "material"
                  else self.renderer.intent_label(lang, option.key))
         return Choice(label, option.payload)
 

@@ -39,7 +39,8 @@ PSEUDO = {"item", "category", "lang_name", "area"}
 # the writer saying whose child they are ("I'm her daughter").
 # The words that grade danger (lexicon.GRADING) are no topic of their own either.
 NEUTRAL = frozenset({"greeting", "thanks", "now", "figure", "detail", "dirty", "rail_station", "writer_child",
-                     "safe", "for_someone", "no_japanese", "and_about", "short_stay", "year_end"}) | GRADING
+                     "safe", "for_someone", "no_japanese", "and_about", "short_stay", "year_end", "unwanted",
+                     "broken"}) | GRADING
 # Concepts that are no evidence for any intent on their own: "where can I buy ..." is about bags only with a bag;
 # "where is it?" (place) continues the topic just answered, but beside a town it does not make the town's days.
 NO_EVIDENCE = NEUTRAL | {"buy", "place"}
@@ -237,10 +238,13 @@ class Matcher:
         finds = recovered_injury(folded, finds)
         finds = unanswered(finds, self.crisis_concepts)
         finds = laughed_death(folded, finds)
-        finds = denied_area(folded, measured_size(folded, material_modifiers(denied_things(folded, finds, MATERIALS))))
+        finds = material_modifiers(denied_things(folded, finds, MATERIALS))
+        finds = denied_area(folded, measured_size(folded, finds, MATERIALS))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
         finds = aftermath(finds)
+        finds = self._town_of_station(folded, finds)
+        finds = self._knife_to_throw(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         finds, present = self._ongoing_over_alarm(finds, present, other, words)
@@ -274,7 +278,37 @@ class Matcher:
             loose = _uncovered_words(folded, [f for f in finds if f.entry.key not in NO_EVIDENCE - NEUTRAL])
             u = self._from_evidence(present, finds, words, last_intent, u, loose, folded)
         u.concepts, u.languages_named, u.area = present, named, area
-        return _by_material(u, material_evidence(finds, follow), other)
+        placed = _by_material(u, material_evidence(finds, follow), other, last_intent == "garbage.sorting")
+        return _ask_material(placed, present, other)
+
+    def _knife_to_throw(self, folded: str, finds: list[Find]) -> list[Find]:
+        """"cuchillo de cocina viejo, como lo tiro sin peligro": a weapon word hides the knife it names, for danger
+        now ("a man with a kitchen knife at my door"); with a word of throwing it away and no `now`, the knife is also
+        the item asked about (the weapon word stays: with a threat or danger now their rules still win)."""
+        present = {_key(f) for f in finds}
+        if "weapon" not in present or "now" in present \
+                or not present & {"dispose", "which_kind", "unwanted"}:
+            return finds
+        for f in finds:
+            if _key(f) == "weapon":
+                inside = [g for g in self.lexicon.find_raw(folded[f.start:f.end]) if g.entry.kind == "item"]
+                if inside:
+                    return finds + [Find(inside[0].entry, f.start, f.end, f.quality)]
+        return finds
+
+    def _town_of_station(self, folded: str, finds: list[Find]) -> list[Find]:
+        """A station named after its district ("near Isesaki station", "Sakai station", "Akabori-eki") hides the
+        district's name inside it; the station lies in that district, so it is the place the resident gives (for a
+        collection-day question). A station of no district's name ("near the station") gives none."""
+        if any(f.entry.kind == "area" for f in finds):
+            return finds
+        for f in finds:
+            if _key(f) != "rail_station":
+                continue
+            inside = [g for g in self.lexicon.find_raw(folded[f.start:f.end]) if g.entry.kind == "area"]
+            if inside:
+                return finds + [Find(inside[0].entry, f.start, f.end, f.quality)]
+        return finds
 
     def _ongoing_over_alarm(self, finds: list[Find], present: set[str], other: int,
                             words: int) -> tuple[list[Find], set[str]]:
@@ -711,7 +745,12 @@ MATERIALS = frozenset().union(*(m for m, _ in MATERIAL_RULES))
 # drink bottle, a bottle taken for glass): with the mark they are plastic packaging.
 MARKABLE = frozenset({"plastic-product", "pet-bottle", "glass-bottle", "food-waste"})  # food: its package bears the mark
 # Words that make a message about an unlisted thing a garbage question even when no garbage rule held.
-GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small"})
+GARBAGE_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "big", "small", "unwanted"})
+# Topics whose one strong word ("hospital", "clinic", "work", "shigoto") is often only the story around a thing to
+# throw away ("my son came back from hospital with crutches we don't need", "I work nights"): they yield to a thing
+# named with a word of getting rid of it (NEED_CUES). A real medical or job question names no such thing.
+CONTEXT_TOPICS = frozenset({"consultation.medical", "consultation.job"})
+NEED_CUES = frozenset({"garbage", "dispose", "which_kind", "category", "unwanted"})
 # A thing named with at most this many other words and nothing but these concepts ("old kitchen sponge", "kids
 # crayons and broken colored pencils", "earphones na sira na") is asked about as garbage.
 KIND_ALONE_WORDS = 5
@@ -757,13 +796,16 @@ def material_category(present: set[str]) -> str | None:
     return None
 
 
-def _by_material(u: Understanding, present: set[str], other: int = 0) -> Understanding:
+def _by_material(u: Understanding, present: set[str], other: int = 0, after_sorting: bool = False) -> Understanding:
     """A garbage question (or an unanswerable one with a garbage word) about a thing the item list does not have is
     answered from what the thing is made of or what kind of thing it is, when the message says it ("a broken metal
     rack", "木の箱", "la licuadora vieja ya no prende"): a thing named almost alone is a sorting question too."""
     # Another topic read by its rule yields when the message both throws the thing away and asks its kind ("刚来日本
     # 一周，电水壶坏了，扔哪一类？": just arrived, but the question is the kettle's); never danger, crisis or the desk.
     asked_kind = {"dispose", "which_kind"} <= present and u.intent not in NOT_GUESSED
+    # "mẹ em mới xuất viện, bệnh viện cho cái nạng nhôm, giờ không dùng nữa": the hospital is the story, the aluminium
+    # crutch no longer used is the question
+    asked_kind = asked_kind or (u.intent in CONTEXT_TOPICS and bool(present & NEED_CUES))
     if u.item or not (present & MATERIALS) or (u.intent not in MATERIAL_INTENTS and u.method != "evidence"
                                                and not asked_kind):
         return u  # (a question back about other topics yields to a thing named almost alone, below)
@@ -775,7 +817,9 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         if not present & asks or present & {"when", "today_tomorrow", "time_of_day"}:
             return u
     if u.intent == "unknown" or u.method == "evidence":
-        cued = present & GARBAGE_CUES or any(o.key.startswith("garbage.") for o in u.options)
+        # (right after a sorting answer, a thing named with what it is made of is the thing asked about, corrected:
+        # "à không, em nhầm, là cái bình cắm hoa bằng thủy tinh")
+        cued = present & GARBAGE_CUES or any(o.key.startswith("garbage.") for o in u.options) or after_sorting
         alone = not present - MATERIALS - KIND_COMPANIONS and other <= KIND_ALONE_WORDS
         if not (cued or alone):
             return u
@@ -784,6 +828,32 @@ def _by_material(u: Understanding, present: set[str], other: int = 0) -> Underst
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category=category, concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")
+
+
+# What the bot asks a thing to be made of when the list lacks it and the message does not say (the choices, in order:
+# each places the thing by MATERIAL_RULES, "big" as oversized garbage), and the words that make a message about
+# something other than one thing (a day, the bags, the station, a category named, a size said).
+ASKED_MATERIALS = ("plastic_material", "metal", "glass", "paper", "wood", "electric", "big")
+NOT_ONE_THING = MATERIALS | {"garbage", "category", "when", "today_tomorrow", "time_of_day", "bag", "station", "big",
+                             "recycle_center", "collect", "buy", "resource_point", "moving"}
+
+
+def _ask_material(u: Understanding, present: set[str], other: int) -> Understanding:
+    """"How do I throw away a [thing the list does not have]?": a question back about what it is made of, with the
+    materials as choices (a question back is better than a guess, and better than a handoff; the material rules then
+    place it), instead of asking which garbage topic was meant."""
+    if u.intent != "garbage.sorting" or u.answer_key != "clarify" or u.item or u.category or not other:
+        return u
+    if not present & {"dispose", "which_kind", "unwanted"} or present & NOT_ONE_THING:
+        return u
+    u.answer_key, u.method = "clarify.material", "ask_material"
+    u.options = [Option("material", m) for m in ASKED_MATERIALS]
+    return u
+
+
+def material_answer(key: str) -> str | None:
+    """The category a material chosen from the question back gives (`big`: too big for the bag, oversized)."""
+    return "oversized" if key == "big" else material_category({key}) if key in ASKED_MATERIALS else None
 
 
 # Words that ask how a thing is sorted, not when it goes out: with them a follow-up to the calendar is about sorting.
@@ -804,9 +874,10 @@ def _schedule_follow_up(u: Understanding, present: set[str]) -> Understanding:
 
 def _too_big_thing(u: Understanding, present: set[str]) -> Understanding:
     """A thing the list does not have, said not to fit in the bag, with a word of throwing it away ("the golf clubs
-    are too long for the garbage bag, how do I throw them away?", "baby bathtub, di kasya sa gomi bag"): that thing is
+    are too long for the garbage bag, how do I throw them away?", "baby bathtub, di kasya sa gomi bag"; or no longer
+    used: "cái nạng không dùng nữa, dài hơn túi rác"): that thing is
     oversized garbage (a sorting answer, with "please confirm"), not the general question about oversized garbage."""
-    if u.intent != "garbage.oversized" or u.item or not {"bag", "dispose", "big"} <= present:
+    if u.intent != "garbage.oversized" or u.item or not {"bag", "big"} <= present or not present & {"dispose", "unwanted"}:
         return u
     return Understanding("garbage.sorting", 0.7, "garbage.material", category="oversized", concepts=present,
                          languages_named=u.languages_named, area=u.area, method="material")

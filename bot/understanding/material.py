@@ -89,27 +89,35 @@ def said_outside(finds: list[Find], items: list[Find], materials: frozenset[str]
     return {key(f) for f in finds if key(f) in materials and not any(_inside(f, i) for i in items)}
 
 
-# A size said in numbers ("90cm", "1 metro", "1m2", "一米多", "30センチ"): a thing at least this long does not fit a
-# designated bag (the 45 L bag is about 65 x 80 cm: the city counts what does not fit as oversized); one at most this
-# long does. Between the two the number says nothing.
-BIG_CM, SMALL_CM = 70, 30
+# A size said in numbers ("90cm", "1.2m", "1 metro", "cao 1m3", "1米5", "一米多", "30センチ"): a thing at least this
+# long does not fit a designated bag (a 45 L bag is about 65 x 80 cm; the city counts what does not fit as oversized);
+# one at most this long does. Between the two the number says nothing, and beyond the last it is a distance ("500 m
+# from here"), not a thing.
+BIG_CM, SMALL_CM, THING_CM = 80, 30, 500
 _CJK_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+_CENTIMETRES = ("cm", "cms", "centim", "せんち", "公分", "厘米")
 _SIZE = re.compile(
-    r"(?<![\w.])(\d+(?:[.,]\d+)?|[一两二三四五])\s*"
-    r"(cm|せんち|公分|厘米|cms|centimetros?|centimetres?|centimeters?|m(?=\d)|m\b|metros?|metres?|meters?|met\b|"
-    r"めーとる|米(?!饭)|meter\b)(\d{1,2}(?!\d))?")
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?|[一两二三四五])\s*"
+    r"(cms?|centimet(?:er|re|ro)s?|せんち|公分|厘米|mts?|mets?|meters?|metres?|metros?|m|米(?!饭)|めーとる|めーたー|"
+    r"मिटर|miter|mitar)(\d{1,2}(?!\d))?(?![a-z])")
 
 
-def measured_size(folded: str, finds: list[Find]) -> list[Find]:
-    """The size a message gives in numbers, as the concepts `big` or `small` (on the number's own characters)."""
-    added = []
+def measured_size(folded: str, finds: list[Find], things: frozenset[str] = frozenset()) -> list[Find]:
+    """The size a message gives in numbers, as the concept `big` or `small` on the number's own characters; only
+    beside a thing named (an item, or one of `things`: what it is made of or what kind of thing it is), and not when
+    a size word already says it."""
+    present = {key(f) for f in finds}
+    if not ("item" in present or present & things) or present & {"big", "small"}:
+        return finds
     for m in _SIZE.finditer(folded):
         number, unit, rest = m.group(1), m.group(2), m.group(3)
         value = float(_CJK_DIGITS.get(number) or number.replace(",", "."))
-        cm = value if unit in ("cm", "せんち", "公分", "厘米", "cms") or unit.startswith("centim") else value * 100
-        if rest and not unit.startswith(("cm", "せんち", "公分", "厘米")):
-            cm += int(rest) * (10 if len(rest) == 1 else 1)  # "1m2": one metre twenty
-        key = "big" if cm >= BIG_CM else "small" if cm <= SMALL_CM else None
-        if key:
-            added.append(Find(Entry("concept", key, "en", m.group(0), (m.group(0),)), m.start(), m.end(), 1.0))
-    return finds + added if added else finds
+        centimetres = unit.startswith(_CENTIMETRES)
+        cm = value if centimetres else value * 100
+        if rest and not centimetres:
+            cm += int(rest) * (10 if len(rest) == 1 else 1)  # "1m2", "1米5": one metre twenty, one metre fifty
+        concept = "big" if BIG_CM <= cm <= THING_CM else "small" if cm <= SMALL_CM else None
+        if concept:
+            entry = Entry("concept", concept, "xx", m.group(0), (m.group(0),))
+            return finds + [Find(entry, m.start(), m.end(), 1.0)]
+    return finds

@@ -30,5 +30,27 @@ def read(text: str, lexicon: Lexicon, matcher: Matcher, last_intent: str | None 
     folded = fold(text)
     raw = lexicon.find_raw(folded)
     detection = detect(text, lexicon, lexicon.select(raw))
-    finds = vehicle_parts(lexicon.select(raw, detection.vocabulary_languages(), detection.sure))
+    finds = _own_negations(vehicle_parts(lexicon.select(raw, detection.vocabulary_languages(), detection.sure)),
+                           lexicon, detection)
     return Reading(folded, finds, detection, matcher.understand(folded, finds, last_intent))
+
+
+_NEGATIONS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _own_negations(finds: list[Find], lexicon: Lexicon, detection: Detection) -> list[Find]:
+    """A word that denies in another language is no denial in a message read as this one: Portuguese "no" is "in the"
+    ("pode pôr no shigen gomi?"), Vietnamese "nó" is "it", not the English or Spanish "no" that would deny the thing
+    after it. Denials only ever excuse (a denied sign, a thing denied), so a denial dropped errs on the side of the
+    alarm or the thing named."""
+    if not any(f.entry.kind == "concept" and f.entry.key == "negation" for f in finds):
+        return finds
+    cache = (id(lexicon), str(detection.lang))
+    if cache not in _NEGATIONS:
+        _NEGATIONS[cache] = frozenset(" ".join(e.words) for e in lexicon.entries
+                                      if e.kind == "concept" and e.key == "negation" and e.lang == detection.lang)
+    own = _NEGATIONS[cache]
+    if not own:
+        return finds
+    return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key == "negation"
+                                     and f.entry.lang != detection.lang and " ".join(f.entry.words) not in own)]

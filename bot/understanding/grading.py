@@ -217,3 +217,17 @@ def laughed_death(folded: str, finds: list[Find]) -> list[Find]:
     if not {key(f) for f in finds if not _inside(f, spans)} - NOT_A_TOPIC - GRADING - LAUGHABLE:
         return finds
     return [f for f in finds if key(f) not in LAUGHABLE]
+
+
+# The alarm words that only name who came to help ("the ambulance came", "救急車が来た", "dumating na ang pulis").
+HELPERS = frozenset({"emergency", "help", "weak_alarm"})
+
+
+def ended(finds: list[Find]) -> list[Find]:
+    """Help that came or a person who left, told as over (`ended`: "the ambulance is here", "警察来了", "umalis na
+    siya"): the ambulance or the police named inside those words is no alarm of its own. Any other word of danger
+    beside them still counts ("the ambulance came but he is not breathing")."""
+    spans = [(f.start, f.end) for f in finds if key(f) == "ended"]
+    if not spans:
+        return finds
+    return [f for f in finds if not (key(f) in HELPERS and _inside(f, spans))]

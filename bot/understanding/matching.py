@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from .grading import (
     aftermath,
     denied_harm,
+    ended,
     entry_by_landlord,
     felt_now,
     laughed_death,
@@ -215,7 +216,7 @@ class Matcher:
         finds = material_modifiers(denied_things(folded, finds, MATERIALS))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
-        finds = aftermath(finds)
+        finds = ended(aftermath(finds))
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}
         other, words = _uncovered_words(folded, finds), word_count(folded)
         finds, present = self._ongoing_over_alarm(finds, present, other, words)

@@ -117,3 +117,73 @@ def test_a_threat_by_someone_unnamed_is_a_crisis_but_not_the_suicide_line(say, t
 def test_taking_ones_own_life_is_still_the_suicide_line(say, text) -> None:
     reply = say(text, user=text)
     assert reply.intent == "crisis" and reply.entry == "crisis.self_harm"
+
+
+@pytest.mark.parametrize("text", [
+    "mi sobrina me contó que el esposo de su mamá la toca, no sé qué hacer",
+    "meu padrasto mexe com ela quando eu saio",
+    "o tio mexe nas partes da minha filha",
+    "hinahawakan ng tito niya ang anak ko sa maselang bahagi",
+    "my daughter's stepdad touches her private parts",
+    "ông hàng xóm sờ vào chỗ kín của bé",
+    "继父经常摸我女儿的私处",
+    "塾の先生が息子の下半身をさわる",
+    "सौतेनी बुबाले छोरीको गुप्तांग छुन्छ",
+    "ayah tiri suka pegang-pegang anak perempuan saya",
+])
+def test_sexual_abuse_told_with_words_of_touching_is_a_crisis(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.handoff
+    assert reply.entry in ("crisis.child_abuse", "crisis.sexual_violence")
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("mi hija toca la guitarra con su papá, hay clases de música?", "class.children"),
+    ("my daughter has a fever, her forehead was hot when I touched her", "consultation.medical"),
+    ("my son touches his private parts a lot, is this normal? which doctor", "consultation.medical"),
+    ("meu filho mexe com tudo, onde jogo pilhas?", "garbage.sorting"),
+    ("孩子摸了电池，电池怎么扔", "garbage.sorting"),
+    ("anak ko hinahawakan lagi ang cellphone, saan itatapon ang lumang cellphone?", "garbage.sorting"),
+])
+def test_a_touch_that_is_no_abuse_stays_what_it_is(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "udah ga kuat, capek banget pengen mati wkwk, btw sampah besok apa?",
+    "so tired i want to die lol nobody cares about me, when is burnable garbage day",
+    "cansada demais, quero morrer kkk ninguém liga pra mim, que dia é o lixo?",
+    "mệt quá muốn chết haha, không còn lối thoát, mai đổ rác gì",
+    "estoy tan cansada que quiero morir jaja, ya no aguanto mas, qué día es la basura?",
+])
+def test_a_laugh_beside_real_distress_excuses_nothing(say, text) -> None:
+    reply = say(text, user=text)
+    assert reply.intent == "crisis" and reply.entry == "crisis.self_harm"
+
+
+def test_a_laugh_after_distress_in_the_conversation_excuses_nothing(say) -> None:
+    assert say("aku capek banget sama hidup, ga ada yang peduli", user="cv").intent == "crisis"
+    assert say("capek banget pengen mati wkwk, jadwal sampah plastik kapan", user="cv").intent == "crisis"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("capek banget pengen mati wkwk, jadwal sampah plastik kapan", "garbage.schedule"),  # no distress before it
+    ("so tired i could die lol, when is the bus", "life.bus"),
+])
+def test_a_laughed_figure_with_no_distress_is_still_a_figure(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "I'm dying lol this meme",
+    "me muero de risa jaja",
+    "mati ketawa liat meme ini wkwk",
+])
+def test_dying_of_laughter_raises_no_alarm(say, text) -> None:
+    assert say(text, user=text).intent not in ("emergency", "crisis")
+
+
+def test_a_fall_told_as_past_with_no_sign_of_danger_is_no_emergency(say) -> None:
+    assert say("mi hijo se cayo en el parque ayer y se golpeo la rodilla", user="knee").intent \
+        not in ("emergency", "crisis")
+    assert say("mi hijo se cayó ayer y ahora no despierta", user="knee2").intent == "emergency"

@@ -393,6 +393,7 @@ class Bot(Commands, WholeQuestion):
             return u
         if word_count(fold(text)) > CRISIS_FOLLOW_UP_WORDS or u.answer_key == "thanks" \
                 or (u.intent == "crisis" and not harm) or u.intent in NEW_AFTER_EMERGENCY \
+                or (u.intent == "consultation.medical" and word_count(fold(text)) > MEDICAL_FOLLOW_UP_WORDS) \
                 or (u.intent.startswith("garbage.") and u.concepts & GARBAGE_WORDS and not u.options):
             return u
         return replace(u, intent="emergency", answer_key="emergency", method="context", options=[], item=None,
@@ -715,6 +716,7 @@ PERSON_HARM = frozenset({"hurt_me", "hits", "threat", "sexual", "stalking", "abu
 NEW_AFTER_EMERGENCY = frozenset({"human", "language.change", "privacy.delete", "announcements", "reminders",
                                  "consultation.legal", "consultation.job", "class.japanese", "class.online",
                                  "class.children", "life.bus", "life.health_insurance", "life.moving"})
+MEDICAL_FOLLOW_UP_WORDS = 8  # "what number?", "ambulance kasari bolaune?": the emergency; a longer health question: itself
 GARBAGE_WORDS = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "when", "collect", "today_tomorrow"})
 CRISIS_FOLLOW_UP_WORDS = 20  # a message this short after a crisis, with no item and no other clear need, continues it
 # A need of its own after a crisis: danger now, thanks, a person, a lawyer, a doctor, the desk, a life procedure.
@@ -731,7 +733,7 @@ def _continues_crisis(u: Understanding, text: str) -> bool:
 
 def crisis_situation(concepts: set[str]) -> str:
     """Which help lines fit a crisis message, from the concepts found in it (unsure: the general lines)."""
-    if "child" in concepts and concepts & {"hurt_me", "abuse", "hits", "harm_signs"}:
+    if "child" in concepts and concepts & {"hurt_me", "abuse", "hits", "harm_signs", "touch_person", "private_parts"}:
         return "child_abuse"
     if {"id_document", "withheld"} <= concepts:
         return "exploitation"
@@ -750,6 +752,7 @@ def crisis_situation(concepts: set[str]) -> str:
                                # a crisis told without its keywords (intents/rules.yaml)
                                ("not_exist", "self_harm"), ("burden", "self_harm"), ("giveaway", "self_harm"),
                                ("pursuit", "stalking"), ("control", "violence_home"),
+                               ("touch_person", "sexual_violence"), ("private_parts", "sexual_violence"),
                                ("papers_threat", "violence_home")):
         if concept in concepts:
             return situation

@@ -23,6 +23,7 @@ from .grading import (
     felt_now,
     laughed_death,
     past_injury,
+    past_mild,
     recovered_injury,
     unanswered,
     worried_disposal,
@@ -210,9 +211,9 @@ class Matcher:
         finds = _doubt_over_ambulance(folded, finds)
         finds = past_injury(folded, entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
-        finds = recovered_injury(folded, finds)
+        finds = past_mild(recovered_injury(folded, finds))
         finds = unanswered(finds, self.crisis_concepts)
-        finds = laughed_death(folded, finds)
+        finds = laughed_death(folded, finds, last_intent == "crisis")
         finds = material_modifiers(denied_things(folded, finds, MATERIALS))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))

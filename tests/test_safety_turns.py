@@ -187,3 +187,36 @@ def test_a_fall_told_as_past_with_no_sign_of_danger_is_no_emergency(say) -> None
     assert say("mi hijo se cayo en el parque ayer y se golpeo la rodilla", user="knee").intent \
         not in ("emergency", "crisis")
     assert say("mi hijo se cayó ayer y ahora no despierta", user="knee2").intent == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my father fell from the roof",
+    "mi papá se cayó del techo",
+    "bố em ngã từ mái nhà",
+    "爸爸从屋顶摔下来了",
+    "父が屋根から落ちた",
+    "ayah saya jatuh dari atap",
+])
+def test_a_fall_from_a_height_is_danger_now(say, text) -> None:
+    assert say(text, user=text).intent == "emergency"
+
+
+def test_a_fall_from_a_ladder_told_as_over_is_still_a_health_question(say) -> None:
+    text = "he fell from the ladder last week, he is fine now, which clinic for a checkup?"
+    assert say(text, user=text).intent == "consultation.medical"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("yung bata po sa kabilang unit araw-araw pinapalo, naririnig ko pong umiiyak", "crisis"),  # a child beaten
+    ("a man follow me from the station to my apartment every night this week, im scared", "crisis"),
+    ("follow us on facebook for the japanese class?", "class.japanese"),
+    ("panas banget sampe mau pingsan wkwk. kipas angin yg rusak buang kemana?", "garbage.sorting"),  # laughed
+    ("nilalagnat anak ko 38.5, hatinggabi na, tatawag ba ako ambulansya o may ibang number?", "consultation.medical"),
+])
+def test_danger_told_in_other_words_is_read_by_what_it_says(say, text, intent) -> None:
+    assert say(text, user=text).intent == intent
+
+
+def test_asking_for_someone_who_speaks_tagalog_after_a_crisis_is_the_desk(say) -> None:
+    assert say("yung asawa ko sinasaktan ako pag lasing", user="tl-desk").intent == "crisis"
+    assert say("pwede po ba ako makausap ng taong marunong mag tagalog?", user="tl-desk").intent == "consultation.desk"

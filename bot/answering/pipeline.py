@@ -313,6 +313,8 @@ class Bot(Commands, WholeQuestion):
             # calendar); the help lines again and the same urgent ticket. An item, a greeting or danger now is new.
             u.intent = u.answer_key = "crisis"
             u.method, u.options = "context", []
+        if user.last_intent == "emergency":
+            u = self._after_emergency(u, text, user)
         u.area = self._known_place(u.area)  # "伊勢崎市" is the city: no district is taken from it
         command = COMMANDS.get(u.intent) or COMMANDS.get(u.answer_key)
         if command is not None:
@@ -394,6 +396,36 @@ class Bot(Commands, WholeQuestion):
         if not u.item and "broken" in u.concepts and broken in self.kb.items:
             u.intent, u.answer_key, u.method, u.options = "garbage.sorting", "garbage.sorting", "context", []
             u.item, u.category, u.confidence = broken, self.kb.items[broken].category, max(u.confidence, 0.7)
+
+    def _after_emergency(self, u: Understanding, text: str, user: User) -> Understanding:
+        """The turn after an answer to danger now, read with that danger as its context (a danger told across turns).
+
+        While the danger is open (its message came within EMERGENCY_OPEN), a short turn that adds to it ("3rd floor",
+        "rua das flores 12", "he is still on the roof", "yes", "please hurry", "what number?") is still the
+        emergency: its answer again, never a question back or "passed to the desk". A turn that says the danger is
+        over ("police came", "we are safe now", "ok he left": `ended`, `safe`, `recovered`, `over`) is no danger now:
+        a crisis when the danger was harm between people (a partner choking someone, a person on a roof), else
+        what it says. A new need of its own (thanks, a person, a garbage question with its words) is answered as
+        itself."""
+        last = self.store.last_read(user.id)
+        if last is None or last[0] != "emergency" or utcnow() - last[2] > EMERGENCY_OPEN:
+            return u
+        harm = (last[1] | u.concepts) & PERSON_HARM
+        if u.intent == "emergency":
+            u.concepts |= harm  # what the danger is about, for the turn after this one
+            return u
+        if u.concepts & DANGER_ENDED:
+            if harm and (u.intent in ("unknown", "crisis", "greeting") or u.options):
+                return replace(u, intent="crisis", answer_key="crisis", method="context", options=[],
+                               concepts=u.concepts | harm)
+            return u
+        if word_count(fold(text)) > CRISIS_FOLLOW_UP_WORDS or u.answer_key == "thanks" \
+                or (u.intent == "crisis" and not harm) or u.intent in NEW_AFTER_EMERGENCY \
+                or (u.intent == "consultation.medical" and word_count(fold(text)) > MEDICAL_FOLLOW_UP_WORDS) \
+                or (u.intent.startswith("garbage.") and u.concepts & GARBAGE_WORDS and not u.options):
+            return u
+        return replace(u, intent="emergency", answer_key="emergency", method="context", options=[], item=None,
+                       category=None, also=None, confidence=0.7, concepts=u.concepts | harm)
 
     # -- special commands (the table COMMANDS, below the class) ------------------------------------------------------
     def _command_language(self, reading: Reading, user: User) -> str:
@@ -715,6 +747,17 @@ def storable(text: str | None) -> str | None:
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
 
 
+# The turn after danger now (Bot._after_emergency): the danger is open this long after it was told; a turn that says
+# it is over (help came, the person left, safe now, the fire out); harm between people, which is a crisis once the
+# danger now is over; new needs and the words of a garbage question, answered as themselves.
+EMERGENCY_OPEN = dt.timedelta(hours=1)
+DANGER_ENDED = frozenset({"ended", "safe", "recovered", "over"})
+PERSON_HARM = frozenset({"hurt_me", "hits", "threat", "sexual", "stalking", "abuse", "self_harm", "edge"})
+NEW_AFTER_EMERGENCY = frozenset({"human", "language.change", "privacy.delete", "announcements", "reminders",
+                                 "consultation.legal", "consultation.job", "class.japanese", "class.online",
+                                 "class.children", "life.bus", "life.health_insurance", "life.moving"})
+MEDICAL_FOLLOW_UP_WORDS = 8  # "what number?", "ambulance kasari bolaune?": the emergency; a longer health question: itself
+GARBAGE_WORDS = frozenset({"garbage", "dispose", "which_kind", "category", "bag", "when", "collect", "today_tomorrow"})
 CRISIS_FOLLOW_UP_WORDS = 20  # a message this short after a crisis, with no item and no other clear need, continues it
 # A need of its own after a crisis: danger now, thanks, a person, a lawyer, a doctor, the desk, a life procedure.
 NEW_AFTER_CRISIS = frozenset({"emergency", "crisis", "greeting", "human", "language.change", "privacy.delete",
@@ -730,7 +773,7 @@ def _continues_crisis(u: Understanding, text: str) -> bool:
 
 def crisis_situation(concepts: set[str]) -> str:
     """Which help lines fit a crisis message, from the concepts found in it (unsure: the general lines)."""
-    if "child" in concepts and concepts & {"hurt_me", "abuse", "hits", "harm_signs"}:
+    if "child" in concepts and concepts & {"hurt_me", "abuse", "hits", "harm_signs", "touch_person", "private_parts"}:
         return "child_abuse"
     if {"id_document", "withheld"} <= concepts:
         return "exploitation"
@@ -749,6 +792,7 @@ def crisis_situation(concepts: set[str]) -> str:
                                # a crisis told without its keywords (intents/rules.yaml)
                                ("not_exist", "self_harm"), ("burden", "self_harm"), ("giveaway", "self_harm"),
                                ("pursuit", "stalking"), ("control", "violence_home"),
+                               ("touch_person", "sexual_violence"), ("private_parts", "sexual_violence"),
                                ("papers_threat", "violence_home")):
         if concept in concepts:
             return situation

@@ -597,6 +597,18 @@ class Store:
             return s.scalar(select(func.max(Message.created_at)).where(Message.user_id == user_id,
                                                                         Message.direction == "in"))
 
+    def last_read(self, user_id: int) -> tuple[str | None, set[str], dt.datetime] | None:
+        """The user's last answered message, as it was read: its intent, its concepts (no words) and when it came;
+        None before the first. (A danger told across turns: what the open danger was about.)"""
+        with self.session() as s:
+            row = s.execute(select(Message.intent, Message.concepts, Message.created_at)
+                            .where(Message.user_id == user_id, Message.direction == "in",
+                                   Message.processed.is_(True))
+                            .order_by(Message.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return row[0], set(filter(None, (row[1] or "").split(","))), row[2]
+
     def cache_translation(self, key: str, source: str, target: str, engine: str, result: str) -> None:
         """Keep a machine translation (another process may have stored the same one: that is fine)."""
         try:

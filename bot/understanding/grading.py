@@ -195,15 +195,21 @@ NOT_A_TOPIC = frozenset({"greeting", "thanks", "ack", "now", "figure", "detail",
                          "job", "boss", "medical", "feeling", "wish", "today_tomorrow"})
 
 
-def laughed_death(folded: str, finds: list[Find]) -> list[Find]:
+# Distress told beside the laugh ("udah ga kuat", "nobody cares about me", "i'm a burden"): the laugh excuses nothing.
+DISTRESS = frozenset({"despair", "no_way_out", "burden", "not_exist", "farewell", "giveaway"})
+
+
+def laughed_death(folded: str, finds: list[Find], after_crisis: bool = False) -> list[Find]:
     """"So tired today I could die 😂, what time is the last bus?", "garmi le marisakyo… jado le marisakyo 😂, purano
     futon falnu cha", "panas banget kayak mau mati wkwk, btw…": words of dying (`dying`) said of tiredness, heat or
     cold (`strain`), laughed at right after (a laughing face or `laugh`: wkwk, haha, kkkk, 哈哈, 笑), beside a question
     of another topic, are a figure of speech: the alarm words on them are dropped. Plain words are never a joke: words
     of killing oneself, a method, a plan or a farewell are no words of dying and keep the alarm, and so does a word of
-    now, dying words with no strain, no laugh after them, or no other question. Other crisis words still count."""
+    now, dying words with no strain, no laugh after them, or no other question. Other crisis words still count. A
+    laugh never excuses real distress: other words of it in the message (`DISTRESS`: "ga kuat", "no one cares") or a
+    crisis the turn before (`after_crisis`) keep the alarm."""
     keys = {key(f) for f in finds}
-    if not {"strain", "dying"} <= keys or "now" in keys:
+    if not {"strain", "dying"} <= keys or "now" in keys or keys & DISTRESS or after_crisis:
         return finds
     laughs = [f.start for f in finds if key(f) == "laugh"]
     laughs += [i for i, ch in enumerate(folded) if ch in LAUGH_FACES]
@@ -218,3 +224,32 @@ def laughed_death(folded: str, finds: list[Find]) -> list[Find]:
     if not {key(f) for f in finds if not _inside(f, spans)} - NOT_A_TOPIC - GRADING - LAUGHABLE:
         return finds
     return [f for f in finds if key(f) not in LAUGHABLE]
+
+
+# The alarm words that only name who came to help ("the ambulance came", "救急車が来た", "dumating na ang pulis").
+HELPERS = frozenset({"emergency", "help", "weak_alarm"})
+
+
+def ended(finds: list[Find]) -> list[Find]:
+    """Help that came or a person who left, told as over (`ended`: "the ambulance is here", "警察来了", "umalis na
+    siya"): the ambulance or the police named inside those words is no alarm of its own. Any other word of danger
+    beside them still counts ("the ambulance came but he is not breathing")."""
+    spans = [(f.start, f.end) for f in finds if key(f) == "ended"]
+    if not spans:
+        return finds
+    return [f for f in finds if not (key(f) in HELPERS and _inside(f, spans))]
+
+
+def past_mild(finds: list[Find]) -> list[Find]:
+    """A fall or a bump told as past ("mi hijo se cayó ayer y se golpeó la rodilla", "she fell down last week"): when
+    every alarm word is the mild sign itself (`mild`) and a word of the past is there (`ongoing`), with no word of
+    now, no vital sign and no cry for help, it is a health question, not 119: the emergency words on the mild sign
+    are dropped, and so is a blow on it read as a beating ("se golpeó" is no one hitting the child)."""
+    keys = {key(f) for f in finds}
+    if "ongoing" not in keys or "mild" not in keys or keys & {"now", "vital", "help", "acute"}:
+        return finds
+    spans = [(f.start, f.end) for f in finds if key(f) == "mild"]
+    alarms = [f for f in finds if key(f) == "emergency"]
+    if not alarms or not all(_inside(f, spans) for f in alarms):
+        return finds
+    return [f for f in finds if not (key(f) in ("emergency", "hits") and _inside(f, spans))]

@@ -289,11 +289,12 @@ def _hides(outer: Find, inner: Find) -> bool:
 # without its keywords (intents/rules.yaml): how long it has gone on ("every day", "for weeks"), a wish ("I hope")
 # and a farewell ("thank you for everything", which is still a thanks). And those of bot/understanding/grading.py:
 # a denial of violence ("nobody", "không ai"), someone entering the home (a landlord who came in while one was out)
-# a worry about a thing to throw away ("afraid it will cut", "怕"), and a feeling told ("I feel like", "只想").
+# a worry about a thing to throw away ("afraid it will cut", "怕"), a feeling told ("I feel like", "只想"), and a
+# danger told over ("the ambulance came", "警察来了": `ended`).
 GRADING = frozenset({"doubt", "ambulance", "mild", "vital", "negation", "ongoing", "weak_alarm", "over",
                      "fire_word", "persistent", "wish", "farewell", "nobody", "entered",
                      "worry", "feeling", "recovered", "unanswered", "laugh", "strain",
-                     "dying", "vital_ok"})
+                     "dying", "vital_ok", "ended"})
 
 
 def make_entry(kind: str, key: str, lang: str, phrase: Any) -> Entry | None:

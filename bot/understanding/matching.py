@@ -19,10 +19,12 @@ from rapidfuzz import fuzz, process
 from .grading import (
     aftermath,
     denied_harm,
+    ended,
     entry_by_landlord,
     felt_now,
     laughed_death,
     past_injury,
+    past_mild,
     recovered_injury,
     unanswered,
     worried_disposal,
@@ -235,14 +237,14 @@ class Matcher:
         finds = _doubt_over_ambulance(folded, finds)
         finds = past_injury(folded, entry_by_landlord(finds))
         finds = worried_disposal(folded, finds)
-        finds = recovered_injury(folded, finds)
+        finds = past_mild(recovered_injury(folded, finds))
         finds = unanswered(finds, self.crisis_concepts)
-        finds = laughed_death(folded, finds)
+        finds = laughed_death(folded, finds, last_intent == "crisis")
         finds = material_modifiers(denied_things(folded, finds, MATERIALS))
         finds = denied_area(folded, measured_size(folded, finds, MATERIALS))
         finds = _danger_over(folded, finds)
         finds = felt_now(_duration_over_now(folded, finds))
-        finds = aftermath(finds)
+        finds = ended(aftermath(finds))
         finds = self._town_of_station(folded, finds)
         finds = self._knife_to_throw(folded, finds)
         present = {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds}

@@ -33,6 +33,7 @@ from .grading import gap as _gap
 from .grading import key as _key
 from .lexicon import GRADING, Entry, Find, Lexicon
 from .material import denied_area, denied_things, material_modifiers, measured_size, said_outside
+from .patient import ADULT_AGE, patient_age
 from .text import fold, has_cjk, tokens, word_count
 
 PSEUDO = {"item", "category", "lang_name", "area"}
@@ -261,6 +262,7 @@ class Matcher:
             u.languages_named = named
             return u
         follow = last_intent == "garbage.schedule" and words <= FOLLOW_UP_WORDS
+        age = patient_age(folded)
         for rule in self.rules:
             if rule.holds(present, other, words):
                 u = self._from_rule(rule, finds, present, folded)
@@ -268,12 +270,19 @@ class Matcher:
                 u.also = self._second_topic(rule, present, other, words)
                 u = _too_big_thing(_by_material(u, material_evidence(finds, follow), other), present)
                 opened = any(_key(f) == "and_about" and f.start == 0 for f in finds)
-                return _schedule_follow_up(u, present) if follow and opened else u
+                return _schedule_follow_up(u, present) if follow and opened else _by_age(u, age)
+        if last_intent == MEDICAL and (age := patient_age(folded, words)) is not None \
+                and _tells_the_patient(present, words):
+            # "ele tem 5 anos", "4岁男孩", "u 22 barsa ko, bolna sakchha" right after a medical question: the answer
+            # to "how old?", the same question for a child (#8000) or an adult (#7119)
+            u = Understanding(MEDICAL, 0.7, MEDICAL, concepts=present, method="context")
+            u.languages_named, u.area = named, area
+            return _by_age(u, age)
         if _asks_detail(present, words, last_intent):
             # "how much is it?", "what do I need to bring?" right after an answer about a topic: that topic again.
             u = Understanding(str(last_intent), 0.7, str(last_intent), concepts=present, method="context")
             u.languages_named, u.area = named, area
-            return u
+            return _by_age(u, age)
         u = self._from_examples(folded)
         if u.intent == "unknown" or u.options:
             # words that are no evidence ("where can I buy") count as words about something else here
@@ -281,7 +290,7 @@ class Matcher:
             u = self._from_evidence(present, finds, words, last_intent, u, loose, folded)
         u.concepts, u.languages_named, u.area = present, named, area
         placed = _by_material(u, material_evidence(finds, follow), other, last_intent == "garbage.sorting")
-        return _ask_material(placed, present, other)
+        return _by_age(_ask_material(placed, present, other), age)
 
     def _knife_to_throw(self, folded: str, finds: list[Find]) -> list[Find]:
         """"cuchillo de cocina viejo, como lo tiro sin peligro": a weapon word hides the knife it names, for danger
@@ -767,6 +776,34 @@ def material_evidence(finds: list[Find], category_follow_up: bool = False) -> se
     named = {(f.start, f.end) for f in finds if f.entry.kind == "category"} if category_follow_up else set()
     return {f.entry.key if f.entry.kind == "concept" else f.entry.kind for f in finds
             if not (f.entry.kind == "concept" and f.entry.key in MATERIALS and (f.start, f.end) in named)}
+
+
+MEDICAL, MEDICAL_CHILD = "consultation.medical", "consultation.medical.child"
+# What a message telling the patient's age after a medical question may also say ("my son", "still awake, drinks his
+# milk", "tonight", "who do I call?") without being about another topic, and how long it may be.
+PATIENT_WORDS = NEUTRAL | {"ack", "negation", "child", "family", "medical", "call_advice", "phone", "time_of_day",
+                           "today_tomorrow", "when", "other_days", "vital", "mild", "ongoing", "persistent", "feeling",
+                           "worry", "doubt"}
+AGE_FOLLOW_UP_WORDS = 15
+
+
+def _tells_the_patient(present: set[str], words: int) -> bool:
+    """Whether a message with an age says nothing but who the patient is and how they are."""
+    return words <= AGE_FOLLOW_UP_WORDS and not present - PATIENT_WORDS
+
+
+def _by_age(u: Understanding, age: int | None) -> Understanding:
+    """The medical answer for the patient's age: #8000 under 15, #7119 from 15 ("meu filho de 16 anos" is no child
+    for the lines). In a first question the age counts only beside a child word (a number of years there may be
+    how long the writer has lived here); in a follow-up ("ele tem 5 anos", "my son") the age or the child decides."""
+    if u.intent != MEDICAL or u.answer_key not in (MEDICAL, MEDICAL_CHILD) or u.options:
+        return u
+    follow_up = u.method == "context"
+    if age is not None and (follow_up or "child" in u.concepts):
+        u.answer_key = MEDICAL_CHILD if age < ADULT_AGE else MEDICAL
+    elif follow_up and "child" in u.concepts:
+        u.answer_key = MEDICAL_CHILD
+    return u
 
 
 def _asks_detail(present: set[str], words: int, last_intent: str | None) -> bool:

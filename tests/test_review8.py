@@ -12,6 +12,7 @@ import pytest
     "मेरो बाबु हरायो",
     "mero babu haraayo",
     "मेरो बुवा हराउनुभयो, उहाँलाई बिर्सने रोग छ",
+    "हजुरबुवा हराउनुभयो",
 ])
 def test_a_missing_person_in_nepali_is_still_an_emergency(say, text) -> None:
     assert say(text, user=text).intent == "emergency"

@@ -124,6 +124,15 @@ def felt_now(finds: list[Find]) -> list[Find]:
     return [f for f in finds if key(f) != "now"]
 
 
+def recovered_now(finds: list[Find]) -> list[Find]:
+    """The "now" of a word that the harm is over ("tá bem agora", "he's fine now", "ahora está bien") tells the
+    present state, not a danger now: it is dropped (a "now" elsewhere in the message stays). A word of hitting inside
+    a mild sign ("bateu o joelho", bumped the knee) is no blow by someone."""
+    spans = [(f.start, f.end) for f in finds if key(f) == "recovered"]
+    bumps = [(f.start, f.end) for f in finds if key(f) == "mild"]  # "bateu o joelho": bumped, not hit by someone
+    return [f for f in finds if not (key(f) == "now" and _inside(f, spans)) and not (key(f) == "hits" and _inside(f, bumps))]
+
+
 RECOVERED_GAP = 6  # "cut my hand on it yesterday but it's bandaged now": the word that it is over follows the injury
 
 

@@ -26,6 +26,7 @@ from .grading import (
     past_injury,
     past_mild,
     recovered_injury,
+    recovered_now,
     unanswered,
     worried_disposal,
 )
@@ -236,7 +237,7 @@ class Matcher:
         finds = _longer_over_crossing(finds, self.crisis_concepts)
         finds = denied_harm(folded, finds)
         finds = _doubt_over_ambulance(folded, finds)
-        finds = past_injury(folded, entry_by_landlord(finds))
+        finds = past_injury(folded, recovered_now(entry_by_landlord(finds)))
         finds = worried_disposal(folded, finds)
         finds = past_mild(recovered_injury(folded, finds))
         finds = unanswered(finds, self.crisis_concepts)

@@ -272,3 +272,63 @@ def test_only_what_the_sweep_repairs_commits_without_waiting_for_the_disk(quiet_
         assert not any(s.startswith(("INSERT INTO inbox", "INSERT INTO outbox", "UPDATE outbox")) for s in transaction)
     assert [any(s.startswith(("INSERT INTO inbox", "INSERT INTO outbox", "UPDATE outbox")) for s in t)
             for t in waiting].count(True) == 3  # the inbox insert, the answer, the mark "sent"
+
+
+def _statements_of(engine: Any, run: Any) -> list[str]:
+    """The SQL statements `run()` sends through `engine` (the first words of each)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split())[:60])
+
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    return seen
+
+
+def test_the_residents_row_is_one_statement_of_the_take_and_a_deleted_resident_gets_a_new_row(quiet_app, bot) -> None:
+    """The take makes or finds the resident's row in one upsert (INSERT … ON CONFLICT … RETURNING; before: a SELECT,
+    then an INSERT or an UPDATE), for a first contact and a returning resident alike. A resident who deleted their
+    data since is a new row (their old one, `deleted:…`, is left alone), and a redelivery of an event from before
+    the deletion is still recognised and not stored again."""
+    from bot.answering.privacy import forget_by_id
+    from bot.storage.models import User
+
+    client = quiet_app.test_client()
+    runtime = current_runtime(quiet_app)
+    worker = runtime.new_worker()
+
+    def take(event: dict[str, Any]) -> tuple[list[int], list[str]]:
+        post(client, payload(event))
+        inbox_id = runtime.work.get(0)
+        assert inbox_id is not None
+        ids: list[int] = []
+        users = [s for s in _statements_of(bot.store.engine, lambda: ids.extend(worker.take(inbox_id)))
+                 if "users" in s.split(" (")[0].split(" WHERE")[0]]
+        return ids, users
+
+    first = text_event("onde jogo pilhas?", user="Uupsert", event_id="01J00000000000000000000UP1")
+    (m1,), users = take(first)
+    assert len(users) == 1 and users[0].startswith("INSERT INTO users")  # first contact: one statement
+    with bot.store.session() as s:
+        row = s.query(User).filter_by(external_id="Uupsert").one()
+        uid, seen = row.id, row.last_seen_at
+    (m2,), users = take(text_event("hello", user="Uupsert", event_id="01J00000000000000000000UP2"))
+    assert len(users) == 1 and users[0].startswith("INSERT INTO users")  # returning: the same one statement
+    with bot.store.session() as s:
+        assert s.query(User).filter_by(external_id="Uupsert").one().last_seen_at >= seen
+        assert {m.user_id for m in s.query(Message).filter(Message.id.in_([m1, m2]))} == {uid}
+        assert count(bot, User) == 1
+    forget_by_id(bot.store, uid)
+    assert take(redelivered(first))[0] == []  # from before the deletion: recognised, not a newcomer
+    (m3,), _ = take(text_event("hello again", user="Uupsert", event_id="01J00000000000000000000UP3"))
+    with bot.store.session() as s:
+        new = s.query(User).filter_by(external_id="Uupsert").one()
+        old = s.get(User, uid)
+        assert new.id != uid and s.get_one(Message, m3).user_id == new.id
+        assert old is not None and old.external_id.startswith("deleted:")

@@ -61,8 +61,6 @@ LEASE = 120.0  # seconds a worker holds a claimed message or outbox row before a
 # Statements of every event, built once (building one costs more CPU than running it on SQLite); values bound by name.
 _SEEN = select(Message.id).where(Message.channel == bindparam("c"),
                                  Message.event_id.in_([bindparam("e"), bindparam("d")]))
-_USER_ID = select(User.id).where(User.channel == bindparam("c"), User.external_id == bindparam("x"))
-_SEEN_NOW = update(User).where(User.id == bindparam("u")).values(last_seen_at=bindparam("t"))
 _DROP_INBOX = delete(Inbox).where(Inbox.id == bindparam("i"))
 _INBOX_ROW = select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == bindparam("i"))
 _TAKE_INBOX = _DROP_INBOX.returning(Inbox.channel, Inbox.body, Inbox.received_at)  # PostgreSQL: read and delete at once
@@ -76,13 +74,27 @@ _CLAIM = (update(Message)
           .where(Message.id == bindparam("m"), Message.processed.is_(False),
                  or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("stale")))
           .values(claimed_at=bindparam("now"), attempts=Message.attempts + 1))
-_INSERT_INBOX, _INSERT_USER, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), insert(User), insert(Message), insert(Outbox)
+_INSERT_INBOX, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), insert(Message), insert(Outbox)
 OUTBOX_FIELDS = ("channel", "recipient", "user_id", "message_id", "body", "reply_token", "reply_deadline", "retry_key",
                  "origin", "status", "attempts", "next_attempt_at", "in_doubt")
 _LOAD = select(Message, User).join(User, User.id == Message.user_id).where(Message.id == bindparam("m"))
 _OPEN_TICKET = select(Ticket.id).where(Ticket.user_id == bindparam("u"), Ticket.status == "open")
 _BEGIN_CALL = update(Outbox).where(Outbox.id == bindparam("o")).values(
     in_doubt=True, status="sending", next_attempt_at=bindparam("until"))
+
+
+def _user_upsert(dialect: str) -> Any:
+    """The resident's row for an event, in one statement: created on first contact (already seen now), its seen time
+    updated otherwise, its id returned either way (INSERT … ON CONFLICT (channel, external_id) DO UPDATE … RETURNING,
+    PostgreSQL and SQLite >= 3.35). A resident who deleted their data has a row under `deleted:<random>`, which never
+    conflicts: their next message makes a new row, as before. Concurrent first contacts of one resident end in one
+    row without an error (the second waits for the first, then updates it)."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(User)
+    return statement.on_conflict_do_update(index_elements=[User.channel, User.external_id],
+                                           set_={"last_seen_at": statement.excluded.last_seen_at}).returning(User.id)
 
 
 @functools.cache
@@ -248,6 +260,7 @@ class Store:
         # PostgreSQL answers a DELETE with the row it deleted (one round trip for the inbox row); SQLite can too, but
         # a worker would then hold SQLite's one write lock while it reads the body, and the webhooks wait for it.
         self.postgres = engine.dialect.name == "postgresql"
+        self._upsert_user = _user_upsert(engine.dialect.name)  # built once: the statement of every event
 
     def _relaxed(self, conn: Connection) -> None:
         """This transaction may be lost in a crash of the database server (see _RELAXED): PostgreSQL only."""
@@ -308,15 +321,9 @@ class Store:
             log.info("duplicate event ignored", extra={"channel": item.channel})
             return None
         now = utcnow()
-        user_id = conn.execute(_USER_ID, {"c": item.channel, "x": item.external_id}).scalar()
-        if user_id is None:  # first contact: one INSERT, already seen now
-            key = conn.execute(_INSERT_USER, {"channel": item.channel, "external_id": item.external_id,
-                                              "profile_language": item.profile_language, "last_seen_at": now}
-                               ).inserted_primary_key
-            assert key is not None
-            user_id = int(key[0])
-        else:
-            conn.execute(_SEEN_NOW, {"u": user_id, "t": now})
+        user_id = conn.execute(self._upsert_user, {"channel": item.channel, "external_id": item.external_id,
+                                                   "profile_language": item.profile_language, "last_seen_at": now}
+                               ).scalar_one()  # first contact: created, already seen now; else its seen time
         key = conn.execute(_INSERT_MESSAGE, {
             "user_id": user_id, "direction": "in", "channel": item.channel, "event_id": item.event_id,
             "kind": item.kind, "text": item.text, "raw": item.raw, "created_at": item.received_at or now}

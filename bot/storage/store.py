@@ -64,6 +64,13 @@ _SEEN = select(Message.id).where(Message.channel == bindparam("c"),
 _DROP_INBOX = delete(Inbox).where(Inbox.id == bindparam("i"))
 _INBOX_ROW = select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == bindparam("i"))
 _TAKE_INBOX = _DROP_INBOX.returning(Inbox.channel, Inbox.body, Inbox.received_at)  # PostgreSQL: read and delete at once
+# Several rows at once (Store.take_many, a backlog): PostgreSQL reads them with the DELETE; SQLite reads them first and
+# its DELETE says which rows this worker deleted (owns).
+_IDS = bindparam("ids", expanding=True)
+_INBOX_ROWS = select(Inbox.id, Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id.in_(_IDS))
+_TAKE_INBOXES = delete(Inbox).where(Inbox.id.in_(_IDS)).returning(Inbox.id, Inbox.channel, Inbox.body,
+                                                                   Inbox.received_at)
+_DROP_INBOXES = delete(Inbox).where(Inbox.id.in_(_IDS)).returning(Inbox.id)
 # PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk. Only for transactions whose loss in
 # a crash of the database server the sweep repairs, and that come before a commit that does wait: the take (the inbox
 # row comes back, and the messages it stored go with it) and the claim (the message is claimed again). A server
@@ -389,20 +396,74 @@ class Store:
                     elif conn.execute(_DROP_INBOX, {"i": inbox_id}).rowcount != 1:
                         return None
                     assert taken is not None
-                    items, rejects = taken
-                    ids = [one for one in (self._take_one(conn, item) for item in items) if one is not None]
-                    new = []
-                    for channel, ref, reason in rejects:
-                        if conn.execute(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
-                                                                       RejectedEvent.ref == ref[:64])).first() is None:
-                            conn.execute(insert(RejectedEvent).values(channel=channel, ref=ref[:64],
-                                                                      reason=reason[:200]))
-                            new.append((channel, ref, reason))
-                    return ids, new
+                    return self._store_taken(conn, taken)
             except IntegrityError:  # another worker stored one of these events (or user) at the same moment
                 if attempt == 2:
                     raise
         return None
+
+    def _store_taken(self, conn: Connection, taken: Taken) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]]:
+        """One taken row's events as messages and its rejections (once each), in the taking transaction."""
+        items, rejects = taken
+        ids = [one for one in (self._take_one(conn, item) for item in items) if one is not None]
+        new = []
+        for channel, ref, reason in rejects:
+            if conn.execute(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
+                                                           RejectedEvent.ref == ref[:64])).first() is None:
+                conn.execute(insert(RejectedEvent).values(channel=channel, ref=ref[:64], reason=reason[:200]))
+                new.append((channel, ref, reason))
+        return ids, new
+
+    def take_many(self, inbox_ids: list[int], read: Callable[[str, str, dt.datetime], Taken | None]
+                  ) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]] | None:
+        """`take` for several inbox rows (a backlog) in ONE transaction: the rows deleted, their events stored in the
+        order of `inbox_ids` (the queue's: one resident's bodies keep their order), and their rejections kept. The
+        same promises as `take`, for the batch as a whole: whoever deletes a row owns its events (a row another
+        worker took first is skipped); a worker killed during the transaction leaves every row whole; on PostgreSQL
+        the rows are read by the DELETE and the commit does not wait for the disk (see _RELAXED).
+
+        None when the batch cannot be taken as one: a row `read` leaves (a channel that is off), another worker
+        storing the same event or resident at the same moment (a unique constraint). Nothing was taken then; the
+        caller takes each row on its own (`take`, with its retries and its slow path). An error from the database
+        (unreachable, or refusing a value) is raised, with nothing taken."""
+        ids = list(dict.fromkeys(inbox_ids))
+        taken: dict[int, Taken] = {}
+        if not self.postgres:  # read first, outside the write transaction (see take)
+            with self.engine.connect() as conn:
+                rows = {int(r.id): r for r in conn.execute(_INBOX_ROWS, {"ids": ids})}
+            for inbox_id in ids:
+                row = rows.get(inbox_id)
+                if row is not None:
+                    if (found := read(str(row.channel), str(row.body), row.received_at)) is None:
+                        return None
+                    taken[inbox_id] = found
+            if not taken:
+                return [], []
+        try:
+            with self.engine.connect() as conn, conn.begin() as transaction:
+                if self.postgres:
+                    rows = {int(r.id): r for r in conn.execute(_TAKE_INBOXES, {"ids": ids})}
+                    for inbox_id in ids:
+                        row = rows.get(inbox_id)
+                        if row is not None:
+                            if (found := read(str(row.channel), str(row.body), row.received_at)) is None:
+                                transaction.rollback()  # every row stays
+                                return None
+                            taken[inbox_id] = found
+                    self._relaxed(conn)
+                    owned = set(taken)
+                else:
+                    owned = {int(i) for i in conn.execute(_DROP_INBOXES, {"ids": list(taken)}).scalars()}
+                stored: list[tuple[int, int]] = []
+                new: list[tuple[str, str, str]] = []
+                for inbox_id in ids:
+                    if inbox_id in owned:
+                        more, rejected = self._store_taken(conn, taken[inbox_id])
+                        stored += more
+                        new += rejected
+                return stored, new
+        except IntegrityError:  # another worker stored one of these events (or residents) at the same moment
+            return None
 
     def _has_event(self, channel: str, event_id: str | None) -> bool:
         if event_id is None:

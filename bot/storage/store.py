@@ -31,6 +31,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,10 +97,7 @@ def _user_upsert(dialect: str) -> Any:
     PostgreSQL and SQLite >= 3.35). A resident who deleted their data has a row under `deleted:<random>`, which never
     conflicts: their next message makes a new row, as before. Concurrent first contacts of one resident end in one
     row without an error (the second waits for the first, then updates it)."""
-    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(User)
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(User)
     return statement.on_conflict_do_update(index_elements=[User.channel, User.external_id],
                                            set_={"last_seen_at": statement.excluded.last_seen_at}).returning(User.id)
 

@@ -9,8 +9,8 @@ keep-alive, as LINE's servers and as bench/channels.py serves it). Prints the CP
 milliseconds of this process per event: the acknowledgement, and the rest. CPU time, unlike wall time, hardly
 depends on what else the machine runs, so figures from a busy machine can be compared (docs/performance.md).
 With --database-url (an empty database: it is migrated) the same path runs on that database (PostgreSQL's own CPU,
-that of the backends connected to that database, is printed beside this process's); each run also counts the statements, transactions
-(BEGIN) and commits per event, all processes' connections of this one included.
+that of the backends connected to that database, is printed beside this process's); each run also counts the
+statements, transactions (BEGIN) and commits per event, all processes' connections of this one included.
 """
 
 from __future__ import annotations

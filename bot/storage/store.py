@@ -67,7 +67,7 @@ _INBOX_ROW = select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id
 _TAKE_INBOX = _DROP_INBOX.returning(Inbox.channel, Inbox.body, Inbox.received_at)  # PostgreSQL: read and delete at once
 # Several rows at once (Store.take_many, a backlog): PostgreSQL reads them with the DELETE; SQLite reads them first and
 # its DELETE says which rows this worker deleted (owns).
-_IDS = bindparam("ids", expanding=True)
+_IDS: Any = bindparam("ids", expanding=True)
 _INBOX_ROWS = select(Inbox.id, Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id.in_(_IDS))
 _TAKE_INBOXES = delete(Inbox).where(Inbox.id.in_(_IDS)).returning(Inbox.id, Inbox.channel, Inbox.body,
                                                                    Inbox.received_at)

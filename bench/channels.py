@@ -241,6 +241,11 @@ def fake_apis(conn: Connection) -> None:
         elif command == "count":
             with fake.lock:
                 conn.send(len(fake.requests))
+        elif command == "paths":  # calls so far by kind (the path without the user's id)
+            with fake.lock:
+                paths = [str(r["path"]) for r in fake.requests]
+            conn.send(collections.Counter("/v2/bot/profile" if p.startswith("/v2/bot/profile/") else p.split("?")[0]
+                                          for p in paths))
 
 
 class Fakes:
@@ -440,9 +445,12 @@ def steady(port: int, fakes: Fakes, args: argparse.Namespace, offset: int, serve
     """Events at a steady rate; then wait (bounded) for every reply, and a little longer for late second copies.
     CPU seconds are counted for the servers' processes, the fake APIs' and the senders' over the whole run."""
     total = int(args.rate * args.seconds)
-    cpu0 = sum(cpu_seconds(pid) for pid in servers), cpu_seconds(fakes.proc.pid or 0)
+    each0 = [cpu_seconds(pid) for pid in servers]
+    cpu0 = sum(each0), cpu_seconds(fakes.proc.pid or 0)
     backing = ServerCPU(args.database_url, args.redis_url)
     backing.start()
+    paths0 = fakes.ask("paths")
+    print(f"{time.strftime('%H:%M:%S')} the steady run starts", file=sys.stderr, flush=True)  # (for a profiler)
     load0 = load_average()
     records = send_all(port, total, offset, args.rate, args.channels, args.procs, args.threads, args.redeliver)
     load1 = load_average()
@@ -450,8 +458,10 @@ def steady(port: int, fakes: Fakes, args: argparse.Namespace, offset: int, serve
     deadline = time.monotonic() + args.wait
     while time.monotonic() < deadline and len(wanted & set(fakes.sends())) < total:
         time.sleep(0.5)
-    cpu1 = sum(cpu_seconds(pid) for pid in servers), cpu_seconds(fakes.proc.pid or 0)
+    each1 = [cpu_seconds(pid) for pid in servers]
+    cpu1 = sum(each1), cpu_seconds(fakes.proc.pid or 0)
     backed = backing.stop()
+    calls = fakes.ask("paths") - paths0
     time.sleep(3.0)  # a retried or duplicated send would come within this
     sends = fakes.sends()
     latencies = [(min(sends[r[0]]) - r[2]) * 1000 for r in records if r[0] in sends]
@@ -463,11 +473,14 @@ def steady(port: int, fakes: Fakes, args: argparse.Namespace, offset: int, serve
             "ack_p50": percentile(acks, 0.5), "ack_p95": percentile(acks, 0.95),
             "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
             "max": max(latencies, default=float("nan")), "mean": statistics.fmean(latencies) if latencies else 0.0,
-            "cpu_server": (cpu1[0] - cpu0[0]) / total * 1000, "cpu_fake": (cpu1[1] - cpu0[1]) / total * 1000,
+            "cpu_server": (cpu1[0] - cpu0[0]) / total * 1000,
+            "cpu_each": [(b - a) / total * 1000 for a, b in zip(each0, each1, strict=True)],
+            "cpu_fake": (cpu1[1] - cpu0[1]) / total * 1000,
             "cpu_senders": sum(SENDER_CPU) / total * 1000, "load": f"{load0} -> {load1}",
             "cpu_postgres": backed.get("postgres", 0.0) / total * 1000, "backends": backed.get("backends", 0),
             "cpu_redis": backed.get("redis", 0.0) / total * 1000,
-            "redis_commands": backed.get("redis_commands", 0) / total}
+            "redis_commands": backed.get("redis_commands", 0) / total,
+            "calls": {path: n / total for path, n in sorted(calls.items())}}
 
 
 def environment(args: argparse.Namespace, fakes_url: str, tmp: Path) -> dict[str, str]:
@@ -582,6 +595,11 @@ def print_report(args: argparse.Namespace, rows: list[tuple[str, str]], r: dict[
              f"{r['cpu_server']:.2f} / {r['cpu_fake']:.2f} / {r['cpu_senders']:.2f} ms"),
             ("machine load average (1, 5, 15 min) before -> after sending", r["load"]),
         ]
+        rows.append(("calls to the fake APIs per event, by path", ", ".join(
+            f"{path.removeprefix('/v2/bot/')} {n:.2f}" for path, n in r["calls"].items())))
+        if len(r["cpu_each"]) > 1:
+            rows.append(("CPU per event: Tomoni's web processes (gunicorn) / worker processes (flask worker)",
+                         " / ".join(f"{ms:.2f}" for ms in r["cpu_each"]) + " ms"))
         if args.database_url:
             rows.append(("CPU per event: PostgreSQL's backends of this database", f"{r['cpu_postgres']:.2f} ms "
                                                                                  f"({r['backends']} backends)"))

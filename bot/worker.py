@@ -6,7 +6,8 @@ A webhook keeps its signed body as it came, in one insert (the inbox), and puts 
 The database stays the source of truth: a queue only says "look at this one now". A worker's taking thread reads a
 body's events (the channel's `read`: parsed, checked, the unreadable ones kept as rejected) and, in one transaction,
 deletes the inbox row and stores the events as messages (a redelivered event is stored once): whoever deletes the row
-owns its events, so a row taken twice is answered once. Each message is then claimed and answered, by the answering
+owns its events, so a row taken twice is answered once; under a backlog the rows already queued are taken together, in
+one transaction and in queue order (up to TAKE_BATCH). Each message is then claimed and answered, by the answering
 thread of its resident's lane (TOMONI_WORKER_THREADS of them): a thread waiting for the database or a platform's API
 leaves the others working, and one resident's messages are answered one at a time, in order. Every worker also
 sweeps for inbox rows and messages that were kept but never taken or answered (a process died, the queue lost an id)

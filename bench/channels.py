@@ -592,7 +592,10 @@ def print_report(args: argparse.Namespace, rows: list[tuple[str, str]], r: dict[
             ("events answered within the wait / not answered by then / answered twice",
              f"{r['answered']} / {r['lost']} / {r['twice']}"),
             ("CPU per event: Tomoni's processes / fake APIs / senders",
-             f"{r['cpu_server']:.2f} / {r['cpu_fake']:.2f} / {r['cpu_senders']:.2f} ms"),
+             f"{r['cpu_server']:.2f} / {r['cpu_fake']:.2f} / {r['cpu_senders']:.2f} ms" + (
+                 "" if r["answered"] >= r["sent"] or not r["answered"] else
+                 f" (not all answered within the wait: the CPU of a run that answered {r['answered']} of "
+                 f"{r['sent']}, per event sent; compare runs that answered all, or use a longer --wait)")),
             ("machine load average (1, 5, 15 min) before -> after sending", r["load"]),
         ]
         rows.append(("calls to the fake APIs per event, by path", ", ".join(

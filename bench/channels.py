@@ -304,9 +304,10 @@ def start(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[byte
     STDERR[proc.pid] = lines, count
 
     def drain(pipe: Any) -> None:
-        for line in pipe:
-            lines.append(line)
-            count[0] += 1
+        with pipe:  # closed at the end (the server's exit)
+            for line in pipe:
+                lines.append(line)
+                count[0] += 1
 
     threading.Thread(target=drain, args=(proc.stderr,), name=f"stderr-{proc.pid}", daemon=True).start()
     return proc

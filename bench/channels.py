@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import collections
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -239,6 +241,11 @@ def fake_apis(conn: Connection) -> None:
         elif command == "count":
             with fake.lock:
                 conn.send(len(fake.requests))
+        elif command == "paths":  # calls so far by kind (the path without the user's id)
+            with fake.lock:
+                paths = [str(r["path"]) for r in fake.requests]
+            conn.send(collections.Counter("/v2/bot/profile" if p.startswith("/v2/bot/profile/") else p.split("?")[0]
+                                          for p in paths))
 
 
 class Fakes:
@@ -281,18 +288,48 @@ def procfile(kind: str) -> str:
     raise SystemExit(f"no {kind}: line in the Procfile")
 
 
+STDERR_KEPT = 200  # lines of each server's stderr kept for an error message (the rest is counted and dropped)
+STDERR: dict[int, tuple[collections.deque[bytes], list[int]]] = {}  # by pid: the last lines, and how many in all
+
+
 def start(command: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    """A Procfile command through the shell (for its ${PORT:-8000}), with .venv/bin first on PATH."""
+    """A Procfile command through the shell (for its ${PORT:-8000}), with .venv/bin first on PATH. Its stderr is read
+    all the time by a thread of this process (the last lines kept, all counted): a pipe nobody reads fills up (64 KiB)
+    and then blocks the server at its next log line, under a long run or a chatty error."""
     env = dict(env, PATH=f"{ROOT / '.venv/bin'}:{env.get('PATH', '')}")
-    return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
+    lines: collections.deque[bytes] = collections.deque(maxlen=STDERR_KEPT)
+    count = [0]
+    STDERR[proc.pid] = lines, count
+
+    def drain(pipe: Any) -> None:
+        with pipe:  # closed at the end (the server's exit)
+            for line in pipe:
+                lines.append(line)
+                count[0] += 1
+
+    threading.Thread(target=drain, args=(proc.stderr,), name=f"stderr-{proc.pid}", daemon=True).start()
+    return proc
+
+
+def stderr_tail(proc: subprocess.Popen[bytes], chars: int = 3000) -> str:
+    """The last lines a server wrote to its stderr."""
+    return b"".join(STDERR.get(proc.pid, ((), []))[0]).decode(errors="replace")[-chars:]
+
+
+def stderr_lines(proc: subprocess.Popen[bytes]) -> int:
+    """How many lines a server wrote to its stderr so far."""
+    found = STDERR.get(proc.pid)
+    return found[1][0] if found else 0
 
 
 def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server ended: {proc.stderr.read().decode()[-3000:] if proc.stderr else ''}")
+            time.sleep(0.2)  # the reading thread gets the last lines
+            raise SystemExit(f"server ended: {stderr_tail(proc)}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -318,6 +355,84 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+class ServerCPU:
+    """CPU seconds of the database's and the queue's own processes over a run: PostgreSQL's backends connected to the
+    bench's database (pg_stat_activity; sampled every half second, so a backend that ends between samples loses at
+    most that much), and the Redis server (its process and its commands, the whole server: other users of the same
+    server count too). Nothing for SQLite (its CPU is the processes' own)."""
+
+    def __init__(self, database_url: str | None, redis_url: str | None) -> None:
+        self.database_url = database_url if database_url and database_url.startswith("postgresql") else None
+        self.redis_url = redis_url
+        self.seen: dict[int, float] = {}  # backend pid -> its CPU seconds when last sampled
+        self.first: dict[int, float] = {}  # backend pid -> its CPU seconds when first sampled
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.redis0: tuple[float, int] = (0.0, 0)
+
+    def _backends(self) -> list[int]:
+        import psycopg
+
+        url = self.database_url.replace("postgresql+psycopg://", "postgresql://")  # type: ignore[union-attr]
+        with psycopg.connect(url, autocommit=True) as conn:
+            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'").fetchall()
+        return [int(r[0]) for r in rows]
+
+    def _sample(self) -> None:
+        for pid in self._backends():
+            cpu = own_cpu(pid)
+            if cpu is not None:
+                self.first.setdefault(pid, cpu)
+                self.seen[pid] = cpu
+
+    def _redis(self) -> tuple[float, int]:
+        import redis
+
+        info = redis.Redis.from_url(self.redis_url).info()  # type: ignore[arg-type]
+        return float(info["used_cpu_sys"]) + float(info["used_cpu_user"]), int(info["total_commands_processed"])
+
+    def start(self) -> None:
+        if self.redis_url:
+            self.redis0 = self._redis()
+        if self.database_url:
+            self._sample()
+            self.first = dict(self.seen)  # backends alive now count from now; new ones from their first sample
+
+            def loop() -> None:
+                while not self._stop.wait(0.5):
+                    with contextlib.suppress(Exception):
+                        self._sample()
+
+            self._thread = threading.Thread(target=loop, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds (and Redis commands) since start."""
+        out: dict[str, float] = {}
+        if self.database_url:
+            self._stop.set()
+            if self._thread:
+                self._thread.join()
+            with contextlib.suppress(Exception):
+                self._sample()
+            out["postgres"] = sum(self.seen[pid] - self.first.get(pid, 0.0) for pid in self.seen)
+            out["backends"] = len(self.seen)
+        if self.redis_url:
+            cpu, commands = self._redis()
+            out["redis"], out["redis_commands"] = cpu - self.redis0[0], commands - self.redis0[1]
+        return out
+
+
+def own_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of one process, without its children; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -331,7 +446,12 @@ def steady(port: int, fakes: Fakes, args: argparse.Namespace, offset: int, serve
     """Events at a steady rate; then wait (bounded) for every reply, and a little longer for late second copies.
     CPU seconds are counted for the servers' processes, the fake APIs' and the senders' over the whole run."""
     total = int(args.rate * args.seconds)
-    cpu0 = sum(cpu_seconds(pid) for pid in servers), cpu_seconds(fakes.proc.pid or 0)
+    each0 = [cpu_seconds(pid) for pid in servers]
+    cpu0 = sum(each0), cpu_seconds(fakes.proc.pid or 0)
+    backing = ServerCPU(args.database_url, args.redis_url)
+    backing.start()
+    paths0 = fakes.ask("paths")
+    print(f"{time.strftime('%H:%M:%S')} the steady run starts", file=sys.stderr, flush=True)  # (for a profiler)
     load0 = load_average()
     records = send_all(port, total, offset, args.rate, args.channels, args.procs, args.threads, args.redeliver)
     load1 = load_average()
@@ -339,7 +459,10 @@ def steady(port: int, fakes: Fakes, args: argparse.Namespace, offset: int, serve
     deadline = time.monotonic() + args.wait
     while time.monotonic() < deadline and len(wanted & set(fakes.sends())) < total:
         time.sleep(0.5)
-    cpu1 = sum(cpu_seconds(pid) for pid in servers), cpu_seconds(fakes.proc.pid or 0)
+    each1 = [cpu_seconds(pid) for pid in servers]
+    cpu1 = sum(each1), cpu_seconds(fakes.proc.pid or 0)
+    backed = backing.stop()
+    calls = fakes.ask("paths") - paths0
     time.sleep(3.0)  # a retried or duplicated send would come within this
     sends = fakes.sends()
     latencies = [(min(sends[r[0]]) - r[2]) * 1000 for r in records if r[0] in sends]
@@ -351,8 +474,14 @@ def steady(port: int, fakes: Fakes, args: argparse.Namespace, offset: int, serve
             "ack_p50": percentile(acks, 0.5), "ack_p95": percentile(acks, 0.95),
             "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
             "max": max(latencies, default=float("nan")), "mean": statistics.fmean(latencies) if latencies else 0.0,
-            "cpu_server": (cpu1[0] - cpu0[0]) / total * 1000, "cpu_fake": (cpu1[1] - cpu0[1]) / total * 1000,
-            "cpu_senders": sum(SENDER_CPU) / total * 1000, "load": f"{load0} -> {load1}"}
+            "cpu_server": (cpu1[0] - cpu0[0]) / total * 1000,
+            "cpu_each": [(b - a) / total * 1000 for a, b in zip(each0, each1, strict=True)],
+            "cpu_fake": (cpu1[1] - cpu0[1]) / total * 1000,
+            "cpu_senders": sum(SENDER_CPU) / total * 1000, "load": f"{load0} -> {load1}",
+            "cpu_postgres": backed.get("postgres", 0.0) / total * 1000, "backends": backed.get("backends", 0),
+            "cpu_redis": backed.get("redis", 0.0) / total * 1000,
+            "redis_commands": backed.get("redis_commands", 0) / total,
+            "calls": {path: n / total for path, n in sorted(calls.items())}}
 
 
 def environment(args: argparse.Namespace, fakes_url: str, tmp: Path) -> dict[str, str]:
@@ -464,9 +593,23 @@ def print_report(args: argparse.Namespace, rows: list[tuple[str, str]], r: dict[
             ("events answered within the wait / not answered by then / answered twice",
              f"{r['answered']} / {r['lost']} / {r['twice']}"),
             ("CPU per event: Tomoni's processes / fake APIs / senders",
-             f"{r['cpu_server']:.2f} / {r['cpu_fake']:.2f} / {r['cpu_senders']:.2f} ms"),
+             f"{r['cpu_server']:.2f} / {r['cpu_fake']:.2f} / {r['cpu_senders']:.2f} ms" + (
+                 "" if r["answered"] >= r["sent"] or not r["answered"] else
+                 f" (not all answered within the wait: the CPU of a run that answered {r['answered']} of "
+                 f"{r['sent']}, per event sent; compare runs that answered all, or use a longer --wait)")),
             ("machine load average (1, 5, 15 min) before -> after sending", r["load"]),
         ]
+        rows.append(("calls to the fake APIs per event, by path", ", ".join(
+            f"{path.removeprefix('/v2/bot/')} {n:.2f}" for path, n in r["calls"].items())))
+        if len(r["cpu_each"]) > 1:
+            rows.append(("CPU per event: Tomoni's web processes (gunicorn) / worker processes (flask worker)",
+                         " / ".join(f"{ms:.2f}" for ms in r["cpu_each"]) + " ms"))
+        if args.database_url:
+            rows.append(("CPU per event: PostgreSQL's backends of this database", f"{r['cpu_postgres']:.2f} ms "
+                                                                                 f"({r['backends']} backends)"))
+        if args.redis_url:
+            rows.append(("CPU per event / commands per event: the Redis server (all its users)",
+                         f"{r['cpu_redis']:.2f} ms / {r['redis_commands']:.1f}"))
         if args.redeliver or args.fail_rate:
             rows.append(("redelivered every Nth / sends answered 500", f"{args.redeliver} / {args.fail_rate:.0%}"))
     print("| measure | value |\n|---|---|")

@@ -8,9 +8,9 @@ reply to the fake LINE API (tests/fakes.py, in a process of its own, so its CPU 
 keep-alive, as LINE's servers and as bench/channels.py serves it). Prints the CPU
 milliseconds of this process per event: the acknowledgement, and the rest. CPU time, unlike wall time, hardly
 depends on what else the machine runs, so figures from a busy machine can be compared (docs/performance.md).
-With --database-url (an empty database: it is migrated) the same path runs on that database (PostgreSQL's own CPU
-is not counted, only the round trips' cost in this process); each run also counts the statements, transactions
-(BEGIN) and commits per event, all processes' connections of this one included.
+With --database-url (an empty database: it is migrated) the same path runs on that database (PostgreSQL's own CPU,
+that of the backends connected to that database, is printed beside this process's); each run also counts the
+statements, transactions (BEGIN) and commits per event, all processes' connections of this one included.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.channels import TEXTS  # noqa: E402
+from bench.channels import TEXTS, ServerCPU  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.current import current_runtime  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -112,20 +112,26 @@ def main() -> None:
         for run in range(args.runs):
             ack = work = 0.0
             counts.update(statements=0, begins=0, commits=0, rollbacks=0)
+            server = ServerCPU(args.database_url or None, None)  # PostgreSQL's backends of this database
+            server.start()
             for n in range(1000 + run * args.events, 1000 + (run + 1) * args.events):
                 a, w = one(n)
                 ack, work = ack + a, work + w
+            backends = server.stop().get("postgres", 0.0)
             results.append((ack / args.events * 1000, work / args.events * 1000,
-                            {k: v / args.events for k, v in counts.items()}))
+                            {k: v / args.events for k, v in counts.items()}, backends / args.events * 1000))
     here.send("stop")
     fake.join(timeout=10)
-    for ack_ms, work_ms, per_event in results:
+    for ack_ms, work_ms, per_event, backend_ms in results:
+        server = f" | PostgreSQL's backends {backend_ms:.2f} ms" if args.database_url else ""
         print(f"| CPU per event, one thread ({args.events} events) | acknowledgement {ack_ms:.2f} ms "
-              f"| store, answer and send {work_ms:.2f} ms | total {ack_ms + work_ms:.2f} ms "
+              f"| store, answer and send {work_ms:.2f} ms | total {ack_ms + work_ms:.2f} ms{server} "
               f"| per event: {per_event['statements']:.1f} statements, {per_event['begins']:.1f} transactions, "
               f"{per_event['commits']:.1f} commits, {per_event['rollbacks']:.1f} rollbacks |")
     if len(results) > 1:
-        print(f"lowest total of {len(results)} runs: {min(a + w for a, w, _ in results):.2f} ms "
+        low = min(results, key=lambda r: r[0] + r[1])
+        server = f", PostgreSQL's backends in that run {low[3]:.2f} ms" if args.database_url else ""
+        print(f"lowest total of {len(results)} runs: {low[0] + low[1]:.2f} ms{server} "
               f"(load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])})")
 
 

@@ -6,7 +6,8 @@ A webhook keeps its signed body as it came, in one insert (the inbox), and puts 
 The database stays the source of truth: a queue only says "look at this one now". A worker's taking thread reads a
 body's events (the channel's `read`: parsed, checked, the unreadable ones kept as rejected) and, in one transaction,
 deletes the inbox row and stores the events as messages (a redelivered event is stored once): whoever deletes the row
-owns its events, so a row taken twice is answered once. Each message is then claimed and answered, by the answering
+owns its events, so a row taken twice is answered once; under a backlog the rows already queued are taken together, in
+one transaction and in queue order (up to TAKE_BATCH). Each message is then claimed and answered, by the answering
 thread of its resident's lane (TOMONI_WORKER_THREADS of them): a thread waiting for the database or a platform's API
 leaves the others working, and one resident's messages are answered one at a time, in order. Every worker also
 sweeps for inbox rows and messages that were kept but never taken or answered (a process died, the queue lost an id)
@@ -25,7 +26,7 @@ import signal
 import threading
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
@@ -44,6 +45,7 @@ SWEEP_EVERY = 5.0  # seconds between sweeps for forgotten inbox rows and events
 DUE_EVERY = 0.25  # seconds between looks for outbox rows due again (retries, desk replies, announcements)
 MAX_PAUSE = 30.0  # seconds, the longest wait after repeated loop errors
 THREADS = 4  # worker threads per worker (TOMONI_WORKER_THREADS)
+TAKE_BATCH = 10  # inbox rows taken in one transaction at most, when that many are already waiting (a backlog)
 
 
 def pause(failures: int) -> float:
@@ -59,6 +61,10 @@ class WorkQueue(Protocol):
 
     def get(self, timeout: float) -> int | None:
         """The next id, or None after `timeout` seconds."""
+
+    def more(self, limit: int) -> list[int]:
+        """Up to `limit` more ids that are already waiting (from the lists get() takes from), in queue order; no
+        wait: under a backlog the taking thread takes them in one transaction."""
 
     def waiting(self) -> int:
         """How many ids wait in the queue (every lane's): the sweep leaves rows alone while any wait."""
@@ -81,6 +87,18 @@ class MemoryQueue:
             return self._q.get(timeout=timeout)  # None: woken
         except queue.Empty:
             return None
+
+    def more(self, limit: int) -> list[int]:
+        found: list[int] = []
+        while len(found) < limit:
+            try:
+                item = self._q.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:  # a wake-up (stop): the loop sees the stop after this round
+                break
+            found.append(item)
+        return found
 
     def wake(self) -> None:
         self._q.put(None)
@@ -126,6 +144,15 @@ class RedisQueue:
         item = self.redis.brpop([self.list_of(lane) for lane in lanes], timeout=max(1, int(timeout)))
         return int(item[1]) if item else None
 
+    def more(self, limit: int) -> list[int]:
+        """RPOP with a count (Redis >= 6.2): one round trip per lane taken from."""
+        found: list[int] = []
+        for lane in range(self.lanes) if self.lane is None else [self.lane]:
+            if len(found) >= limit:
+                break
+            found += [int(item) for item in self.redis.rpop(self.list_of(lane), limit - len(found)) or []]
+        return found
+
     def waiting(self) -> int:
         pipe = self.redis.pipeline(transaction=False)
         for lane in range(self.lanes):
@@ -163,7 +190,8 @@ class Worker:
         and then); sweep for what was forgotten (now and then)."""
         inbox_id = self.work.get(timeout)
         if inbox_id is not None:
-            self.answer(self._take(inbox_id))
+            more = self.work.more(TAKE_BATCH - 1)  # a backlog: the rows already waiting, in one transaction
+            self.answer(self._take_many([inbox_id, *more]) if more else self._take(inbox_id))
         if time.monotonic() - self._last_sweep > SWEEP_EVERY:
             self._last_sweep = time.monotonic()
             self.sweep()
@@ -200,36 +228,64 @@ class Worker:
         another worker took the row first."""
         return [message_id for message_id, _ in self._take(inbox_id)]
 
+    def _events(self, hidden: contextlib.ExitStack, read: dict[str, Any]
+                ) -> Callable[[str, str, dt.datetime], Taken | None]:
+        """What the store calls with each inbox row it takes: the row's events to store, or None (a channel that is
+        off: the row is left as it is). Their words are hidden from every log record until `hidden` closes; the last
+        row's events are in `read` (for the slow path of a single row)."""
+
+        def events(channel: str, body: str, received_at: dt.datetime) -> Taken | None:
+            """The row's events to store (Store.take calls it with the row: on PostgreSQL inside the transaction
+            that deletes it); None leaves the row as it is."""
+            reader = self.channels.get(channel)
+            if reader is None:
+                log.warning("a webhook body of a channel that is off is kept", extra={"channel": channel})
+                return None
+            try:
+                found = reader.read(body)
+            except Exception as exc:  # noqa: BLE001 - the webhook checked it is JSON; a reader's bug must not lose the rest
+                found = [Rejected(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
+            inbounds = [e for e in found if isinstance(e, Inbound)]
+            rejects = [e for e in found if isinstance(e, Rejected)]
+            items = [incoming(i, received_at) for i in inbounds]
+            # never in a log record, even in an error's text (as given, and as stored), until the take is over
+            hidden.enter_context(redact.sensitive(*[p for inbound in inbounds for p in sensitive_parts(inbound)],
+                                                  *[item.text for item in items]))
+            read.update(inbounds=inbounds, rejects=rejects)
+            return items, [(r.channel, r.ref, r.reason) for r in rejects]
+
+        return events
+
     def _take(self, inbox_id: int) -> list[tuple[int, int | None]]:
         read: dict[str, Any] = {}  # the body's events as `events` read them (for the slow path)
         with contextlib.ExitStack() as hidden:
-
-            def events(channel: str, body: str, received_at: dt.datetime) -> Taken | None:
-                """The row's events to store (Store.take calls it with the row: on PostgreSQL inside the transaction
-                that deletes it); None leaves the row as it is."""
-                reader = self.channels.get(channel)
-                if reader is None:
-                    log.warning("a webhook body of a channel that is off is kept", extra={"channel": channel})
-                    return None
-                try:
-                    found = reader.read(body)
-                except Exception as exc:  # noqa: BLE001 - the webhook checked it is JSON; a reader's bug must not lose the rest
-                    found = [Rejected(channel, event_ref(body), f"unreadable body ({type(exc).__name__})")]
-                inbounds = [e for e in found if isinstance(e, Inbound)]
-                rejects = [e for e in found if isinstance(e, Rejected)]
-                items = [incoming(i, received_at) for i in inbounds]
-                # never in a log record, even in an error's text (as given, and as stored), until the take is over
-                hidden.enter_context(redact.sensitive(*[p for inbound in inbounds for p in sensitive_parts(inbound)],
-                                                      *[item.text for item in items]))
-                read.update(inbounds=inbounds, rejects=rejects)
-                return items, [(r.channel, r.ref, r.reason) for r in rejects]
-
             try:
-                taken = self.bot.store.take(inbox_id, events)
+                taken = self.bot.store.take(inbox_id, self._events(hidden, read))
             except StatementError as exc:
                 if unreachable(exc) or not read:
                     raise  # the database is unreachable or busy: the row stays, taken again later
                 return self._one_by_one(inbox_id, read["inbounds"], read["rejects"])  # it refuses one of the events
+        return self._taken(taken)
+
+    def _take_many(self, inbox_ids: list[int]) -> list[tuple[int, int | None]]:
+        """Several queued rows (a backlog) in one transaction, in queue order (Store.take_many): one BEGIN and one
+        COMMIT for the batch instead of one per row. When the batch cannot be taken as one (a channel that is off,
+        a concurrent store of the same event, an event the database refuses), nothing of it was taken and each row
+        is taken on its own, in the same order."""
+        with contextlib.ExitStack() as hidden:
+            try:
+                taken = self.bot.store.take_many(inbox_ids, self._events(hidden, {}))
+            except StatementError as exc:
+                if unreachable(exc):
+                    raise  # the database is unreachable or busy: the rows stay, taken again later (the sweep)
+                taken = None
+        if taken is None:
+            return [one for inbox_id in inbox_ids for one in self._take(inbox_id)]
+        return self._taken(taken)
+
+    @staticmethod
+    def _taken(taken: tuple[list[tuple[int, int]], list[tuple[str, str, str]]] | None
+               ) -> list[tuple[int, int | None]]:
         if taken is None:
             return []
         ids, new_rejects = taken

@@ -272,3 +272,146 @@ def test_only_what_the_sweep_repairs_commits_without_waiting_for_the_disk(quiet_
         assert not any(s.startswith(("INSERT INTO inbox", "INSERT INTO outbox", "UPDATE outbox")) for s in transaction)
     assert [any(s.startswith(("INSERT INTO inbox", "INSERT INTO outbox", "UPDATE outbox")) for s in t)
             for t in waiting].count(True) == 3  # the inbox insert, the answer, the mark "sent"
+
+
+def _statements_of(engine: Any, run: Any) -> list[str]:
+    """The SQL statements `run()` sends through `engine` (the first words of each)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split())[:60])
+
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    return seen
+
+
+def test_the_residents_row_is_one_statement_of_the_take_and_a_deleted_resident_gets_a_new_row(quiet_app, bot) -> None:
+    """The take makes or finds the resident's row in one upsert (INSERT … ON CONFLICT … RETURNING; before: a SELECT,
+    then an INSERT or an UPDATE), for a first contact and a returning resident alike. A resident who deleted their
+    data since is a new row (their old one, `deleted:…`, is left alone), and a redelivery of an event from before
+    the deletion is still recognised and not stored again."""
+    from bot.answering.privacy import forget_by_id
+    from bot.storage.models import User
+
+    client = quiet_app.test_client()
+    runtime = current_runtime(quiet_app)
+    worker = runtime.new_worker()
+
+    def take(event: dict[str, Any]) -> tuple[list[int], list[str]]:
+        post(client, payload(event))
+        inbox_id = runtime.work.get(0)
+        assert inbox_id is not None
+        ids: list[int] = []
+        users = [s for s in _statements_of(bot.store.engine, lambda: ids.extend(worker.take(inbox_id)))
+                 if "users" in s.split(" (")[0].split(" WHERE")[0]]
+        return ids, users
+
+    first = text_event("onde jogo pilhas?", user="Uupsert", event_id="01J00000000000000000000UP1")
+    (m1,), users = take(first)
+    assert len(users) == 1 and users[0].startswith("INSERT INTO users")  # first contact: one statement
+    with bot.store.session() as s:
+        row = s.query(User).filter_by(external_id="Uupsert").one()
+        uid, seen = row.id, row.last_seen_at
+    (m2,), users = take(text_event("hello", user="Uupsert", event_id="01J00000000000000000000UP2"))
+    assert len(users) == 1 and users[0].startswith("INSERT INTO users")  # returning: the same one statement
+    with bot.store.session() as s:
+        assert s.query(User).filter_by(external_id="Uupsert").one().last_seen_at >= seen
+        assert {m.user_id for m in s.query(Message).filter(Message.id.in_([m1, m2]))} == {uid}
+        assert count(bot, User) == 1
+    forget_by_id(bot.store, uid)
+    assert take(redelivered(first))[0] == []  # from before the deletion: recognised, not a newcomer
+    (m3,), _ = take(text_event("hello again", user="Uupsert", event_id="01J00000000000000000000UP3"))
+    with bot.store.session() as s:
+        new = s.query(User).filter_by(external_id="Uupsert").one()
+        old = s.get(User, uid)
+        assert new.id != uid and s.get_one(Message, m3).user_id == new.id
+        assert old is not None and old.external_id.startswith("deleted:")
+
+
+def test_a_backlog_is_taken_in_fewer_transactions_in_order_nothing_lost_or_doubled(quiet_app, bot, fake) -> None:
+    """Twelve bodies waiting (three residents, one body sent twice by LINE): the worker takes the rows already queued
+    in one transaction each round (ten at most) instead of one per body. Every event is stored and answered once,
+    each resident's messages in the order they came."""
+    from sqlalchemy import event
+
+    from bot.worker import TAKE_BATCH
+
+    client = quiet_app.test_client()
+    sent: list[tuple[str, str]] = []  # (resident, event id) in the order the webhooks came
+    for n in range(11):
+        user = f"U{n % 3}"
+        first = text_event(f"hello {n}", user=user, event_id=f"01J00000000000000000000BA{n:02d}")
+        post(client, payload(first))
+        sent.append((user, first["webhookEventId"]))
+        if n == 4:
+            post(client, payload(redelivered(first)))  # the same event again, queued behind it
+    takes: list[int] = []
+
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().startswith("DELETE FROM inbox"):
+            takes.append(1)
+
+    runtime = current_runtime(quiet_app)
+    worker = runtime.new_worker()
+    event.listen(bot.store.engine, "before_cursor_execute", executed)
+    try:
+        while count(bot, Inbox):
+            worker.run_once(timeout=0)
+    finally:
+        event.remove(bot.store.engine, "before_cursor_execute", executed)
+    assert len(takes) == -(-12 // TAKE_BATCH) == 2  # 12 rows: 10, then 2 (before: 12 transactions)
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 11)
+    assert count(bot, Message, direction="in") == 11 and count(bot, Message, direction="in", processed=True) == 11
+    tokens = [c["json"]["replyToken"] for c in fake.calls("/v2/bot/message/reply")]
+    assert sorted(tokens) == sorted(f"rt-{e}" for _, e in sent)  # each answered once
+    for user in ("U0", "U1", "U2"):
+        theirs = [f"rt-{e}" for u, e in sent if u == user]
+        assert [t for t in tokens if t in theirs] == theirs  # in the order they wrote
+
+
+def test_a_worker_dying_while_taking_a_backlog_leaves_every_row_whole(quiet_app, bot, fake, monkeypatch) -> None:
+    """The batch is one transaction: a worker killed in the middle of it took nothing; the next takes all of it."""
+    client = quiet_app.test_client()
+    for n in range(4):
+        post(client, payload(text_event(f"hello {n}", user=f"U{n}", event_id=f"01J00000000000000000000BK{n}")))
+    runtime = current_runtime(quiet_app)
+    original = type(bot.store)._take_one
+    calls: list[int] = []
+
+    def dies_on_the_third(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("killed")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(bot.store), "_take_one", dies_on_the_third)
+    with pytest.raises(SystemExit):
+        runtime.new_worker().run_once(timeout=0)
+    assert count(bot, Inbox) == 4 and count(bot, Message) == 0
+    monkeypatch.setattr(type(bot.store), "_take_one", original)
+    worker = runtime.new_worker()
+    worker.answer(worker._take_many(bot.store.waiting(older_than=-1)))  # the queue lost them: the rows are all there
+    assert count(bot, Inbox) == 0 and count(bot, Message, direction="in") == 4
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 4)
+
+
+def test_a_backlog_with_a_body_of_a_channel_that_is_off_takes_the_others_and_keeps_it(quiet_app, bot, fake) -> None:
+    """Messenger is off: the batch is not taken as one (its row must stay); each row is then taken on its own."""
+    client = quiet_app.test_client()
+    post(client, payload(text_event("hello", user="U1", event_id="01J00000000000000000000OF1")))
+    runtime = current_runtime(quiet_app)
+    first = runtime.work.get(0)
+    off = bot.store.accept("messenger", '{"object": "page", "entry": []}')
+    post(client, payload(text_event("hello", user="U2", event_id="01J00000000000000000000OF2")))
+    second = runtime.work.get(0)
+    assert first is not None and second is not None
+    worker = runtime.new_worker()
+    worker.answer(worker._take_many([first, off, second]))
+    assert count(bot, Inbox) == 1 and count(bot, Message, direction="in") == 2
+    assert fake.wait_for(lambda: count(bot, Outbox, status="sent") == 2)

@@ -91,6 +91,21 @@ def test_each_resident_goes_to_one_lane_and_each_worker_process_takes_its_own(se
         runtime.work.redis.delete(*lists)
 
 
+def test_a_lane_hands_out_what_is_already_waiting_in_queue_order_and_only_its_own(redis_url) -> None:
+    """Under a backlog the taking thread takes the rows already queued in one transaction: `more` gives up to that
+    many ids of its own lane at once (RPOP with a count), oldest first, and never another lane's."""
+    queue = RedisQueue(redis_url, key=f"tomoni:test:{uuid.uuid4().hex}", lanes=2)
+    residents = {lane: next(f"Umore{n}" for n in range(100) if queue.lane_of(f"Umore{n}") == lane) for lane in (0, 1)}
+    try:
+        for inbox_id in range(1, 8):
+            queue.put(inbox_id, residents[inbox_id % 2])
+        mine = queue.for_lane(1)
+        assert mine.get(1) == 1 and mine.more(2) == [3, 5] and mine.more(10) == [7] and mine.more(10) == []
+        assert queue.for_lane(0).more(10) == [2, 4, 6]
+    finally:
+        queue.redis.delete(*[queue.list_of(lane) for lane in (0, 1)])
+
+
 def test_the_lane_of_a_resident_is_the_same_in_every_process() -> None:
     queue = RedisQueue.__new__(RedisQueue)  # no server needed: only the hash
     queue.lanes = 3

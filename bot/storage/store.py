@@ -31,6 +31,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -61,11 +62,16 @@ LEASE = 120.0  # seconds a worker holds a claimed message or outbox row before a
 # Statements of every event, built once (building one costs more CPU than running it on SQLite); values bound by name.
 _SEEN = select(Message.id).where(Message.channel == bindparam("c"),
                                  Message.event_id.in_([bindparam("e"), bindparam("d")]))
-_USER_ID = select(User.id).where(User.channel == bindparam("c"), User.external_id == bindparam("x"))
-_SEEN_NOW = update(User).where(User.id == bindparam("u")).values(last_seen_at=bindparam("t"))
 _DROP_INBOX = delete(Inbox).where(Inbox.id == bindparam("i"))
 _INBOX_ROW = select(Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id == bindparam("i"))
 _TAKE_INBOX = _DROP_INBOX.returning(Inbox.channel, Inbox.body, Inbox.received_at)  # PostgreSQL: read and delete at once
+# Several rows at once (Store.take_many, a backlog): PostgreSQL reads them with the DELETE; SQLite reads them first and
+# its DELETE says which rows this worker deleted (owns).
+_IDS: Any = bindparam("ids", expanding=True)
+_INBOX_ROWS = select(Inbox.id, Inbox.channel, Inbox.body, Inbox.received_at).where(Inbox.id.in_(_IDS))
+_TAKE_INBOXES = delete(Inbox).where(Inbox.id.in_(_IDS)).returning(Inbox.id, Inbox.channel, Inbox.body,
+                                                                   Inbox.received_at)
+_DROP_INBOXES = delete(Inbox).where(Inbox.id.in_(_IDS)).returning(Inbox.id)
 # PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk. Only for transactions whose loss in
 # a crash of the database server the sweep repairs, and that come before a commit that does wait: the take (the inbox
 # row comes back, and the messages it stored go with it) and the claim (the message is claimed again). A server
@@ -76,13 +82,24 @@ _CLAIM = (update(Message)
           .where(Message.id == bindparam("m"), Message.processed.is_(False),
                  or_(Message.claimed_at.is_(None), Message.claimed_at < bindparam("stale")))
           .values(claimed_at=bindparam("now"), attempts=Message.attempts + 1))
-_INSERT_INBOX, _INSERT_USER, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), insert(User), insert(Message), insert(Outbox)
+_INSERT_INBOX, _INSERT_MESSAGE, _INSERT_OUTBOX = insert(Inbox), insert(Message), insert(Outbox)
 OUTBOX_FIELDS = ("channel", "recipient", "user_id", "message_id", "body", "reply_token", "reply_deadline", "retry_key",
                  "origin", "status", "attempts", "next_attempt_at", "in_doubt")
 _LOAD = select(Message, User).join(User, User.id == Message.user_id).where(Message.id == bindparam("m"))
 _OPEN_TICKET = select(Ticket.id).where(Ticket.user_id == bindparam("u"), Ticket.status == "open")
 _BEGIN_CALL = update(Outbox).where(Outbox.id == bindparam("o")).values(
     in_doubt=True, status="sending", next_attempt_at=bindparam("until"))
+
+
+def _user_upsert(dialect: str) -> Any:
+    """The resident's row for an event, in one statement: created on first contact (already seen now), its seen time
+    updated otherwise, its id returned either way (INSERT … ON CONFLICT (channel, external_id) DO UPDATE … RETURNING,
+    PostgreSQL and SQLite >= 3.35). A resident who deleted their data has a row under `deleted:<random>`, which never
+    conflicts: their next message makes a new row, as before. Concurrent first contacts of one resident end in one
+    row without an error (the second waits for the first, then updates it)."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(User)
+    return statement.on_conflict_do_update(index_elements=[User.channel, User.external_id],
+                                           set_={"last_seen_at": statement.excluded.last_seen_at}).returning(User.id)
 
 
 @functools.cache
@@ -248,6 +265,7 @@ class Store:
         # PostgreSQL answers a DELETE with the row it deleted (one round trip for the inbox row); SQLite can too, but
         # a worker would then hold SQLite's one write lock while it reads the body, and the webhooks wait for it.
         self.postgres = engine.dialect.name == "postgresql"
+        self._upsert_user = _user_upsert(engine.dialect.name)  # built once: the statement of every event
 
     def _relaxed(self, conn: Connection) -> None:
         """This transaction may be lost in a crash of the database server (see _RELAXED): PostgreSQL only."""
@@ -308,15 +326,9 @@ class Store:
             log.info("duplicate event ignored", extra={"channel": item.channel})
             return None
         now = utcnow()
-        user_id = conn.execute(_USER_ID, {"c": item.channel, "x": item.external_id}).scalar()
-        if user_id is None:  # first contact: one INSERT, already seen now
-            key = conn.execute(_INSERT_USER, {"channel": item.channel, "external_id": item.external_id,
-                                              "profile_language": item.profile_language, "last_seen_at": now}
-                               ).inserted_primary_key
-            assert key is not None
-            user_id = int(key[0])
-        else:
-            conn.execute(_SEEN_NOW, {"u": user_id, "t": now})
+        user_id = conn.execute(self._upsert_user, {"channel": item.channel, "external_id": item.external_id,
+                                                   "profile_language": item.profile_language, "last_seen_at": now}
+                               ).scalar_one()  # first contact: created, already seen now; else its seen time
         key = conn.execute(_INSERT_MESSAGE, {
             "user_id": user_id, "direction": "in", "channel": item.channel, "event_id": item.event_id,
             "kind": item.kind, "text": item.text, "raw": item.raw, "created_at": item.received_at or now}
@@ -382,20 +394,74 @@ class Store:
                     elif conn.execute(_DROP_INBOX, {"i": inbox_id}).rowcount != 1:
                         return None
                     assert taken is not None
-                    items, rejects = taken
-                    ids = [one for one in (self._take_one(conn, item) for item in items) if one is not None]
-                    new = []
-                    for channel, ref, reason in rejects:
-                        if conn.execute(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
-                                                                       RejectedEvent.ref == ref[:64])).first() is None:
-                            conn.execute(insert(RejectedEvent).values(channel=channel, ref=ref[:64],
-                                                                      reason=reason[:200]))
-                            new.append((channel, ref, reason))
-                    return ids, new
+                    return self._store_taken(conn, taken)
             except IntegrityError:  # another worker stored one of these events (or user) at the same moment
                 if attempt == 2:
                     raise
         return None
+
+    def _store_taken(self, conn: Connection, taken: Taken) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]]:
+        """One taken row's events as messages and its rejections (once each), in the taking transaction."""
+        items, rejects = taken
+        ids = [one for one in (self._take_one(conn, item) for item in items) if one is not None]
+        new = []
+        for channel, ref, reason in rejects:
+            if conn.execute(select(RejectedEvent.id).where(RejectedEvent.channel == channel,
+                                                           RejectedEvent.ref == ref[:64])).first() is None:
+                conn.execute(insert(RejectedEvent).values(channel=channel, ref=ref[:64], reason=reason[:200]))
+                new.append((channel, ref, reason))
+        return ids, new
+
+    def take_many(self, inbox_ids: list[int], read: Callable[[str, str, dt.datetime], Taken | None]
+                  ) -> tuple[list[tuple[int, int]], list[tuple[str, str, str]]] | None:
+        """`take` for several inbox rows (a backlog) in ONE transaction: the rows deleted, their events stored in the
+        order of `inbox_ids` (the queue's: one resident's bodies keep their order), and their rejections kept. The
+        same promises as `take`, for the batch as a whole: whoever deletes a row owns its events (a row another
+        worker took first is skipped); a worker killed during the transaction leaves every row whole; on PostgreSQL
+        the rows are read by the DELETE and the commit does not wait for the disk (see _RELAXED).
+
+        None when the batch cannot be taken as one: a row `read` leaves (a channel that is off), another worker
+        storing the same event or resident at the same moment (a unique constraint). Nothing was taken then; the
+        caller takes each row on its own (`take`, with its retries and its slow path). An error from the database
+        (unreachable, or refusing a value) is raised, with nothing taken."""
+        ids = list(dict.fromkeys(inbox_ids))
+        taken: dict[int, Taken] = {}
+        if not self.postgres:  # read first, outside the write transaction (see take)
+            with self.engine.connect() as conn:
+                rows = {int(r.id): r for r in conn.execute(_INBOX_ROWS, {"ids": ids})}
+            for inbox_id in ids:
+                row = rows.get(inbox_id)
+                if row is not None:
+                    if (found := read(str(row.channel), str(row.body), row.received_at)) is None:
+                        return None
+                    taken[inbox_id] = found
+            if not taken:
+                return [], []
+        try:
+            with self.engine.connect() as conn, conn.begin() as transaction:
+                if self.postgres:
+                    rows = {int(r.id): r for r in conn.execute(_TAKE_INBOXES, {"ids": ids})}
+                    for inbox_id in ids:
+                        row = rows.get(inbox_id)
+                        if row is not None:
+                            if (found := read(str(row.channel), str(row.body), row.received_at)) is None:
+                                transaction.rollback()  # every row stays
+                                return None
+                            taken[inbox_id] = found
+                    self._relaxed(conn)
+                    owned = set(taken)
+                else:
+                    owned = {int(i) for i in conn.execute(_DROP_INBOXES, {"ids": list(taken)}).scalars()}
+                stored: list[tuple[int, int]] = []
+                new: list[tuple[str, str, str]] = []
+                for inbox_id in ids:
+                    if inbox_id in owned:
+                        more, rejected = self._store_taken(conn, taken[inbox_id])
+                        stored += more
+                        new += rejected
+                return stored, new
+        except IntegrityError:  # another worker stored one of these events (or residents) at the same moment
+            return None
 
     def _has_event(self, channel: str, event_id: str | None) -> bool:
         if event_id is None:

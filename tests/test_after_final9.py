@@ -53,3 +53,18 @@ def test_a_danger_now_beside_a_recovery_stays_an_emergency(say, text) -> None:
 def test_a_swollen_power_bank_feared_to_explode_is_a_garbage_question(say) -> None:
     reply = say("pwede ba itapon ang powerbank na lumobo? bka sumabog", user="t")
     assert reply.intent == "garbage.sorting" and reply.category == "hazardous"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("juta phatyo", "ne"),  # romanised Nepali verbs the detector reads as Indonesian or English
+    ("card haraye, kaha banaune", "ne"),
+    ("mobile bigryo", "ne"),
+    ("nde aq mkpunta s klase, pde b online?", "tl"),  # Taglish text speak
+])
+def test_short_romanised_nepali_and_taglish_are_read_in_their_language(say, text, lang) -> None:
+    assert say(text, user=text).language == lang
+
+
+@pytest.mark.parametrize("text", ["my phone is broken", "ok thanks", "where is the garbage station"])
+def test_plain_english_stays_english(say, text) -> None:
+    assert say(text, user=text).language == "en"

@@ -110,6 +110,7 @@ class Lexicon:
         self._cjk: list[Entry] = []
         self._cjk_by_char: dict[str, list[tuple[int, Entry]]] = defaultdict(list)  # first character -> entries
         self._known_words: dict[str, frozenset[str]] = {}
+        self._negations: dict[str, frozenset[str]] = {}
         self.name_words: set[str] = set()  # one-word language names ("nepali", "tagalog"): no function words
         for f in self.files.values():
             for hint in f.hints:
@@ -119,9 +120,18 @@ class Lexicon:
         self._long_firsts: list[str] = []
         self._refresh()
 
+    def negations(self, lang: str | None) -> frozenset[str]:
+        """The words (space-joined) of one language's `negation` concept, computed once per language."""
+        key = str(lang)
+        if key not in self._negations:
+            self._negations[key] = frozenset(" ".join(e.words) for e in self.entries
+                                             if e.kind == "concept" and e.key == "negation" and e.lang == lang)
+        return self._negations[key]
+
     def add(self, entry: Entry) -> None:
         """Index one more entry (used at load time and for approved examples)."""
         self.entries.append(entry)
+        self._negations = {}  # (an approved entry may be one: recomputed)
         if len(entry.words) == 1 and not entry.wildcard:
             self._know(entry.words[0], entry.lang)
             if entry.kind == "lang_name":

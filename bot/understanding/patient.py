@@ -1,4 +1,4 @@
-"""How old the person who is ill is, read from a number and a word of age (issue 11, ninth round).
+"""How old the person who is ill is, read from a number and a word of age (issue 11, eighth round).
 
 The advice lines differ by age: #8000 for children, #7119 for about 15 and older. Residents tell the age in a few
 words, often as the answer to "how old is the child?" ("ele tem 5 anos", "4岁男孩", "bé trai 3 tuổi ạ", "u 22 barsa

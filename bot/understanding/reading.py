@@ -35,9 +35,6 @@ def read(text: str, lexicon: Lexicon, matcher: Matcher, last_intent: str | None 
     return Reading(folded, finds, detection, matcher.understand(folded, finds, last_intent))
 
 
-_NEGATIONS: dict[tuple[int, str], frozenset[str]] = {}
-
-
 def _own_negations(finds: list[Find], lexicon: Lexicon, detection: Detection) -> list[Find]:
     """A word that denies in another language is no denial in a message read as this one: Portuguese "no" is "in the"
     ("pode pôr no shigen gomi?"), Vietnamese "nó" is "it", not the English or Spanish "no" that would deny the thing
@@ -45,11 +42,7 @@ def _own_negations(finds: list[Find], lexicon: Lexicon, detection: Detection) ->
     alarm or the thing named."""
     if not any(f.entry.kind == "concept" and f.entry.key == "negation" for f in finds):
         return finds
-    cache = (id(lexicon), str(detection.lang))
-    if cache not in _NEGATIONS:
-        _NEGATIONS[cache] = frozenset(" ".join(e.words) for e in lexicon.entries
-                                      if e.kind == "concept" and e.key == "negation" and e.lang == detection.lang)
-    own = _NEGATIONS[cache]
+    own = lexicon.negations(detection.lang)
     if not own:
         return finds
     return [f for f in finds if not (f.entry.kind == "concept" and f.entry.key == "negation"

@@ -301,12 +301,7 @@ class Matcher:
         if "weapon" not in present or "now" in present \
                 or not present & {"dispose", "which_kind", "unwanted"}:
             return finds
-        for f in finds:
-            if _key(f) == "weapon":
-                inside = [g for g in self.lexicon.find_raw(folded[f.start:f.end]) if g.entry.kind == "item"]
-                if inside:
-                    return finds + [Find(inside[0].entry, f.start, f.end, f.quality)]
-        return finds
+        return self._hidden_inside(folded, finds, "weapon", "item")
 
     def _town_of_station(self, folded: str, finds: list[Find]) -> list[Find]:
         """A station named after its district ("near Isesaki station", "Sakai station", "Akabori-eki") hides the
@@ -314,12 +309,17 @@ class Matcher:
         collection-day question). A station of no district's name ("near the station") gives none."""
         if any(f.entry.kind == "area" for f in finds):
             return finds
+        return self._hidden_inside(folded, finds, "rail_station", "area")
+
+    def _hidden_inside(self, folded: str, finds: list[Find], outer: str, kind: str) -> list[Find]:
+        """The first entry of `kind` that a longer find of concept `outer` hid inside it (the knife inside "with a
+        kitchen knife", the district inside "Sakai station"), added back on that find's span; else the finds as they
+        are."""
         for f in finds:
-            if _key(f) != "rail_station":
-                continue
-            inside = [g for g in self.lexicon.find_raw(folded[f.start:f.end]) if g.entry.kind == "area"]
-            if inside:
-                return finds + [Find(inside[0].entry, f.start, f.end, f.quality)]
+            if _key(f) == outer:
+                inside = [g for g in self.lexicon.find_raw(folded[f.start:f.end]) if g.entry.kind == kind]
+                if inside:
+                    return finds + [Find(inside[0].entry, f.start, f.end, f.quality)]
         return finds
 
     def _ongoing_over_alarm(self, finds: list[Find], present: set[str], other: int,
@@ -937,7 +937,7 @@ def _sized(item: str, category: str | None, concepts: set[str], categories: dict
     if "small" in concepts and "big" not in concepts and category == "oversized":
         # "an old rubber yoga mat, rolled up it fits in the burnable bag": a thing oversized only by its usual size
         # goes by its material once it fits the bag (kept oversized when no material is named)
-        placed = material_category(concepts - {"furniture"})
+        placed = material_category(concepts)  # (which sets a usual size aside when the thing fits)
         if placed in BAGGABLE:
             return placed
     if "big" in concepts and category in BAGGABLE:
